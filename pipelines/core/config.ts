@@ -1,0 +1,109 @@
+/**
+ * The one config file (commsight.config.yaml, optional): a zod schema with embedded defaults,
+ * so the demo runs with none. Secrets never live here: only in environment variables.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected a time HH:MM");
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD");
+const timeZone = z.string().refine((tz) => {
+  try { new Intl.DateTimeFormat("en-US", { timeZone: tz }); return true; } catch { return false; }
+}, "expected an IANA time zone such as America/New_York");
+
+export const Scale = z.enum(["small", "medium", "large"]);
+
+export const ConfigSchema = z.strictObject({
+  business: z.strictObject({
+    name: z.string().default("Acme Home Services"),
+    timezone: timeZone.default("America/New_York"),
+    open: hhmm.default("08:00"),
+    close: hhmm.default("20:00"),
+  }).prefault({}),
+  paths: z.strictObject({
+    /** Where runs write; relative paths are taken from the working directory. */
+    data: z.string().default("data"),
+  }).prefault({}),
+  demo: z.strictObject({
+    scale: Scale.default("small"),
+    seed: z.number().int().nonnegative().default(42),
+    /** Last day of generated data (fixed so the same seed gives the same bytes). */
+    endDate: isoDate.default("2026-11-15"),
+    years: z.number().positive().max(5).default(2),
+  }).prefault({}),
+  transform: z.strictObject({
+    /** Service level: share of answered calls answered within this many seconds. */
+    serviceLevelSeconds: z.number().int().positive().default(20),
+  }).prefault({}),
+  models: z.strictObject({
+    churn: z.strictObject({
+      /** explicit: a boolean contact custom field says who churned; inactivity: no contact for N days. */
+      label: z.discriminatedUnion("kind", [
+        z.strictObject({ kind: z.literal("explicit"), field: z.string().default("churned") }),
+        z.strictObject({ kind: z.literal("inactivity"), days: z.number().int().positive().default(90) }),
+      ]).default({ kind: "explicit", field: "churned" }),
+      epochs: z.number().int().positive().default(60),
+      seed: z.number().int().default(7),
+    }).prefault({}),
+    forecast: z.strictObject({
+      horizonDays: z.number().int().positive().default(14),
+      holdoutDays: z.number().int().positive().default(28),
+      epochs: z.number().int().positive().default(200),
+      seed: z.number().int().default(7),
+    }).prefault({}),
+  }).prefault({}),
+  report: z.strictObject({
+    /** The report covers the ISO week ending on this date (default: the last full week in the data). */
+    weekEnding: isoDate.optional(),
+    /** Path to a Chromium/Chrome binary; default: found on PATH (chromium, chromium-browser, google-chrome). */
+    chromiumPath: z.string().optional(),
+  }).prefault({}),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+export const DEFAULT_CONFIG_FILE = "commsight.config.yaml";
+
+export class ConfigError extends Error {}
+
+/** Parse an already-loaded object; errors name the key, the value and what was expected. */
+export function parseConfig(raw: unknown, source = "config"): Config {
+  const result = ConfigSchema.safeParse(raw ?? {}, { reportInput: true });
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const key = issue.path.length ? issue.path.join(".") : "(top level)";
+    const got = "input" in issue && issue.input !== undefined ? JSON.stringify(issue.input) : "nothing";
+    const keys = issue.code === "unrecognized_keys" ? ` (${issue.keys.join(", ")})` : "";
+    return `  ${key}: got ${got}; ${issue.message}${keys}`;
+  });
+  throw new ConfigError(`${source} is invalid:\n${lines.join("\n")}`);
+}
+
+/** Load the config file if there is one (or the one named), else the embedded defaults. */
+export function loadConfig(file?: string, overrides: Record<string, unknown> = {}): Config {
+  const path = resolve(file ?? DEFAULT_CONFIG_FILE);
+  let raw: Record<string, unknown> = {};
+  if (existsSync(path)) {
+    const parsed = parseYaml(readFileSync(path, "utf8"));
+    if (parsed !== null && (typeof parsed !== "object" || Array.isArray(parsed))) {
+      throw new ConfigError(`${path}: expected a mapping of keys at the top level`);
+    }
+    raw = (parsed ?? {}) as Record<string, unknown>;
+  } else if (file) {
+    throw new ConfigError(`config file ${path} does not exist`);
+  }
+  return parseConfig(deepMerge(raw, overrides), existsSync(path) ? path : "the embedded default config");
+}
+
+function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    if (v === undefined) continue;
+    const b = out[k];
+    out[k] = v && typeof v === "object" && !Array.isArray(v) && b && typeof b === "object" && !Array.isArray(b)
+      ? deepMerge(b as Record<string, unknown>, v as Record<string, unknown>)
+      : v;
+  }
+  return out;
+}

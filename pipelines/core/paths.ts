@@ -1,0 +1,27 @@
+/** Where every stage reads and writes, under the configured data directory. */
+import { resolve, join } from "node:path";
+import type { Config } from "./config.ts";
+
+export type Paths = ReturnType<typeof lakePaths>;
+
+export function lakePaths(config: Config) {
+  const data = resolve(config.paths.data);
+  return {
+    data,
+    sources: join(data, "sources"),
+    demoSource: join(data, "sources", "demo"),
+    lake: join(data, "lake"),
+    raw: join(data, "lake", "raw"),
+    marts: join(data, "lake", "marts"),
+    staging: join(data, "lake", ".staging"),
+    quarantine: join(data, "quarantine"),
+    warehouse: join(data, "warehouse.duckdb"),
+    models: join(data, "models"),
+    reports: join(data, "reports"),
+    runs: join(data, "runs"),
+    ledger: join(data, "runs", "ledger.jsonl"),
+  };
+}
+
+/** Project root (where transforms/, reports/ live), independent of the working directory. */
+export const projectRoot = resolve(import.meta.dirname, "..", "..");
