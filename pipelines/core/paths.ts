@@ -25,3 +25,8 @@ export function lakePaths(config: Config) {
 
 /** Project root (where transforms/, reports/ live), independent of the working directory. */
 export const projectRoot = resolve(import.meta.dirname, "..", "..");
+
+/** DuckDB table expression reading every Parquet file of a mart (hive partitions as columns). */
+export function martScan(paths: Paths, mart: string): string {
+  return `read_parquet('${join(paths.marts, mart).replaceAll("'", "''")}/**/*.parquet', hive_partitioning = true, union_by_name = true)`;
+}
