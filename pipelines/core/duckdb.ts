@@ -56,3 +56,15 @@ export function lit(s: string): string {
 export function readSql(path: string): string {
   return readFileSync(path, "utf8");
 }
+
+/**
+ * A .sql file with `{{name}}` placeholders filled from vars (the SQL stays in .sql files;
+ * only identifiers, paths and generated column lists are substituted).
+ */
+export function sqlTemplate(path: string, vars: Record<string, string>): string {
+  return readSql(path).replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => {
+    const v = vars[name];
+    if (v === undefined) throw new Error(`${path}: no value for {{${name}}}`);
+    return v;
+  });
+}

@@ -1,0 +1,107 @@
+/**
+ * The pipeline's stages as the CLI runs them: each records itself in the run ledger and prints
+ * what it read, what it wrote and where. Stages meet only through data on disk.
+ */
+import { existsSync } from "node:fs";
+import type { Config } from "./core/config.ts";
+import type { Run } from "./core/ledger.ts";
+import { lakePaths } from "./core/paths.ts";
+import { progressBar } from "./core/progress.ts";
+
+const say = (line: string) => process.stdout.write(line + "\n");
+const fmt = (n: number) => n.toLocaleString("en-US");
+
+export async function generate(run: Run, config: Config, out?: string): Promise<void> {
+  const paths = lakePaths(config);
+  const { generateDemo } = await import("./demo/generate.ts");
+  const outDir = out ?? paths.demoSource;
+  const bar = progressBar("generate");
+  const result = await run.stage("generate", async () => {
+    const r = await generateDemo({
+      outDir, scale: config.demo.scale, seed: config.demo.seed, endDate: config.demo.endDate, years: config.demo.years,
+      timezone: config.business.timezone, open: config.business.open, close: config.business.close,
+      businessName: config.business.name, onProgress: bar.update,
+    });
+    bar.stop();
+    const rowsOut = Object.values(r.counts).reduce((a, b) => a + b, 0);
+    return { ...r, rowsOut, outputs: [r.outDir, r.manifestPath] };
+  });
+  say(`generated ${config.demo.scale} demo (seed ${config.demo.seed}): ${Object.entries(result.counts).map(([k, v]) => `${k} ${fmt(v)}`).join(", ")}`);
+  say(`  wrote ${result.outDir}`);
+  say(`  truths ${result.manifestPath}`);
+}
+
+export async function extract(run: Run, config: Config, input?: string): Promise<void> {
+  const paths = lakePaths(config);
+  const { extractFiles } = await import("./extract/index.ts");
+  const sourceDir = input ?? paths.demoSource;
+  if (!existsSync(sourceDir)) throw new Error(`source directory ${sourceDir} does not exist (run \`commsight generate\` first, or pass --input)`);
+  const r = await run.stage("extract", () => extractFiles(paths, sourceDir));
+  say(`extracted ${sourceDir}`);
+  say(`  ${"entity".padEnd(18)} ${"read".padStart(10)} ${"landed".padStart(10)} ${"updated".padStart(9)} ${"quarantined".padStart(12)}`);
+  for (const e of r.entities) {
+    say(`  ${e.entity.padEnd(18)} ${fmt(e.read).padStart(10)} ${fmt(e.landed).padStart(10)} ${fmt(e.updated).padStart(9)} ${fmt(e.quarantined).padStart(12)}`);
+  }
+  say(`  wrote ${paths.raw}`);
+  for (const e of r.entities) if (e.quarantineFile) say(`  quarantine ${e.quarantineFile}`);
+  for (const q of r.quarantined.slice(0, 5)) say(`  quarantined ${q.file}:${q.line} ${q.reason}`);
+  if (r.quarantined.length > 5) say(`  … and ${fmt(r.quarantined.length - 5)} more (see the quarantine files)`);
+}
+
+export async function transform(run: Run, config: Config, select?: string): Promise<void> {
+  const paths = lakePaths(config);
+  const { runTransforms } = await import("./transform/run.ts");
+  const r = await run.stage("transform", () => runTransforms(config, paths, { select }));
+  const marts = r.models.filter((m) => m.materialized === "mart");
+  say(`transformed ${r.models.length} models (${fmt(r.rowsIn)} raw rows in, ${fmt(r.rowsOut)} mart rows out)`);
+  for (const m of marts) say(`  mart ${m.model.padEnd(22)} ${fmt(m.rows).padStart(10)} rows  ${m.seconds.toFixed(2)} s`);
+  say(`  wrote ${paths.marts}`);
+  say(`  wrote ${paths.warehouse}`);
+}
+
+export async function train(run: Run, config: Config, which: "churn" | "forecast" | "all"): Promise<void> {
+  const paths = lakePaths(config);
+  if (which === "churn" || which === "all") {
+    const { trainChurn } = await import("../models/churn/index.ts");
+    const r = await run.stage("train-churn", () => trainChurn(config));
+    say(`trained churn model ${r.version}: ${metricLine(r.metrics)}`);
+    for (const o of r.outputs) say(`  wrote ${o}`);
+  }
+  if (which === "forecast" || which === "all") {
+    const { trainForecast } = await import("../models/forecast/index.ts");
+    const r = await run.stage("train-forecast", () => trainForecast(config));
+    say(`trained forecast model ${r.version}: ${metricLine(r.metrics)}`);
+    for (const o of r.outputs) say(`  wrote ${o}`);
+  }
+  const { buildWarehouse } = await import("./transform/warehouse.ts");
+  await buildWarehouse(paths);
+  say(`  updated ${paths.warehouse}`);
+}
+
+export async function report(run: Run, config: Config): Promise<void> {
+  const { renderWeeklyReport } = await import("../reports/weekly/render.ts");
+  const r = await run.stage("report", async () => {
+    const out = await renderWeeklyReport(config, { weekEnding: config.report.weekEnding });
+    return { ...out, rowsOut: out.kpis.length, outputs: [out.pdf, out.html] };
+  });
+  say(`rendered the weekly report for ${r.weekStart} – ${r.weekEnd}`);
+  say(`  wrote ${r.pdf}`);
+}
+
+export async function all(run: Run, config: Config, opts: { generate?: boolean; input?: string }): Promise<void> {
+  if (opts.generate) await generate(run, config);
+  await extract(run, config, opts.input);
+  await transform(run, config);
+  await train(run, config, "all");
+  await report(run, config);
+}
+
+/** The headline metrics of a model, whatever their shape: numbers at the top level, rounded. */
+function metricLine(metrics: unknown): string {
+  if (!metrics || typeof metrics !== "object") return "";
+  return Object.entries(metrics as Record<string, unknown>)
+    .filter(([, v]) => typeof v === "number")
+    .slice(0, 6)
+    .map(([k, v]) => `${k} ${Number(v).toFixed(3)}`)
+    .join(", ");
+}

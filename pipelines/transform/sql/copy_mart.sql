@@ -1,0 +1,1 @@
+COPY {{model}} TO {{out}} (FORMAT parquet, COMPRESSION zstd);

@@ -1,0 +1,1 @@
+CREATE OR REPLACE VIEW {{schema}}.{{name}} AS SELECT * FROM {{relation}};
