@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+// Installs what a fresh machine lacks before the demo or the tests run: npm packages (npm ci),
+// Debian's Chromium (for PDF reports) and, for tests, poppler-utils (pdftotext). Plain Node, no
+// dependencies, so it runs before `npm ci`. Usage: node pipelines/setup/ensure.mjs [--test]
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+const root = resolve(import.meta.dirname, "..", "..");
+const forTests = process.argv.includes("--test");
+const say = (m) => process.stderr.write(`[setup] ${m}\n`);
+
+function onPath(cmd) {
+  return spawnSync("sh", ["-c", `command -v ${cmd}`], { encoding: "utf8" }).stdout.trim() || null;
+}
+
+function npmPackages() {
+  const marker = join(root, "node_modules", ".package-lock.json");
+  const lock = join(root, "package-lock.json");
+  const stale = !existsSync(marker) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs + 1000);
+  if (!stale) return;
+  say("installing npm packages (npm ci)…");
+  execFileSync("npm", [existsSync(lock) ? "ci" : "install", "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit" });
+}
+
+function aptInstall(pkgs, why) {
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  if (!onPath("apt-get")) {
+    say(`cannot install ${pkgs.join(", ")} (${why}): apt-get not found. Install them with your package manager.`);
+    return false;
+  }
+  const sudo = isRoot ? [] : onPath("sudo") ? ["sudo"] : null;
+  if (!sudo) {
+    say(`cannot install ${pkgs.join(", ")} (${why}): not root and no sudo. Run: apt-get install -y ${pkgs.join(" ")}`);
+    return false;
+  }
+  say(`installing ${pkgs.join(", ")} from Debian's packages (${why})…`);
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  const run = (args) => spawnSync(sudo[0] ?? args[0], sudo.length ? args : args.slice(1), { stdio: "inherit", env }).status === 0;
+  if (!run(["apt-get", "update", "-qq"])) say("apt-get update failed; trying the install anyway");
+  if (!run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", ...pkgs])) {
+    say(`apt-get install ${pkgs.join(" ")} failed: install them by hand, or set report.chromiumPath in commsight.config.yaml.`);
+    return false;
+  }
+  return true;
+}
+
+function chromium() {
+  if (process.env.COMMSIGHT_CHROMIUM && existsSync(process.env.COMMSIGHT_CHROMIUM)) return;
+  if (["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"].some(onPath)) return;
+  aptInstall(["chromium", "fonts-dejavu-core"], "reports are printed to PDF by the system Chromium");
+}
+
+function pdftotext() {
+  if (onPath("pdftotext")) return;
+  aptInstall(["poppler-utils"], "tests read the PDF report's text with pdftotext");
+}
+
+npmPackages();
+chromium();
+if (forTests) pdftotext();

@@ -1,0 +1,130 @@
+/**
+ * HTML string → PDF file with the system Chromium, driven by puppeteer-core (never plain puppeteer:
+ * no browser download). The page gets its content with setContent, never navigates, and any request
+ * for a non-loopback URL is aborted. The browser is always closed and its temp profile removed.
+ */
+import { accessSync, constants, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { delimiter, isAbsolute, join } from "node:path";
+import puppeteer, { type Browser } from "puppeteer-core";
+import type { Config } from "../../pipelines/core/config.ts";
+
+export class ChromiumNotFoundError extends Error {}
+
+export const CHROMIUM_CANDIDATES = ["chromium", "chromium-browser", "google-chrome"] as const;
+
+export const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-extensions",
+  "--disable-dev-shm-usage",
+  "--hide-scrollbars",
+  "--mute-audio",
+] as const;
+
+const INSTALL_HINT =
+  "install Chromium (Debian/Ubuntu: `apt-get install chromium`; macOS: `brew install --cask chromium`) " +
+  "or Google Chrome, or set report.chromiumPath in commsight.config.yaml to the browser binary";
+
+function isExecutableFile(p: string): boolean {
+  try {
+    if (!statSync(p).isFile()) return false;
+    accessSync(p, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The browser binary: config.report.chromiumPath if set (it must exist), else the first candidate on PATH. */
+export function findChromium(config: Pick<Config, "report">, pathEnv = process.env.PATH ?? ""): string {
+  const configured = config.report.chromiumPath;
+  if (configured) {
+    if (isExecutableFile(configured)) return configured;
+    if (!isAbsolute(configured)) {
+      const onPath = searchPath(configured, pathEnv);
+      if (onPath) return onPath;
+    }
+    const why = existsSync(configured) ? "is not an executable file" : "does not exist";
+    throw new ChromiumNotFoundError(
+      `report.chromiumPath ${JSON.stringify(configured)} ${why}; the weekly PDF report needs a Chromium browser: ${INSTALL_HINT}`,
+    );
+  }
+  for (const name of CHROMIUM_CANDIDATES) {
+    const found = searchPath(name, pathEnv);
+    if (found) return found;
+  }
+  throw new ChromiumNotFoundError(
+    `no Chromium browser found (looked for ${CHROMIUM_CANDIDATES.join(", ")} on PATH); the weekly PDF report needs one: ${INSTALL_HINT}`,
+  );
+}
+
+function searchPath(name: string, pathEnv: string): string | undefined {
+  for (const dir of pathEnv.split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, name);
+    if (isExecutableFile(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** Only loopback, data: and about: URLs may load; everything else is aborted. */
+export function isAllowedUrl(url: string): boolean {
+  if (url.startsWith("data:") || url.startsWith("about:")) return true;
+  try {
+    const { protocol, hostname } = new URL(url);
+    if (protocol !== "http:" && protocol !== "https:" && protocol !== "ws:") return false;
+    return hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+  } catch {
+    return false;
+  }
+}
+
+export type PdfOptions = { landscape?: boolean; timeoutMs?: number };
+
+/** Print self-contained HTML to a PDF file with the system Chromium. */
+export async function htmlToPdf(config: Pick<Config, "report">, html: string, outFile: string, opts: PdfOptions = {}): Promise<void> {
+  const executablePath = findChromium(config);
+  const timeout = opts.timeoutMs ?? 60_000;
+  const profile = mkdtempSync(join(tmpdir(), "commsight-chromium-"));
+  let browser: Browser | undefined;
+  try {
+    browser = await puppeteer.launch({
+      executablePath,
+      ignoreDefaultArgs: true,
+      args: [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, "about:blank"],
+      pipe: true,
+      headless: true,
+      timeout,
+      protocolTimeout: timeout,
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    });
+    const page = await browser.newPage();
+    page.setDefaultTimeout(timeout);
+    await page.setRequestInterception(true);
+    page.on("request", (req) => {
+      if (req.isInterceptResolutionHandled()) return;
+      if (isAllowedUrl(req.url())) void req.continue();
+      else void req.abort("blockedbyclient");
+    });
+    await page.setContent(html, { waitUntil: "load" });
+    await page.emulateMediaType("print");
+    const pdf = await page.pdf({ printBackground: true, preferCSSPageSize: true, landscape: opts.landscape ?? true, format: "A4" });
+    await writeFile(outFile, pdf);
+  } catch (err) {
+    if (err instanceof ChromiumNotFoundError) throw err;
+    throw new Error(`rendering the PDF with ${executablePath} failed: ${(err as Error).message}`, { cause: err });
+  } finally {
+    if (browser) await browser.close().catch(() => browser?.process()?.kill("SIGKILL"));
+    rmSync(profile, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Vega-Lite spec (reports/charts/<name>.vl.json) + rows → SVG string, entirely in Node:
+ * vega-lite compiles to Vega, Vega renders headless (renderer 'none') and serialises to SVG.
+ * Data is injected as named datasets; specs refer to them with {"data": {"name": "..."}}.
+ * Nothing is ever loaded over the network: the Vega loader refuses every URL and file.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import * as vega from "vega";
+import { compile, type TopLevelSpec } from "vega-lite";
+import { projectRoot } from "../../pipelines/core/paths.ts";
+
+export const chartsDir = join(projectRoot, "reports", "charts");
+
+/** Shared look: generic sans-serif (no font files needed), quiet axes, small legend. */
+const baseConfig = {
+  font: "sans-serif",
+  background: "white",
+  view: { stroke: null },
+  axis: { labelFontSize: 10, titleFontSize: 10, gridColor: "#e6e6e6", domainColor: "#999", tickColor: "#999" },
+  legend: { labelFontSize: 10, titleFontSize: 10, orient: "top", symbolSize: 80 },
+  title: { fontSize: 12, anchor: "start" },
+};
+
+/** A loader that never fetches: all chart data is inline. */
+const noLoader = {
+  ...vega.loader(),
+  load: async (uri: string) => { throw new Error(`chart tried to load ${uri}; data must be inline`); },
+  sanitize: async (uri: string) => { throw new Error(`chart tried to load ${uri}; data must be inline`); },
+} as unknown as vega.Loader;
+
+export function loadSpec(name: string): TopLevelSpec {
+  const file = join(chartsDir, `${name}.vl.json`);
+  return JSON.parse(readFileSync(file, "utf8")) as TopLevelSpec;
+}
+
+/** Render a Vega-Lite spec with the given datasets (and optional top-level overrides) to SVG. */
+export async function vegaLiteToSvg(
+  spec: TopLevelSpec,
+  datasets: Record<string, readonly object[]>,
+  overrides: Record<string, unknown> = {},
+): Promise<string> {
+  const full = {
+    ...spec,
+    ...overrides,
+    datasets: { ...(spec as { datasets?: object }).datasets, ...structuredClone(datasets) },
+    config: { ...baseConfig, ...(spec as { config?: object }).config },
+  } as TopLevelSpec;
+  const vgSpec = compile(full, { logger: quietLogger() }).spec;
+  const view = new vega.View(vega.parse(vgSpec), { renderer: "none", loader: noLoader, logLevel: vega.Error });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** Render reports/charts/<name>.vl.json with injected data. */
+export function renderChart(
+  name: string,
+  datasets: Record<string, readonly object[]>,
+  overrides: Record<string, unknown> = {},
+): Promise<string> {
+  return vegaLiteToSvg(loadSpec(name), datasets, overrides);
+}
+
+/** Vega-Lite warnings (e.g. about dropped encodings) are not worth a console line in a batch run. */
+function quietLogger() {
+  let lvl = 0;
+  const logger = {
+    level(l?: number) { if (l === undefined) return lvl; lvl = l; return logger; },
+    warn() { return logger; },
+    info() { return logger; },
+    debug() { return logger; },
+    error(...args: unknown[]) { throw new Error(`vega-lite: ${args.map(String).join(" ")}`); },
+  };
+  return logger as never;
+}
