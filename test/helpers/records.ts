@@ -1,0 +1,29 @@
+/** Small valid source records for tests, shaped as the OpenPhone/Quo API returns them. */
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+
+export function call(id: string, createdAt: string, over: Record<string, unknown> = {}) {
+  const end = new Date(Date.parse(createdAt) + 300_000).toISOString();
+  return {
+    id, answeredAt: createdAt, answeredBy: "US1", initiatedBy: null, direction: "incoming", status: "completed",
+    completedAt: end, createdAt, duration: 300, forwardedFrom: null, forwardedTo: null, phoneNumberId: "PN1",
+    participants: ["+14155550100"], updatedAt: end, userId: "US1", ...over,
+  };
+}
+
+export function summary(callId: string, text: string) {
+  return { callId, nextSteps: [], status: "completed", summary: [text] };
+}
+
+export function tmpDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Write NDJSON lines (objects, or raw strings for broken lines) to dir/path. */
+export function writeNdjson(dir: string, path: string, lines: (object | string)[]): string {
+  const file = join(dir, path);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, lines.map((l) => (typeof l === "string" ? l : JSON.stringify(l))).join("\n") + "\n");
+  return file;
+}

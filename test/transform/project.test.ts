@@ -1,0 +1,46 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadProject, select, topoSort } from "../../pipelines/transform/project.ts";
+import { TRANSFORMS_DIR } from "../../pipelines/transform/run.ts";
+
+function project(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), "proj-"));
+  for (const [path, sql] of Object.entries(files)) {
+    mkdirSync(join(dir, path, ".."), { recursive: true });
+    writeFileSync(join(dir, path), sql);
+  }
+  return dir;
+}
+
+describe("SQL model project", () => {
+  it("orders models by their refs and materializes by folder", () => {
+    const dir = project({
+      "marts/m.sql": "SELECT * FROM {{ ref('i') }}",
+      "intermediate/i.sql": "SELECT * FROM {{ ref('s') }}",
+      "staging/s.sql": "SELECT * FROM {{ source('calls') }}",
+    });
+    const order = topoSort(loadProject(dir));
+    expect(order.map((m) => [m.name, m.materialized])).toEqual([["s", "view"], ["i", "table"], ["m", "mart"]]);
+    expect(select(order, "i+").map((m) => m.name).sort()).toEqual(["i", "m"]);
+    expect(select(order, "+i").map((m) => m.name).sort()).toEqual(["i", "s"]);
+  });
+
+  it("a cycle is an error naming the models in it", () => {
+    const dir = project({ "marts/a.sql": "SELECT * FROM {{ ref('b') }}", "marts/b.sql": "SELECT * FROM {{ ref('a') }}" });
+    expect(() => topoSort(loadProject(dir))).toThrow(/cycle: a → b → a/);
+  });
+
+  it("a missing reference is an error naming the file and the ref", () => {
+    const dir = project({ "marts/a.sql": "SELECT * FROM {{ ref('nope') }}" });
+    expect(() => topoSort(loadProject(dir))).toThrow(/marts\/a\.sql refers to ref\('nope'\)/);
+  });
+
+  it("the shipped project has no cycles or dangling refs", () => {
+    const models = topoSort(loadProject(TRANSFORMS_DIR));
+    for (const mart of ["daily_volume", "call_outcomes_daily", "nps_weekly", "csat_weekly", "kpi_weekly", "topic_daily", "contact_features"]) {
+      expect(models.find((m) => m.name === mart)?.materialized).toBe("mart");
+    }
+  });
+});
