@@ -12,7 +12,7 @@ import type { Config } from "../../pipelines/core/config.ts";
 
 export class ChromiumNotFoundError extends Error {}
 
-export const CHROMIUM_CANDIDATES = ["chromium", "chromium-browser", "google-chrome"] as const;
+export const CHROMIUM_CANDIDATES = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"] as const;
 
 export const CHROMIUM_FLAGS = [
   "--headless",
@@ -43,18 +43,27 @@ function isExecutableFile(p: string): boolean {
   }
 }
 
-/** The browser binary: config.report.chromiumPath if set (it must exist), else the first candidate on PATH. */
-export function findChromium(config: Pick<Config, "report">, pathEnv = process.env.PATH ?? ""): string {
-  const configured = config.report.chromiumPath;
-  if (configured) {
+/**
+ * The browser binary: config.report.chromiumPath if set (it must exist), else $COMMSIGHT_CHROMIUM if set
+ * (as the setup script honours it), else the first of chromium, chromium-browser, google-chrome on PATH.
+ */
+export function findChromium(config: Pick<Config, "report">, env: NodeJS.ProcessEnv = process.env): string {
+  const pathEnv = env.PATH ?? "";
+  const explicit: [string, string] | undefined = config.report.chromiumPath
+    ? ["report.chromiumPath", config.report.chromiumPath]
+    : env.COMMSIGHT_CHROMIUM
+      ? ["COMMSIGHT_CHROMIUM", env.COMMSIGHT_CHROMIUM]
+      : undefined;
+  if (explicit) {
+    const [source, configured] = explicit;
     if (isExecutableFile(configured)) return configured;
-    if (!isAbsolute(configured)) {
+    if (!isAbsolute(configured) && !configured.includes("/")) {
       const onPath = searchPath(configured, pathEnv);
       if (onPath) return onPath;
     }
     const why = existsSync(configured) ? "is not an executable file" : "does not exist";
     throw new ChromiumNotFoundError(
-      `report.chromiumPath ${JSON.stringify(configured)} ${why}; the weekly PDF report needs a Chromium browser: ${INSTALL_HINT}`,
+      `${source} ${JSON.stringify(configured)} ${why}; the weekly PDF report needs a Chromium browser: ${INSTALL_HINT}`,
     );
   }
   for (const name of CHROMIUM_CANDIDATES) {

@@ -18,7 +18,7 @@ const baseConfig = {
   background: "white",
   view: { stroke: null },
   axis: { labelFontSize: 10, titleFontSize: 10, gridColor: "#e6e6e6", domainColor: "#999", tickColor: "#999" },
-  legend: { labelFontSize: 10, titleFontSize: 10, orient: "top", symbolSize: 80 },
+  legend: { labelFontSize: 10, titleFontSize: 10, orient: "top", symbolSize: 80, labelLimit: 260 },
   title: { fontSize: 12, anchor: "start" },
 };
 
@@ -34,34 +34,59 @@ export function loadSpec(name: string): TopLevelSpec {
   return JSON.parse(readFileSync(file, "utf8")) as TopLevelSpec;
 }
 
-/** Render a Vega-Lite spec with the given datasets (and optional top-level overrides) to SVG. */
+/** Render a Vega-Lite spec with the given named datasets to SVG. */
 export async function vegaLiteToSvg(
   spec: TopLevelSpec,
   datasets: Record<string, readonly object[]>,
-  overrides: Record<string, unknown> = {},
 ): Promise<string> {
   const full = {
     ...spec,
-    ...overrides,
     datasets: { ...(spec as { datasets?: object }).datasets, ...structuredClone(datasets) },
     config: { ...baseConfig, ...(spec as { config?: object }).config },
   } as TopLevelSpec;
   const vgSpec = compile(full, { logger: quietLogger() }).spec;
-  const view = new vega.View(vega.parse(vgSpec), { renderer: "none", loader: noLoader, logLevel: vega.Error });
+  // Dataflow errors are only logged by Vega; collect them and fail before rendering a broken scene.
+  const errors: unknown[] = [];
+  const logger = vega.logger(vega.Error);
+  logger.error = (...args: readonly unknown[]) => { errors.push(...args); return logger; };
+  const view = new vega.View(vega.parse(vgSpec), { renderer: "none", loader: noLoader, logger });
   try {
+    await view.runAsync();
+    if (errors.length) {
+      const e = errors.find((x) => x instanceof Error) as Error | undefined;
+      throw new Error(`vega could not draw the chart: ${e?.message ?? errors.map(String).join(" ")}`, { cause: e });
+    }
     return await view.toSVG();
   } finally {
     view.finalize();
   }
 }
 
-/** Render reports/charts/<name>.vl.json with injected data. */
+/** Render reports/charts/<name>.vl.json with injected data; `patch` may adjust the parsed spec first. */
 export function renderChart(
   name: string,
   datasets: Record<string, readonly object[]>,
-  overrides: Record<string, unknown> = {},
+  patch?: (spec: TopLevelSpec) => void,
 ): Promise<string> {
-  return vegaLiteToSvg(loadSpec(name), datasets, overrides);
+  const spec = loadSpec(name);
+  patch?.(spec);
+  return vegaLiteToSvg(spec, datasets);
+}
+
+type Encodable = { encoding?: { x?: { type?: string; axis?: Record<string, unknown> | null } }; layer?: Encodable[] };
+
+/** Put ticks of every temporal x axis at the given ISO days (e.g. Mondays), labelled by the spec's format. */
+export function setTemporalTicks(spec: TopLevelSpec, days: readonly string[]): void {
+  const values = days.map((d) => Date.parse(`${d}T00:00:00Z`));
+  const visit = (node: Encodable) => {
+    const x = node.encoding?.x;
+    if (x && x.type === "temporal" && x.axis !== null) {
+      const { tickCount: _drop, ...axis } = x.axis ?? {};
+      x.axis = { ...axis, values };
+    }
+    node.layer?.forEach(visit);
+  };
+  visit(spec as Encodable);
 }
 
 /** Vega-Lite warnings (e.g. about dropped encodings) are not worth a console line in a batch run. */

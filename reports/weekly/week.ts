@@ -63,3 +63,11 @@ export async function defaultWeek(db: Db, paths: Paths): Promise<ReportWeek> {
   const sunday = candidates.sort()[0]!;
   return weekEndingOn(sunday);
 }
+
+/** Mondays from `from` to `to` (inclusive), every `step` weeks counted back from the last one. */
+export function mondays(from: string, to: string, step = 1): string[] {
+  let last = addDays(to, -((weekday(to) + 6) % 7));
+  const out: string[] = [];
+  for (; last >= from; last = addDays(last, -7 * step)) out.unshift(last);
+  return out;
+}

@@ -1,7 +1,8 @@
 /** Chart 6: the next 14 days' call forecast with 80%/95% ranges, after the last 4 weeks of actual calls. */
-import { renderChart } from "../../render/svg.ts";
+import { renderChart, setTemporalTicks } from "../../render/svg.ts";
 import { fmtCount, fmtDay, fmtRange } from "../format.ts";
 import { martAvailable, query } from "../sql.ts";
+import { mondays } from "../week.ts";
 import { emptySection, type ChartSection, type SectionContext } from "./types.ts";
 
 type ForecastRow = {
@@ -30,6 +31,8 @@ export async function forecastSection({ db, paths, week }: SectionContext): Prom
     `peak ${fmtDay(peak.date)} at ${fmtCount(peak.forecast)} (80% range ${fmtCount(peak.lower80)}–${fmtCount(peak.upper80)}).` +
     (versions.length ? ` Model ${versions.join(", ")}.` : "") + summed;
 
-  const svg = await renderChart("forecast", { forecast: fc, actual });
+  const first = actual[0]?.date ?? fc[0]!.date;
+  const svg = await renderChart("forecast", { forecast: fc, actual }, (spec) =>
+    setTemporalTicks(spec, mondays(first, fc.at(-1)!.date)));
   return { id, title, svg, takeaway };
 }

@@ -1,4 +1,4 @@
-/** Chart 4: this week's calls by line and outcome. */
+/** Chart 4: this week's inbound calls by line and outcome (call_outcomes_daily counts inbound calls). */
 import { renderChart } from "../../render/svg.ts";
 import { fmtCount, fmtRatio } from "../format.ts";
 import { query } from "../sql.ts";
@@ -9,7 +9,7 @@ const label = (o: string) => o.charAt(0).toUpperCase() + o.slice(1);
 
 export async function outcomesSection({ db, paths, week }: SectionContext): Promise<ChartSection> {
   const id = "call-outcomes";
-  const title = "Call outcomes by line, this week";
+  const title = "Inbound call outcomes by line, this week";
   const data = await query<{ line: string; outcome: string; calls: number }>(db, paths, "call_outcomes_week", {
     week_start: week.start,
     week_end: week.end,

@@ -1,8 +1,8 @@
 /** Chart 3: business-total NPS and CSAT over the 12 weeks ending with the report week. */
-import { renderChart } from "../../render/svg.ts";
+import { renderChart, setTemporalTicks } from "../../render/svg.ts";
 import { fmtNps, fmtPercent } from "../format.ts";
 import { query } from "../sql.ts";
-import { addDays } from "../week.ts";
+import { addDays, mondays } from "../week.ts";
 import { emptySection, type ChartSection, type SectionContext } from "./types.ts";
 
 type Row = { week_start: string; nps: number | null; nps_responses: number | null; csat: number | null; csat_responses: number | null };
@@ -28,6 +28,7 @@ export async function satisfactionSection({ db, paths, week }: SectionContext): 
   const weeks = data.length;
   const takeaway = `Over ${weeks} week${weeks === 1 ? "" : "s"} ${parts.join(" and ")}.`;
 
-  const svg = await renderChart("satisfaction_trend", { rows: points });
+  const svg = await renderChart("satisfaction_trend", { rows: points }, (spec) =>
+    setTemporalTicks(spec, mondays(start, week.start, 2)));
   return { id, title, svg, takeaway };
 }

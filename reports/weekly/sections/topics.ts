@@ -34,8 +34,8 @@ export async function topicsSection({ db, paths, week }: SectionContext): Promis
   let takeaway: string;
   if (riser) {
     const vs = riser.prior_avg > 0
-      ? `vs ${fmtOneDp(riser.prior_avg)} a week before (▲ ${fmtOneDp(((riser.this_week - riser.prior_avg) / riser.prior_avg) * 100)}%)`
-      : "vs none in the 4 weeks before";
+      ? `against a 4-week average of ${fmtOneDp(riser.prior_avg)} (▲\u00a0${fmtOneDp(((riser.this_week - riser.prior_avg) / riser.prior_avg) * 100)}%)`
+      : "and none in the 4 weeks before";
     takeaway = `Biggest riser: “${riser.topic}”, ${fmtCount(riser.this_week)} interactions this week ${vs}.`;
   } else {
     takeaway = `No topic rose above its 4-week average; the most frequent was “${current[0]!.topic}” (${fmtCount(current[0]!.this_week)}).`;

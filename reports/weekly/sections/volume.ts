@@ -1,8 +1,8 @@
 /** Charts 1 and 2: daily volume over 8 weeks by channel, and this week's line/channel mix. */
-import { renderChart } from "../../render/svg.ts";
+import { renderChart, setTemporalTicks } from "../../render/svg.ts";
 import { fmtCount, fmtDay, fmtOneDp, fmtRatio } from "../format.ts";
 import { query } from "../sql.ts";
-import { addDays } from "../week.ts";
+import { addDays, mondays } from "../week.ts";
 import { emptySection, type ChartSection, type SectionContext } from "./types.ts";
 
 const CHANNEL_LABEL: Record<string, string> = { call: "Calls", message: "Messages" };
@@ -30,7 +30,7 @@ export async function dailyVolumeSection({ db, paths, week }: SectionContext): P
   if (busiest) parts.push(`Busiest day ${fmtDay(busiest[0])} with ${fmtCount(busiest[1])} interactions`);
   if (nowAvg !== null && prevAvg !== null && prevAvg > 0) {
     const change = ((nowAvg - prevAvg) / prevAvg) * 100;
-    const arrow = fmtOneDp(Math.abs(change)) === "0.0" ? "level with" : change > 0 ? `▲ ${fmtOneDp(Math.abs(change))}% on` : `▼ ${fmtOneDp(Math.abs(change))}% on`;
+    const arrow = fmtOneDp(Math.abs(change)) === "0.0" ? "level with" : change > 0 ? `▲\u00a0${fmtOneDp(Math.abs(change))}% on` : `▼\u00a0${fmtOneDp(Math.abs(change))}% on`;
     parts.push(`this week averaged ${fmtCount(nowAvg)} a day, ${arrow} the ${fmtCount(before.length / 7)}-week average before it (${fmtCount(prevAvg)})`);
   }
 
@@ -41,7 +41,7 @@ export async function dailyVolumeSection({ db, paths, week }: SectionContext): P
       channel_order: CHANNEL_ORDER[r.channel] ?? 9,
     })),
     week: [{ start: week.start, end: addDays(week.end, 1) }],
-  });
+  }, (spec) => setTemporalTicks(spec, mondays(start, week.end)));
   return { id, title, svg, takeaway: `${parts.join("; ")}.` };
 }
 
