@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig, type Config } from "../../pipelines/core/config.ts";
 import { lakePaths } from "../../pipelines/core/paths.ts";
 import { ChromiumNotFoundError, findChromium, isAllowedUrl } from "../../reports/render/pdf.ts";
+import { prefixIds } from "../../reports/render/svg.ts";
 import { fmtCount, fmtDuration, fmtNps, fmtPercent, fmtRatio, fmtRange } from "../../reports/weekly/format.ts";
 import { biggestRiser } from "../../reports/weekly/sections/topics.ts";
 import { sqlFor } from "../../reports/weekly/sql.ts";
@@ -196,6 +197,11 @@ describe("report formatting and helpers", () => {
       { topic: "c", this_week: 5, prior_avg: 50 },
     ])?.topic).toBe("b");
     expect(biggestRiser([{ topic: "a", this_week: 1, prior_avg: 2 }])).toBeUndefined();
+  });
+
+  it("keeps the ids of several inline SVGs apart", () => {
+    expect(prefixIds('<clipPath id="clip1"/><g clip-path="url(#clip1)"/><use href="#clip1"/>', "topics"))
+      .toBe('<clipPath id="topics-clip1"/><g clip-path="url(#topics-clip1)"/><use href="#topics-clip1"/>');
   });
 
   it("lets the browser load nothing but inline and loopback content", () => {

@@ -1,0 +1,133 @@
+/**
+ * The walking skeleton end to end: `commsight demo` on a small generated business, then checks
+ * that what the pipeline wrote is right against independent computations over the source files.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../pipelines/cli.ts";
+import { openDb, rows } from "../../pipelines/core/duckdb.ts";
+import { readLedger, summariseRuns } from "../../pipelines/core/ledger.ts";
+import { fmtCount, fmtNps, fmtPercent, fmtRatio } from "../../reports/weekly/format.ts";
+import { localDate, readEntity, weekStart } from "../helpers/sources.ts";
+import { tmpDir } from "../helpers/records.ts";
+
+const TZ = "America/New_York";
+let data = "";
+let source = "";
+let manifest: any;
+let exitCode = -1;
+
+async function q<T = Record<string, any>>(sql: string): Promise<T[]> {
+  const db = await openDb(join(data, "warehouse.duckdb"), { access_mode: "READ_ONLY" });
+  try { return await rows<T>(db, sql); } finally { db.close(); }
+}
+
+beforeAll(async () => {
+  data = tmpDir("demo-e2e-");
+  source = join(data, "sources", "demo");
+  exitCode = await main(["node", "commsight", "--data", data, "demo", "--scale", "small", "--seed", "42"]);
+  manifest = JSON.parse(readFileSync(join(source, "manifest.json"), "utf8"));
+}, 900_000);
+
+describe("commsight demo (small)", () => {
+  it("ends with a PDF, Parquet marts, the DuckDB catalog and model metrics on disk", () => {
+    expect(exitCode).toBe(0);
+    const pdfs = readdirSync(join(data, "reports")).filter((f) => f.endsWith(".pdf"));
+    expect(pdfs.length).toBe(1);
+    expect(readFileSync(join(data, "reports", pdfs[0]!)).subarray(0, 5).toString()).toBe("%PDF-");
+    for (const mart of ["daily_volume", "call_outcomes_daily", "nps_weekly", "csat_weekly", "kpi_weekly", "topic_daily", "churn_risk", "volume_forecast"]) {
+      expect(existsSync(join(data, "lake", "marts", mart)), mart).toBe(true);
+    }
+    expect(existsSync(join(data, "warehouse.duckdb"))).toBe(true);
+    for (const model of ["churn", "forecast"]) {
+      const latest = JSON.parse(readFileSync(join(data, "models", model, "latest.json"), "utf8"));
+      const dir = join(data, "models", model, latest.version ?? latest);
+      expect(existsSync(join(dir, "metrics.json")), `${model} metrics`).toBe(true);
+    }
+  });
+
+  it("records every stage in the run ledger", () => {
+    const [run] = summariseRuns(readLedger(join(data, "runs", "ledger.jsonl")));
+    expect(run!.status).toBe("ok");
+    expect(run!.stages.map((s) => s.stage)).toEqual(["generate", "extract", "transform", "train-churn", "train-forecast", "report"]);
+    expect(run!.stages.every((s) => s.status === "ok")).toBe(true);
+    expect(run!.stages.find((s) => s.stage === "extract")!.rowsOut).toBeGreaterThan(45_000);
+  });
+
+  it("NPS and CSAT in the marts equal an independent computation from the raw survey rows", async () => {
+    type Survey = { interactionId: string; respondedAt: string; nps: number | null; csat: number | null };
+    const surveys = readEntity<Survey>(source, "survey-responses");
+    const lineOf = new Map<string, string>();
+    const lineName = new Map(readEntity<{ id: string; name: string }>(source, "phone-numbers.ndjson").map((p) => [p.id, p.name]));
+    for (const c of readEntity<{ id: string; phoneNumberId: string }>(source, "calls")) lineOf.set(c.id, lineName.get(c.phoneNumberId)!);
+    for (const m of readEntity<{ id: string; phoneNumberId: string }>(source, "messages")) lineOf.set(m.id, lineName.get(m.phoneNumberId)!);
+    const acc = new Map<string, { n: number; p: number; d: number; cn: number; sat: number }>();
+    for (const s of surveys) {
+      const week = weekStart(localDate(s.respondedAt, TZ));
+      for (const line of ["All", lineOf.get(s.interactionId) ?? "Unknown"]) {
+        const key = `${week}|${line}`;
+        const a = acc.get(key) ?? { n: 0, p: 0, d: 0, cn: 0, sat: 0 };
+        if (s.nps !== null) { a.n++; if (s.nps >= 9) a.p++; if (s.nps <= 6) a.d++; }
+        if (s.csat !== null) { a.cn++; if (s.csat >= 4) a.sat++; }
+        acc.set(key, a);
+      }
+    }
+    const nps = await q<{ week: string; line: string; responses: number; nps: number }>("SELECT week_start::VARCHAR AS week, line, responses, nps FROM nps_weekly");
+    const csat = await q<{ week: string; line: string; responses: number; csat: number }>("SELECT week_start::VARCHAR AS week, line, responses, csat FROM csat_weekly");
+    const expectedNps = [...acc].filter(([, a]) => a.n > 0);
+    const expectedCsat = [...acc].filter(([, a]) => a.cn > 0);
+    expect(nps.length).toBe(expectedNps.length);
+    expect(csat.length).toBe(expectedCsat.length);
+    expect(nps.length).toBeGreaterThan(300);
+    const byKey = new Map(nps.map((r) => [`${r.week}|${r.line}`, r]));
+    for (const [key, a] of expectedNps) {
+      const r = byKey.get(key)!;
+      expect(r, key).toBeDefined();
+      expect(r.responses).toBe(a.n);
+      expect(r.nps).toBeCloseTo((100 * (a.p - a.d)) / a.n, 9);
+    }
+    const csatByKey = new Map(csat.map((r) => [`${r.week}|${r.line}`, r]));
+    for (const [key, a] of expectedCsat) {
+      expect(csatByKey.get(key)!.csat).toBeCloseTo((100 * a.sat) / a.cn, 9);
+    }
+  });
+
+  it("shows the planted Monday spike of login problems", async () => {
+    const r = await q<{ dow: number; per_day: number }>(`
+      SELECT isodow(date) AS dow, sum(interactions) / count(DISTINCT date) AS per_day
+      FROM topic_daily WHERE topic = 'login' AND isodow(date) <= 5 GROUP BY 1 ORDER BY 1`);
+    const monday = r.find((x) => x.dow === 1)!.per_day;
+    const others = r.filter((x) => x.dow !== 1).map((x) => x.per_day);
+    const othersMean = others.reduce((a, b) => a + b, 0) / others.length;
+    expect(monday / othersMean).toBeGreaterThan(2);
+    // and only login spikes on Mondays: another topic does not
+    const tech = await q<{ ratio: number }>(`
+      SELECT avg(n) FILTER (WHERE dow = 1) / avg(n) FILTER (WHERE dow BETWEEN 2 AND 5) AS ratio
+      FROM (SELECT date, isodow(date) AS dow, sum(interactions) AS n FROM topic_daily WHERE topic = 'pricing' GROUP BY 1, 2)`);
+    expect(tech[0]!.ratio).toBeLessThan(1.6);
+  });
+
+  it("shows the planted outage week in the topic data", async () => {
+    const week = manifest.truths.outageWeek.weekStart ?? manifest.truths.outageWeek.monday;
+    const r = await q<{ week: string; n: number }>(`
+      SELECT date_trunc('week', date)::DATE::VARCHAR AS week, sum(interactions) AS n
+      FROM topic_daily WHERE topic = 'outage' GROUP BY 1 ORDER BY n DESC`);
+    expect(r[0]!.week).toBe(week);
+    const median = r.map((x) => x.n).sort((a, b) => a - b)[Math.floor(r.length / 2)]!;
+    expect(r[0]!.n).toBeGreaterThan(5 * Math.max(median, 1));
+  });
+
+  it("prints the marts' KPI values into the PDF", async () => {
+    const pdf = readdirSync(join(data, "reports")).find((f) => f.endsWith(".pdf"))!;
+    const weekEnd = /weekly-(\d{4}-\d{2}-\d{2})\.pdf/.exec(pdf)![1]!;
+    const text = execFileSync("pdftotext", ["-layout", join(data, "reports", pdf), "-"], { encoding: "utf8" });
+    const [k] = await q<Record<string, number>>(`
+      SELECT * FROM kpi_weekly WHERE line = 'All' AND week_start = DATE '${weekEnd}' - 6`);
+    expect(k).toBeDefined();
+    for (const value of [fmtCount(k!.calls), fmtCount(k!.messages), fmtRatio(k!.answer_rate), fmtNps(k!.nps), fmtPercent(k!.csat), fmtCount(k!.abandoned)]) {
+      expect(text).toContain(value);
+    }
+  });
+});
