@@ -34,10 +34,11 @@ export function loadSpec(name: string): TopLevelSpec {
   return JSON.parse(readFileSync(file, "utf8")) as TopLevelSpec;
 }
 
-/** Render a Vega-Lite spec with the given named datasets to SVG. */
+/** Render a Vega-Lite spec with the given named datasets to SVG (ids prefixed with idPrefix when given). */
 export async function vegaLiteToSvg(
   spec: TopLevelSpec,
   datasets: Record<string, readonly object[]>,
+  idPrefix?: string,
 ): Promise<string> {
   const full = {
     ...spec,
@@ -56,7 +57,8 @@ export async function vegaLiteToSvg(
       const e = errors.find((x) => x instanceof Error) as Error | undefined;
       throw new Error(`vega could not draw the chart: ${e?.message ?? errors.map(String).join(" ")}`, { cause: e });
     }
-    return await view.toSVG();
+    const svg = await view.toSVG();
+    return idPrefix ? prefixIds(svg, idPrefix) : svg;
   } finally {
     view.finalize();
   }
@@ -70,7 +72,16 @@ export function renderChart(
 ): Promise<string> {
   const spec = loadSpec(name);
   patch?.(spec);
-  return vegaLiteToSvg(spec, datasets);
+  return vegaLiteToSvg(spec, datasets, name);
+}
+
+/** Several SVGs share one HTML page: make their defs ids (clip paths, gradients) unique per chart. */
+export function prefixIds(svg: string, prefix: string): string {
+  const p = prefix.replace(/[^A-Za-z0-9_-]/g, "_");
+  return svg
+    .replace(/\bid="([^"]+)"/g, (_m, id: string) => `id="${p}-${id}"`)
+    .replace(/url\(#([^)]+)\)/g, (_m, id: string) => `url(#${p}-${id})`)
+    .replace(/(xlink:)?href="#([^"]+)"/g, (_m, x: string | undefined, id: string) => `${x ?? ""}href="#${p}-${id}"`);
 }
 
 type Encodable = { encoding?: { x?: { type?: string; axis?: Record<string, unknown> | null } }; layer?: Encodable[] };

@@ -12,6 +12,9 @@ export type ChurnSection = {
   top: { rank: number; contactId: string; segment: string; probability: string; band: string; factor: string }[];
 };
 
+/** Segments listed (most high-risk contacts first); the rest are summed into the summary line only. */
+export const MAX_SEGMENTS = 8;
+
 export const CHURN_UNAVAILABLE = "Churn risk not available: the churn_risk mart has not been built (run the churn model).";
 
 export async function churnSection({ db, paths }: SectionContext): Promise<ChurnSection> {
@@ -27,12 +30,13 @@ export async function churnSection({ db, paths }: SectionContext): Promise<Churn
   const worst = seg[0]!;
   const summary =
     `${fmtCount(high)} of ${fmtCount(contacts)} scored contacts are high risk (${fmtRatio(contacts ? high / contacts : null)}), scored ${asOf}` +
-    (worst.high > 0 ? `; most are in ${worst.segment} (${fmtCount(worst.high)}).` : ".");
+    (worst.high > 0 ? `; most are in ${worst.segment} (${fmtCount(worst.high)}).` : ".") +
+    (seg.length > MAX_SEGMENTS ? ` ${seg.length - MAX_SEGMENTS} smaller segments not listed.` : "");
   return {
     available: true,
     asOf,
     summary,
-    segments: seg.map((r) => ({
+    segments: seg.slice(0, MAX_SEGMENTS).map((r) => ({
       segment: r.segment,
       contacts: fmtCount(r.contacts),
       high: fmtCount(r.high),

@@ -20,15 +20,13 @@ export async function satisfactionSection({ db, paths, week }: SectionContext): 
 
   const nps = data.filter((r) => r.nps !== null);
   const csat = data.filter((r) => r.csat !== null);
-  const parts: string[] = [];
-  if (nps.length >= 2) parts.push(`NPS went from ${fmtNps(nps[0]!.nps)} to ${fmtNps(nps.at(-1)!.nps)}`);
-  else if (nps.length === 1) parts.push(`NPS ${fmtNps(nps[0]!.nps)} (one week with responses)`);
-  if (csat.length >= 2) parts.push(`CSAT from ${fmtPercent(csat[0]!.csat)} to ${fmtPercent(csat.at(-1)!.csat)}`);
-  else if (csat.length === 1) parts.push(`CSAT ${fmtPercent(csat[0]!.csat)} (one week with responses)`);
-  const weeks = data.length;
-  const takeaway = `Over ${weeks} week${weeks === 1 ? "" : "s"} ${parts.join(" and ")}.`;
+  const move = (name: string, xs: Row[], pick: (r: Row) => string) =>
+    xs.length >= 2 ? `${name} went from ${pick(xs[0]!)} to ${pick(xs.at(-1)!)}` : xs.length === 1 ? `${name} ${pick(xs[0]!)} (one week of responses)` : `no ${name} responses`;
+  const takeaway = data.length >= 2
+    ? `Over ${data.length} weeks ${move("NPS", nps, (r) => fmtNps(r.nps))}; ${move("CSAT", csat, (r) => fmtPercent(r.csat))}.`
+    : `One week of survey results so far: NPS ${fmtNps(data[0]!.nps)}, CSAT ${fmtPercent(data[0]!.csat)}.`;
 
   const svg = await renderChart("satisfaction_trend", { rows: points }, (spec) =>
-    setTemporalTicks(spec, mondays(start, week.start, 2)));
+    setTemporalTicks(spec, mondays(data[0]!.week_start, week.start, 2)));
   return { id, title, svg, takeaway };
 }

@@ -31,8 +31,11 @@ export async function topicsSection({ db, paths, week }: SectionContext): Promis
   const shown = current.slice(0, TOP_TOPICS);
   if (riser && !shown.some((r) => r.topic === riser.topic)) shown.push(riser);
 
+  const hasHistory = data.some((r) => r.prior_avg > 0);
   let takeaway: string;
-  if (riser) {
+  if (!hasHistory) {
+    takeaway = `No topics in the 4 weeks before to compare with; the most frequent this week was “${current[0]!.topic}” (${fmtCount(current[0]!.this_week)}).`;
+  } else if (riser) {
     const vs = riser.prior_avg > 0
       ? `against a 4-week average of ${fmtOneDp(riser.prior_avg)} (▲\u00a0${fmtOneDp(((riser.this_week - riser.prior_avg) / riser.prior_avg) * 100)}%)`
       : "and none in the 4 weeks before";

@@ -41,7 +41,7 @@ export async function dailyVolumeSection({ db, paths, week }: SectionContext): P
       channel_order: CHANNEL_ORDER[r.channel] ?? 9,
     })),
     week: [{ start: week.start, end: addDays(week.end, 1) }],
-  }, (spec) => setTemporalTicks(spec, mondays(start, week.end)));
+  }, (spec) => setTemporalTicks(spec, mondays(data[0]!.date, week.end)));
   return { id, title, svg, takeaway: `${parts.join("; ")}.` };
 }
 
