@@ -9,7 +9,6 @@
 import { martScan, type Paths } from "../../pipelines/core/paths.ts";
 import type { Db } from "../../pipelines/core/duckdb.ts";
 import { readColumns } from "../shared/columnar.ts";
-import { daysToIso } from "../shared/dates.ts";
 
 export const COUNT_COLUMNS = [
   "calls_90d", "messages_90d", "missed_90d", "abandoned_90d", "transfers_90d",
@@ -38,7 +37,7 @@ export async function loadChurnFrame(db: Db, paths: Paths): Promise<ChurnFrame> 
     SELECT CAST(contact_id AS VARCHAR) AS contact_id,
            coalesce(CAST(segment AS VARCHAR), 'unknown') AS segment,
            CAST(as_of AS DATE) AS as_of,
-           CASE WHEN label IS NULL THEN NULL WHEN label THEN 1.0 ELSE 0.0 END AS label,
+           CAST(CASE WHEN label IS NULL THEN NULL WHEN label THEN 1 ELSE 0 END AS DOUBLE) AS label,
            ${RAW_NUMERIC.map((c) => `CAST(${c} AS DOUBLE) AS ${c}`).join(",\n           ")}
     FROM ${martScan(paths, "contact_features")}
     ORDER BY as_of, contact_id`);
@@ -228,4 +227,3 @@ export function isActive(f: FeatureSpec, frame: ChurnFrame, i: number): boolean 
   }
 }
 
-export const isoDate = daysToIso;

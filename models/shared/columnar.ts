@@ -53,7 +53,7 @@ export async function readColumns(db: Db, sql: string): Promise<Columns> {
   const names = result.columnNames();
   const kinds: Kind[] = names.map((name, i) => {
     const id = result.columnTypeId(i);
-    if (NUMERIC.has(id)) return "num";
+    if (NUMERIC.has(id) || id === DuckDBTypeId.DECIMAL) return "num";
     if (id === DuckDBTypeId.DATE) return "date";
     if (id === DuckDBTypeId.VARCHAR) return "str";
     throw new Error(`readColumns: column ${name} has type ${DuckDBTypeId[id]}; cast it to DOUBLE, DATE or VARCHAR in SQL`);
@@ -81,7 +81,7 @@ export async function readColumns(db: Db, sql: string): Promise<Columns> {
       if (num) {
         for (let r = 0; r < m; r++) {
           const v = vec.getItem(r);
-          num[n + r] = v === null ? NaN : Number(v);
+          num[n + r] = v === null ? NaN : typeof v === "object" ? (v as { toDouble(): number }).toDouble() : Number(v);
         }
       } else if (date) {
         for (let r = 0; r < m; r++) {

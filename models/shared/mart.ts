@@ -16,14 +16,14 @@ export type OutColumn =
 
 const CHUNK = 2048; // DuckDB's standard vector size
 
-/** Create (or replace) a temp table and fill it column-wise. */
+/** Create (or replace) a table in the (in-memory) database and fill it column-wise. */
 export async function loadTable(db: Db, table: string, columns: OutColumn[]): Promise<number> {
   const n = columns[0]?.values.length ?? 0;
   for (const c of columns) if (c.values.length !== n) throw new Error(`column ${c.name}: ${c.values.length} values, expected ${n}`);
   const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
-  await exec(db, `CREATE OR REPLACE TEMP TABLE ${ident(table)} (${columns.map((c) => `${ident(c.name)} ${c.type}`).join(", ")})`);
+  await exec(db, `CREATE OR REPLACE TABLE ${ident(table)} (${columns.map((c) => `${ident(c.name)} ${c.type}`).join(", ")})`);
   const types: DuckDBType[] = columns.map((c) => (c.type === "VARCHAR" ? VARCHAR : c.type === "DOUBLE" ? DOUBLE : DATE));
-  const appender = await db.conn.createAppender(table, "temp");
+  const appender = await db.conn.createAppender(table);
   try {
     for (let start = 0; start < n; start += CHUNK) {
       const end = Math.min(n, start + CHUNK);

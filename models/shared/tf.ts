@@ -36,6 +36,7 @@ export function wasmDistDir(): string {
 
 async function selectBackend(): Promise<string> {
   if (await tryTfjsNode()) return tf.getBackend();
+  const listenersBefore = processListeners();
   try {
     const wasm = await import("@tensorflow/tfjs-backend-wasm");
     wasm.setWasmPaths(wasmDistDir());
@@ -47,6 +48,8 @@ async function selectBackend(): Promise<string> {
     log.warn({ err: String(err) }, "tfjs wasm backend unavailable; falling back to the (slow) cpu backend");
     await tf.setBackend("cpu");
     await tf.ready();
+  } finally {
+    removeListenersAddedSince(listenersBefore);
   }
   log.debug({ backend: tf.getBackend() }, "tfjs backend ready");
   return tf.getBackend();
@@ -65,5 +68,25 @@ async function tryTfjsNode(): Promise<boolean> {
     return tf.getBackend() === "tensorflow";
   } catch {
     return false;
+  }
+}
+
+type ProcessEvent = "uncaughtException" | "unhandledRejection";
+const PROCESS_EVENTS: ProcessEvent[] = ["uncaughtException", "unhandledRejection"];
+
+function processListeners(): Map<ProcessEvent, Function[]> {
+  return new Map(PROCESS_EVENTS.map((e) => [e, process.listeners(e)]));
+}
+
+/**
+ * The emscripten loader of the wasm backend installs process-wide uncaughtException /
+ * unhandledRejection handlers that merely rethrow — which makes Node report any later crash,
+ * ours or not, at a line of minified wasm glue. Dropping them restores Node's own reporting.
+ */
+function removeListenersAddedSince(before: Map<ProcessEvent, Function[]>): void {
+  for (const e of PROCESS_EVENTS) {
+    for (const l of process.listeners(e)) {
+      if (!before.get(e)!.includes(l)) process.removeListener(e, l as (...args: unknown[]) => void);
+    }
   }
 }

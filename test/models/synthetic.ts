@@ -87,12 +87,13 @@ export const VOLUME_END = "2026-11-15";
 
 /**
  * daily_volume over two years to VOLUME_END: three lines with their own weekly shape (Support
- * closed on Sundays), yearly growth, holidays at ~10% of normal, lognormal noise; dense,
+ * closed on Sundays), yearly growth (`scale` multiplies every volume), holidays at ~10% of normal, lognormal noise; dense,
  * including messages and outgoing rows (which the forecast must ignore). With `calendar`,
  * also writes the calendar mart.
  */
-export async function makeVolumeMarts(config: Config, opts: { days?: number; calendar?: boolean } = {}): Promise<void> {
+export async function makeVolumeMarts(config: Config, opts: { days?: number; calendar?: boolean; scale?: number } = {}): Promise<void> {
   const days = opts.days ?? 730;
+  const scale = opts.scale ?? 1;
   const end = isoToDays(VOLUME_END);
   const start = end - days + 1;
   const holidays = [...usFederalHolidaySet(start, end + 400)].map(daysToIso);
@@ -108,7 +109,7 @@ export async function makeVolumeMarts(config: Config, opts: { days?: number; cal
       k AS (SELECT * FROM (VALUES ('call', 'incoming', 1.0), ('call', 'outgoing', 0.4), ('message', 'incoming', 0.7), ('message', 'outgoing', 0.5)) t(channel, direction, share)),
       mu AS (
         SELECT d.date, l.line, k.channel, k.direction,
-               k.share
+               ${scale} * k.share
                * CASE isodow(d.date) WHEN 6 THEN l.sat WHEN 7 THEN l.sun ELSE l.weekday * (1.15 - 0.05 * isodow(d.date)) END
                * exp(l.growth * (d.date - DATE '${daysToIso(start)}') / 365.0)
                * CASE WHEN d.date IN (SELECT date FROM hol) THEN 0.1 ELSE 1 END AS mu

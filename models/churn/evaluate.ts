@@ -1,0 +1,167 @@
+/** Churn evaluation: ranking, probability and calibration metrics, and Platt scaling. */
+
+export type CalibrationBin = { bin: number; lower: number; upper: number; n: number; meanPredicted: number | null; observedRate: number | null };
+
+export type ChurnMetrics = {
+  rocAuc: number | null;
+  prAuc: number | null;
+  /** Brier score of calibrated probabilities, and of the raw (class-weighted) model output. */
+  brier: number;
+  brierUncalibrated: number;
+  logLoss: number;
+  logLossUncalibrated: number;
+  /** Positive rate among the top 10% by score ÷ base rate. */
+  liftTopDecile: number | null;
+  baseRate: number;
+  nTrain: number;
+  nCalibration: number;
+  nTest: number;
+  /** 10 equal-width bins of calibrated probability on the test snapshot. */
+  calibration: CalibrationBin[];
+  platt: { a: number; b: number; fittedOn: "held-out snapshot" | "training rows (in-sample)" };
+  trainSnapshots: string[];
+  calibrationSnapshot: string | null;
+  testSnapshot: string;
+};
+
+const EPS = 1e-7;
+const clip = (p: number) => Math.min(1 - EPS, Math.max(EPS, p));
+
+/** ROC AUC via the rank-sum (Mann–Whitney) statistic, ties averaged; null if one class is absent. */
+export function rocAuc(y: ArrayLike<number>, p: ArrayLike<number>): number | null {
+  const n = y.length;
+  const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => p[a]! - p[b]!);
+  let nPos = 0;
+  let rankSum = 0;
+  for (let i = 0; i < n; ) {
+    let j = i;
+    while (j + 1 < n && p[idx[j + 1]!] === p[idx[i]!]) j++;
+    const avgRank = (i + j) / 2 + 1;
+    for (let k = i; k <= j; k++) if (y[idx[k]!] === 1) { nPos++; rankSum += avgRank; }
+    i = j + 1;
+  }
+  const nNeg = n - nPos;
+  if (nPos === 0 || nNeg === 0) return null;
+  return (rankSum - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
+}
+
+/** Average precision (area under the precision–recall step curve), tied scores grouped. */
+export function prAuc(y: ArrayLike<number>, p: ArrayLike<number>): number | null {
+  const n = y.length;
+  const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => p[b]! - p[a]!);
+  let nPos = 0;
+  for (let i = 0; i < n; i++) if (y[i] === 1) nPos++;
+  if (nPos === 0) return null;
+  let tp = 0;
+  let seen = 0;
+  let ap = 0;
+  for (let i = 0; i < n; ) {
+    let j = i;
+    while (j + 1 < n && p[idx[j + 1]!] === p[idx[i]!]) j++;
+    let tpGroup = 0;
+    for (let k = i; k <= j; k++) if (y[idx[k]!] === 1) tpGroup++;
+    tp += tpGroup;
+    seen += j - i + 1;
+    ap += (tpGroup / nPos) * (tp / seen);
+    i = j + 1;
+  }
+  return ap;
+}
+
+export function brier(y: ArrayLike<number>, p: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < y.length; i++) s += (p[i]! - y[i]!) ** 2;
+  return y.length ? s / y.length : NaN;
+}
+
+export function logLoss(y: ArrayLike<number>, p: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < y.length; i++) {
+    const q = clip(p[i]!);
+    s -= y[i] === 1 ? Math.log(q) : Math.log(1 - q);
+  }
+  return y.length ? s / y.length : NaN;
+}
+
+export function baseRate(y: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < y.length; i++) s += y[i]!;
+  return y.length ? s / y.length : NaN;
+}
+
+/** Positive rate in the top 10% by score (ties broken by position) ÷ overall rate. */
+export function liftTopDecile(y: ArrayLike<number>, p: ArrayLike<number>): number | null {
+  const n = y.length;
+  const rate = baseRate(y);
+  if (!n || !(rate > 0)) return null;
+  const k = Math.max(1, Math.ceil(n * 0.1));
+  const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => p[b]! - p[a]! || a - b);
+  let hits = 0;
+  for (let i = 0; i < k; i++) hits += y[idx[i]!]!;
+  return hits / k / rate;
+}
+
+export function calibrationTable(y: ArrayLike<number>, p: ArrayLike<number>, bins = 10): CalibrationBin[] {
+  const n = new Array<number>(bins).fill(0);
+  const sp = new Array<number>(bins).fill(0);
+  const sy = new Array<number>(bins).fill(0);
+  for (let i = 0; i < y.length; i++) {
+    const b = Math.min(bins - 1, Math.max(0, Math.floor(p[i]! * bins)));
+    n[b]!++;
+    sp[b]! += p[i]!;
+    sy[b]! += y[i]!;
+  }
+  return n.map((k, b) => ({
+    bin: b + 1,
+    lower: b / bins,
+    upper: (b + 1) / bins,
+    n: k,
+    meanPredicted: k ? sp[b]! / k : null,
+    observedRate: k ? sy[b]! / k : null,
+  }));
+}
+
+export const logit = (p: number) => Math.log(clip(p)) - Math.log(1 - clip(p));
+const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
+
+/**
+ * Platt scaling: p = σ(a·s + b) fitted by Newton's method on scores s (logits of the raw
+ * model), with Platt's smoothed targets to avoid overconfidence on small slices.
+ */
+export function fitPlatt(s: ArrayLike<number>, y: ArrayLike<number>): { a: number; b: number } {
+  let nPos = 0;
+  for (let i = 0; i < y.length; i++) nPos += y[i]!;
+  const nNeg = y.length - nPos;
+  const tPos = (nPos + 1) / (nPos + 2);
+  const tNeg = 1 / (nNeg + 2);
+  let a = 1;
+  let b = 0;
+  for (let iter = 0; iter < 100; iter++) {
+    let g1 = 0, g2 = 0, h11 = 1e-9, h22 = 1e-9, h12 = 0;
+    for (let i = 0; i < y.length; i++) {
+      const t = y[i] === 1 ? tPos : tNeg;
+      const q = sigmoid(a * s[i]! + b);
+      const d = q - t;
+      const w = q * (1 - q);
+      g1 += d * s[i]!;
+      g2 += d;
+      h11 += w * s[i]! * s[i]!;
+      h22 += w;
+      h12 += w * s[i]!;
+    }
+    const det = h11 * h22 - h12 * h12;
+    if (!(Math.abs(det) > 1e-15)) break;
+    const da = (h22 * g1 - h12 * g2) / det;
+    const db = (h11 * g2 - h12 * g1) / det;
+    a -= da;
+    b -= db;
+    if (Math.abs(da) < 1e-10 && Math.abs(db) < 1e-10) break;
+  }
+  return { a, b };
+}
+
+export function applyPlatt(p: ArrayLike<number>, platt: { a: number; b: number }): Float64Array {
+  const out = new Float64Array(p.length);
+  for (let i = 0; i < p.length; i++) out[i] = sigmoid(platt.a * logit(p[i]!) + platt.b);
+  return out;
+}

@@ -1,0 +1,135 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { exec, openDb, rows } from "../../pipelines/core/duckdb.ts";
+import { lakePaths, martScan } from "../../pipelines/core/paths.ts";
+import { rocAuc, prAuc, liftTopDecile, fitPlatt, applyPlatt, calibrationTable } from "../../models/churn/evaluate.ts";
+import { riskBands } from "../../models/churn/predict.ts";
+import { coverage, maseScale, seasonalNaive, smape, quantile } from "../../models/forecast/evaluate.ts";
+import { readColumns } from "../../models/shared/columnar.ts";
+import { daysToIso, isoToDays } from "../../models/shared/dates.ts";
+import { usFederalHolidays } from "../../models/shared/holidays.ts";
+import { loadTable, writeMart } from "../../models/shared/mart.ts";
+import { dirHandler, loadModelVersion, newVersion, saveModelVersion } from "../../models/shared/modelStore.ts";
+import { initTf, tf, tfBackend } from "../../models/shared/tf.ts";
+import { tempConfig } from "./synthetic.ts";
+
+describe("tfjs backend", () => {
+  it("runs on wasm (or tfjs-node's 'tensorflow' if it happens to be installed), never cpu", async () => {
+    const backend = await initTf();
+    expect(["wasm", "tensorflow"]).toContain(backend);
+    expect(tfBackend()).toBe(backend);
+    expect(await initTf()).toBe(backend); // idempotent
+  });
+});
+
+describe("model store", () => {
+  it("saves with the file IOHandler and loads back identical predictions", async () => {
+    await initTf();
+    const paths = lakePaths(tempConfig());
+    const model = tf.sequential();
+    model.add(tf.layers.dense({ units: 8, inputShape: [5], activation: "relu", kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }));
+    model.add(tf.layers.dense({ units: 1, activation: "sigmoid", kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }));
+    const x = tf.tensor2d(Float32Array.from({ length: 50 }, (_, i) => Math.sin(i)), [10, 5]);
+    const before = (model.predict(x) as tf.Tensor).dataSync();
+    const version = newVersion(paths, "demo", new Date("2026-01-02T03:04:05Z"));
+    expect(version).toBe("v20260102T030405");
+    const saved = await saveModelVersion(paths, "demo", version, model, { kind: "demo", answer: 42 }, { metrics: { a: 1 } });
+    for (const f of saved.files) expect(existsSync(f)).toBe(true);
+    expect(readdirSync(join(paths.models, "demo")).filter((f) => f.startsWith("."))).toEqual([]);
+    expect(JSON.parse(readFileSync(join(paths.models, "demo", "latest.json"), "utf8")).version).toBe(version);
+    // The same second is taken: the next version moves on by a second.
+    expect(newVersion(paths, "demo", new Date("2026-01-02T03:04:05.500Z"))).toBe("v20260102T030406");
+
+    const loaded = await loadModelVersion<{ kind: string; answer: number }>(paths, "demo");
+    expect(loaded.version).toBe(version);
+    expect(loaded.metadata).toEqual({ kind: "demo", answer: 42 });
+    expect(loaded.metrics.metrics).toEqual({ a: 1 });
+    const after = (loaded.model.predict(x) as tf.Tensor).dataSync();
+    expect(Array.from(after)).toEqual(Array.from(before));
+    // Raw handler: weights.bin holds exactly the float32 weights.
+    const art = await dirHandler(saved.dir).load!();
+    expect((art.weightData as ArrayBuffer).byteLength).toBe(4 * (5 * 8 + 8 + 8 + 1));
+  });
+});
+
+describe("columnar DuckDB I/O", () => {
+  it("reads typed columns and writes a mart atomically", async () => {
+    const paths = lakePaths(tempConfig());
+    const db = await openDb();
+    try {
+      const cols = await readColumns(db, `
+        SELECT i::BIGINT AS n, CASE WHEN i % 2 = 0 THEN NULL ELSE i / 2 END::DOUBLE AS d, 1.5 AS dec,
+               (DATE '2026-01-01' + i::INTEGER) AS day, 'r' || i AS s
+        FROM range(5000) t(i) ORDER BY i`);
+      expect(cols.rowCount).toBe(5000);
+      expect(cols.num("n")[4999]).toBe(4999);
+      expect(Number.isNaN(cols.num("d")[0]!)).toBe(true);
+      expect(cols.num("d")[3]).toBe(1.5);
+      expect(cols.num("dec")[0]).toBe(1.5);
+      expect(daysToIso(cols.date("day")[31]!)).toBe("2026-02-01");
+      expect(cols.str("s")[4321]).toBe("r4321");
+
+      const n = 5000;
+      await loadTable(db, "t", [
+        { name: "id", type: "VARCHAR", values: Array.from({ length: n }, (_, i) => `id${i}`) },
+        { name: "v", type: "DOUBLE", values: Float64Array.from({ length: n }, (_, i) => i / 10) },
+        { name: "d", type: "DATE", values: Array.from({ length: n }, (_, i) => isoToDays("2026-01-01") + (i % 3)) },
+      ]);
+      const out = await writeMart(db, paths, "unit_mart", "SELECT * FROM t");
+      expect(out.rows).toBe(n);
+      expect(readdirSync(join(paths.marts, "unit_mart"))).toEqual(["data.parquet"]);
+      const [r] = await rows<{ n: number; s: number; d: string }>(db, `SELECT count(*) n, sum(v) s, max(d)::VARCHAR d FROM ${martScan(paths, "unit_mart")}`);
+      expect(r).toEqual({ n, s: (n * (n - 1)) / 20, d: "2026-01-03" });
+      await exec(db, "SELECT 1");
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe("US federal holidays", () => {
+  it("knows 2026 (with observed dates)", () => {
+    const h = usFederalHolidays(2026).map(daysToIso);
+    for (const d of ["2026-01-01", "2026-01-19", "2026-02-16", "2026-05-25", "2026-06-19", "2026-07-03", "2026-07-04", "2026-09-07", "2026-10-12", "2026-11-11", "2026-11-26", "2026-12-25"]) {
+      expect(h).toContain(d);
+    }
+    expect(h).not.toContain("2026-07-06");
+    expect(usFederalHolidays(2021).map(daysToIso)).toContain("2021-12-31"); // New Year 2022 is a Saturday
+  });
+});
+
+describe("metrics", () => {
+  it("ROC AUC, PR AUC, lift, Platt, calibration, risk bands", () => {
+    expect(rocAuc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])).toBeCloseTo(0.75);
+    expect(rocAuc([0, 1], [0.5, 0.5])).toBeCloseTo(0.5);
+    expect(rocAuc([1, 1], [0.5, 0.2])).toBeNull();
+    expect(prAuc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])).toBeCloseTo((1 + 2 / 3) / 2);
+    const y = Array.from({ length: 100 }, (_, i) => (i < 10 ? 1 : 0));
+    const p = Array.from({ length: 100 }, (_, i) => 1 - i / 100);
+    expect(liftTopDecile(y, p)).toBeCloseTo(10);
+    const s = Array.from({ length: 400 }, (_, i) => (i % 20) / 5 - 2);
+    const yy = s.map((v, i) => (((i * 7919) % 100) / 100 < 1 / (1 + Math.exp(-(2 * v - 1))) ? 1 : 0));
+    const platt = fitPlatt(s, yy);
+    expect(platt.a).toBeGreaterThan(1);
+    expect(platt.b).toBeLessThan(0);
+    const cal = applyPlatt([0.5, 0.9], { a: 1, b: 0 });
+    expect(cal[0]).toBeCloseTo(0.5);
+    expect(cal[1]).toBeCloseTo(0.9);
+    const table = calibrationTable([0, 1, 1], [0.05, 0.95, 0.99]);
+    expect(table).toHaveLength(10);
+    expect(table[9]).toMatchObject({ n: 2, observedRate: 1 });
+    const bands = riskBands(Float64Array.from({ length: 10 }, (_, i) => i / 10), Array.from({ length: 10 }, (_, i) => `c${i}`));
+    expect(bands).toEqual(["low", "low", "low", "low", "low", "low", "low", "medium", "medium", "high"]);
+  });
+
+  it("MASE scale, seasonal naive, sMAPE, coverage, quantiles", () => {
+    const y = Array.from({ length: 21 }, (_, i) => (i % 7) + Math.floor(i / 7));
+    expect(maseScale(y, 0, 20)).toBe(1);
+    expect(Array.from(seasonalNaive(y, 13, 8))).toEqual([y[7], y[8], y[9], y[10], y[11], y[12], y[13], y[7]]);
+    expect(smape([0, 10], [0, 10])).toBe(0);
+    expect(smape([0, 2], [0, 6])).toBeCloseTo(50);
+    expect(coverage([1, 2, 3, 4], [0, 0, 0, 5], [2, 2, 2, 6])).toBe(0.5);
+    expect(quantile([3, 1, 2, 4], 0.5)).toBe(2.5);
+  });
+});
