@@ -14,7 +14,7 @@ snapshots AS (
 contacts AS (
     SELECT * FROM {{ ref('stg_contacts') }}
 ),
-interactions AS (
+touches AS (
     SELECT
         contact_id, date, channel, direction, outcome, transfers,
         date - lag(date) OVER (PARTITION BY contact_id ORDER BY started_at) AS days_since_previous
@@ -42,7 +42,7 @@ activity AS (
         count(*) FILTER (WHERE i.days_since_previous <= 7 AND i.date > p.as_of - 90)                                AS repeat_contacts_90d,
         max(i.date)                                                                                                 AS last_contact
     FROM population p
-    JOIN interactions i ON i.contact_id = p.contact_id AND i.date <= p.as_of
+    JOIN touches i ON i.contact_id = p.contact_id AND i.date <= p.as_of
     GROUP BY ALL
 ),
 survey_features AS (
@@ -60,7 +60,7 @@ survey_features AS (
 future AS (
     SELECT p.as_of, p.contact_id, count(i.contact_id) AS interactions_next
     FROM population p
-    LEFT JOIN interactions i ON i.contact_id = p.contact_id AND i.date > p.as_of AND i.date <= p.as_of + {{ var('churn_inactivity_days') }}
+    LEFT JOIN touches i ON i.contact_id = p.contact_id AND i.date > p.as_of AND i.date <= p.as_of + {{ var('churn_inactivity_days') }}
     GROUP BY ALL
 )
 SELECT
