@@ -1,0 +1,9 @@
+/**
+ * The registry of commands: each file under commands/ registers its own subcommands, so a new
+ * command is a new file plus one line here.
+ */
+import type { Command } from "commander";
+import * as pipeline from "./pipeline.ts";
+import * as status from "./status.ts";
+
+export const COMMANDS: { register(program: Command): void }[] = [pipeline, status];

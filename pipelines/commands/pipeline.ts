@@ -1,0 +1,66 @@
+/** The stage commands: generate, extract, transform, train, report, run, demo. */
+import { Option, type Command } from "commander";
+import * as stages from "../stages.ts";
+import { configFrom, ledgered, parseDate, parseIntStrict, UsageError } from "./shared.ts";
+
+export function register(program: Command): void {
+  program.command("generate")
+    .description("generate demo source files (OpenPhone/Quo API-shaped NDJSON + call flow + surveys)")
+    .addOption(new Option("--scale <scale>", "small ≈ 50k calls, medium ≈ 1M, large ≈ 10M over two years").choices(["small", "medium", "large"]))
+    .option("--seed <n>", "random seed (same seed, same bytes)", parseIntStrict("--seed"))
+    .option("--out <dir>", "output directory (default: <data>/sources/demo)")
+    .action(async (opts, cmd) => {
+      const config = configFrom(cmd, { demo: { scale: opts.scale, seed: opts.seed } });
+      await ledgered(config, "generate", (run) => stages.generate(run, config, opts.out));
+    });
+
+  program.command("extract")
+    .description("validate source files and land them in the raw Parquet lake (data/lake/raw), quarantining bad records")
+    .option("--input <dir>", "source directory (default: <data>/sources/demo)")
+    .action(async (opts, cmd) => {
+      const config = configFrom(cmd);
+      await ledgered(config, "extract", (run) => stages.extract(run, config, opts.input));
+    });
+
+  program.command("transform")
+    .description("run the SQL models under transforms/ and write Parquet marts + data/warehouse.duckdb")
+    .option("--select <models>", "only these models (model+ adds downstream, +model upstream)")
+    .action(async (opts, cmd) => {
+      const config = configFrom(cmd);
+      await ledgered(config, "transform", (run) => stages.transform(run, config, opts.select));
+    });
+
+  program.command("train")
+    .description("train the churn and volume-forecast models (TensorFlow.js) and write prediction marts")
+    .argument("[model]", "churn | forecast | all", "all")
+    .action(async (model: string, _opts, cmd) => {
+      if (!["churn", "forecast", "all"].includes(model)) throw new UsageError(`train: unknown model "${model}" (expected churn, forecast or all)`);
+      const config = configFrom(cmd);
+      await ledgered(config, "train", (run) => stages.train(run, config, model as "churn" | "forecast" | "all"));
+    });
+
+  program.command("report")
+    .description("render the weekly leadership report to PDF (data/reports/)")
+    .option("--week-ending <date>", "the Sunday the report's week ends on (default: last complete week)", parseDate("--week-ending"))
+    .action(async (opts, cmd) => {
+      const config = configFrom(cmd, { report: { weekEnding: opts.weekEnding } });
+      await ledgered(config, "report", (run) => stages.report(run, config));
+    });
+
+  program.command("run")
+    .description("the whole pipeline on existing sources: extract → transform → train → report")
+    .option("--input <dir>", "source directory (default: <data>/sources/demo)")
+    .action(async (opts, cmd) => {
+      const config = configFrom(cmd);
+      await ledgered(config, "run", (run) => stages.all(run, config, { input: opts.input }));
+    });
+
+  program.command("demo")
+    .description("generate demo data, then run the whole pipeline on it")
+    .addOption(new Option("--scale <scale>", "demo size").choices(["small", "medium", "large"]))
+    .option("--seed <n>", "random seed", parseIntStrict("--seed"))
+    .action(async (opts, cmd) => {
+      const config = configFrom(cmd, { demo: { scale: opts.scale, seed: opts.seed } });
+      await ledgered(config, "demo", (run) => stages.all(run, config, { generate: true }));
+    });
+}
