@@ -35,8 +35,10 @@ export async function extract(run: Run, config: Config, input?: string): Promise
   const paths = lakePaths(config);
   const { extractFiles } = await import("./extract/index.ts");
   const sourceDir = input ?? paths.demoSource;
-  if (!existsSync(sourceDir)) throw new Error(`source directory ${sourceDir} does not exist (run \`commsight generate\` first, or pass --input)`);
-  const r = await run.stage("extract", () => extractFiles(paths, sourceDir));
+  const r = await run.stage("extract", async () => {
+    if (!existsSync(sourceDir)) throw new Error(`source directory ${sourceDir} does not exist (run \`commsight generate\` first, or pass --input)`);
+    return extractFiles(paths, sourceDir);
+  });
   say(`extracted ${sourceDir}`);
   say(`  ${"entity".padEnd(18)} ${"read".padStart(10)} ${"landed".padStart(10)} ${"updated".padStart(9)} ${"quarantined".padStart(12)}`);
   for (const e of r.entities) {
