@@ -5,3 +5,5 @@ import { register } from "tsx/esm/api";
 register();
 const { main } = await import("../cli.ts");
 process.exitCode = await main(process.argv);
+// Benchmarks ask for the process's peak memory (kilobytes, as getrusage reports it).
+if (process.env.COMMSIGHT_REPORT_RSS) process.stderr.write(`commsight-max-rss-kb ${process.resourceUsage().maxRSS}\n`);
