@@ -50,15 +50,30 @@ export async function extract(run: Run, config: Config, input?: string): Promise
   if (r.quarantined.length > 5) say(`  … and ${fmt(r.quarantined.length - 5)} more (see the quarantine files)`);
 }
 
-export async function transform(run: Run, config: Config, select?: string): Promise<void> {
+export async function transform(run: Run, config: Config, opts: { select?: string; fullRefresh?: boolean } = {}): Promise<void> {
   const paths = lakePaths(config);
   const { runTransforms } = await import("./transform/run.ts");
-  const r = await run.stage("transform", () => runTransforms(config, paths, { select }));
-  const marts = r.models.filter((m) => m.materialized === "mart");
-  say(`transformed ${r.models.length} models (${fmt(r.rowsIn)} raw rows in, ${fmt(r.rowsOut)} mart rows out)`);
-  for (const m of marts) say(`  mart ${m.model.padEnd(22)} ${fmt(m.rows).padStart(10)} rows  ${m.seconds.toFixed(2)} s`);
+  const r = await run.stage("transform", () => runTransforms(config, paths, opts));
+  const marts = r.models.filter((m) => m.materialized === "mart" || m.materialized === "incremental");
+  say(`transformed ${r.models.length} models (${fmt(r.rowsIn)} raw rows in, ${fmt(r.rowsOut)} mart rows out), ${r.tests.length} data tests passed`);
+  for (const m of marts) {
+    const how = m.rebuilt === "all" ? "" : `  incremental: ${m.rebuilt} rebuilt`;
+    say(`  mart ${m.model.padEnd(26)} ${m.rebuilt === "all" ? fmt(m.rows).padStart(10) + " rows" : "".padStart(15)}  ${m.seconds.toFixed(2)} s${how}`);
+  }
   say(`  wrote ${paths.marts}`);
   say(`  wrote ${paths.warehouse}`);
+}
+
+export async function testData(run: Run, config: Config, opts: { select?: string; unit?: boolean }): Promise<void> {
+  const paths = lakePaths(config);
+  const { runTransforms } = await import("./transform/run.ts");
+  const r = await run.stage("test-data", () => runTransforms(config, paths, { select: opts.select, publish: false }).then((x) => ({ ...x, rowsOut: x.tests.length })));
+  say(`${r.tests.length} data tests passed on ${r.models.length} models`);
+  if (opts.unit) {
+    const { runUnitTests } = await import("./transform/unitTests.ts");
+    const u = await run.stage("unit-tests", () => runUnitTests(config, { select: opts.select }));
+    say(`${u.passed} unit tests passed`);
+  }
 }
 
 export async function train(run: Run, config: Config, which: "churn" | "forecast" | "all"): Promise<void> {

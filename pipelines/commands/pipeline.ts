@@ -25,9 +25,19 @@ export function register(program: Command): void {
   program.command("transform")
     .description("run the SQL models under transforms/ and write Parquet marts + data/warehouse.duckdb")
     .option("--select <models>", "only these models (model+ adds downstream, +model upstream)")
+    .option("--full-refresh", "rebuild incremental marts whole instead of only the changed days")
     .action(async (opts, cmd) => {
       const config = configFrom(cmd);
-      await ledgered(config, "transform", (run) => stages.transform(run, config, opts.select));
+      await ledgered(config, "transform", (run) => stages.transform(run, config, { select: opts.select, fullRefresh: Boolean(opts.fullRefresh) }));
+    });
+
+  program.command("test-data")
+    .description("build the models in memory and run every contract and data test, without publishing; fails naming model, column and offending rows")
+    .option("--select <models>", "only these models (model+ adds downstream, +model upstream)")
+    .option("--unit", "also run the contracts' unit tests (given rows → expected rows)")
+    .action(async (opts, cmd) => {
+      const config = configFrom(cmd);
+      await ledgered(config, "test-data", (run) => stages.testData(run, config, { select: opts.select, unit: Boolean(opts.unit) }));
     });
 
   program.command("train")

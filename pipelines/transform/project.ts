@@ -5,8 +5,9 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative } from "node:path";
+import { loadContract, type Contract } from "./contract.ts";
 
-export type Materialization = "view" | "table" | "mart";
+export type Materialization = "view" | "table" | "mart" | "incremental";
 export type Model = {
   name: string;
   file: string;
@@ -18,6 +19,8 @@ export type Model = {
   seeds: string[];
   /** `-- partition_by: col` in the file: the mart's Parquet is hive-partitioned by that column. */
   partitionBy: string | null;
+  /** The contract beside the SQL file (`<model>.yml`), if there is one. */
+  contract: Contract | null;
 };
 
 /** Materialization is set per folder, not per file (as dbt projects do). */
@@ -38,8 +41,13 @@ export function loadProject(dir: string): Model[] {
     for (const file of files.sort()) {
       const sql = readFileSync(file, "utf8");
       const partition = /^--\s*partition_by:\s*(\w+)/m.exec(sql);
+      const incremental = /^--\s*materialized:\s*incremental\b/m.test(sql);
+      if (incremental && (layer !== "marts" || !partition)) {
+        throw new ProjectError(`${relative(dir, file)}: an incremental model must be a mart with a partition_by column`);
+      }
       models.push({
-        name: basename(file, ".sql"), file: relative(dir, file), layer, materialized, sql,
+        name: basename(file, ".sql"), file: relative(dir, file), layer, materialized: incremental ? "incremental" : materialized, sql,
+        contract: loadContract(file),
         refs: unique([...sql.matchAll(REF)].map((m) => m[1]!)),
         sources: unique([...sql.matchAll(SOURCE)].map((m) => m[1]!)),
         seeds: unique([...sql.matchAll(SEED)].map((m) => m[1]!)),

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { exec, lit, sqlTemplate, type Db } from "../core/duckdb.ts";
 import type { Model } from "./project.ts";
+import { publishPartitions } from "../core/atomic.ts";
 
 const SQL = join(import.meta.dirname, "sql");
 
@@ -22,4 +23,21 @@ export async function publishMart(db: Db, model: Model, martsDir: string, stagin
   renameSync(staged, target);
   rmSync(old, { recursive: true, force: true });
   return target;
+}
+
+/**
+ * Replace only the given partitions of a published, hive-partitioned mart with the rows now in
+ * the model table; a partition value with no rows any more is removed.
+ */
+export async function publishIncremental(db: Db, model: Model, target: string, stagingDir: string, values: string[]): Promise<void> {
+  const staged = join(stagingDir, model.name);
+  rmSync(staged, { recursive: true, force: true });
+  mkdirSync(staged, { recursive: true });
+  await exec(db, sqlTemplate(join(SQL, "copy_mart_partitioned.sql"), { model: model.name, out: lit(staged), partition: model.partitionBy! }));
+  publishPartitions(staged, target, false);
+  for (const v of values) {
+    const part = join(target, `${model.partitionBy}=${v}`);
+    if (!existsSync(join(staged, `${model.partitionBy}=${v}`)) && existsSync(part)) rmSync(part, { recursive: true, force: true });
+  }
+  rmSync(staged, { recursive: true, force: true });
 }

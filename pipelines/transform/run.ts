@@ -1,26 +1,37 @@
 /**
- * Runs the model DAG in DuckDB: sources and seeds first, then each model in dependency order
- * (views, tables), then every selected mart exported to Parquet and published atomically, and
- * the warehouse catalog (data/warehouse.duckdb) rebuilt with a view per mart and raw entity.
+ * Runs the model DAG in DuckDB: sources and seeds first, then each model in dependency order.
+ * Each built model is checked against its contract (columns, types) and its data tests before a
+ * mart is published; failing tests fail the run naming model, column and offending rows. Marts
+ * are exported to Parquet and published atomically; incremental marts rewrite only the partitions
+ * of days whose raw data changed. Finally data/warehouse.duckdb is rebuilt.
  */
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { exec, lit, one, openDb, type Db } from "../core/duckdb.ts";
+import { exec, lit, one, openDb, rows, type Db } from "../core/duckdb.ts";
 import { clearStaging } from "../core/atomic.ts";
 import type { Config } from "../core/config.ts";
 import { projectRoot, type Paths } from "../core/paths.ts";
 import { log } from "../core/log.ts";
-import { duckdbColumns } from "../extract/duckdbTypes.ts";
-import { ENTITIES } from "../extract/entities.ts";
-import { compile, sourceRelation } from "./compile.ts";
+import { compile } from "./compile.ts";
+import { registerSeedTables, registerSources } from "./inputs.ts";
+import { checkColumns } from "./contract.ts";
+import { describeFailure, runDataTests, type TestResult } from "./dataTests.ts";
 import { loadProject, select, topoSort, type Model } from "./project.ts";
-import { publishMart } from "./publish.ts";
+import { publishIncremental, publishMart } from "./publish.ts";
+import { changedDays, fingerprintRaw, modelHashes, readState, upstreamSources, writeState, type TransformState } from "./state.ts";
 import { buildWarehouse } from "./warehouse.ts";
 
 export const TRANSFORMS_DIR = join(projectRoot, "transforms");
 
-export type ModelRun = { model: string; materialized: string; rows: number; seconds: number };
-export type TransformResult = { models: ModelRun[]; rowsIn: number; rowsOut: number; outputs: string[] };
+export type ModelRun = { model: string; materialized: string; rows: number; seconds: number; rebuilt: string };
+export type TransformResult = { models: ModelRun[]; tests: TestResult[]; rowsIn: number; rowsOut: number; outputs: string[] };
+export type TransformOptions = { select?: string; dir?: string; fullRefresh?: boolean; publish?: boolean };
+
+export class DataTestError extends Error {
+  constructor(readonly failures: TestResult[]) {
+    super(`data tests failed:\n${failures.map((f) => `  ${describeFailure(f)}`).join("\n")}`);
+  }
+}
 
 export function transformVars(config: Config): Record<string, string | number> {
   return {
@@ -34,11 +45,9 @@ export function transformVars(config: Config): Record<string, string | number> {
   };
 }
 
-export async function runTransforms(config: Config, paths: Paths, opts: { select?: string; dir?: string } = {}): Promise<TransformResult> {
-  const dir = opts.dir ?? TRANSFORMS_DIR;
-  const all = topoSort(loadProject(dir));
-  const chosen = new Set(select(all, opts.select).map((m) => m.name));
-  // Upstream models are rebuilt in memory (cheap); only chosen marts are written out.
+/** The models a run builds: the selection plus everything upstream of it (rebuilt in memory). */
+function plan(all: Model[], selector?: string): { plan: Model[]; chosen: Set<string> } {
+  const chosen = new Set(select(all, selector).map((m) => m.name));
   const needed = new Set<string>();
   const addUp = (name: string) => {
     if (needed.has(name)) return;
@@ -46,78 +55,98 @@ export async function runTransforms(config: Config, paths: Paths, opts: { select
     for (const r of all.find((m) => m.name === name)!.refs) addUp(r);
   };
   for (const n of chosen) addUp(n);
-  const plan = all.filter((m) => needed.has(m.name));
+  return { plan: all.filter((m) => needed.has(m.name)), chosen };
+}
+
+export async function runTransforms(config: Config, paths: Paths, opts: TransformOptions = {}): Promise<TransformResult> {
+  const dir = opts.dir ?? TRANSFORMS_DIR;
+  const publish = opts.publish ?? true;
+  const all = topoSort(loadProject(dir));
+  const { plan: models, chosen } = plan(all, opts.select);
+  const stateFile = join(paths.data, "state", "transform.json");
+  const prev = opts.fullRefresh ? null : readState(stateFile);
+  const cur: TransformState = { raw: fingerprintRaw(paths.raw), models: modelHashes(all) };
 
   const staging = join(paths.staging, "transform");
   clearStaging(staging);
   const db = await openDb(":memory:", { threads: "2", temp_directory: join(staging, "spill") });
-  const result: TransformResult = { models: [], rowsIn: 0, rowsOut: 0, outputs: [] };
+  const result: TransformResult = { models: [], tests: [], rowsIn: 0, rowsOut: 0, outputs: [] };
   try {
     await exec(db, `SET TimeZone = ${lit(config.business.timezone)}`);
-    result.rowsIn = await registerSources(db, paths, plan);
-    await registerSeeds(db, join(dir, "seeds"), plan);
+    result.rowsIn = await registerSources(db, paths.raw, new Set(models.flatMap((m) => m.sources)));
+    await registerSeedTables(db, join(dir, "seeds"), new Set(models.flatMap((m) => m.seeds)));
     const ctx = { rawDir: paths.raw, vars: transformVars(config) };
-    for (const model of plan) {
+    for (const model of models) {
       const t0 = performance.now();
       const sql = compile(model, ctx).trim().replace(/;\s*$/, "");
-      const kind = model.materialized === "view" ? "VIEW" : "TABLE";
-      try {
-        await exec(db, `CREATE OR REPLACE ${kind} ${model.name} AS\n${sql}`);
-      } catch (err) {
-        throw new Error(`model ${model.name} (transforms/${model.file}) failed: ${(err as Error).message}`);
+      const writes = publish && chosen.has(model.name) && (model.materialized === "mart" || model.materialized === "incremental");
+      let rebuilt = "all";
+      if (model.materialized === "incremental" && writes && existsSync(join(paths.marts, model.name))) {
+        const days = changedDays(prev, cur, model, upstreamSources(all, model));
+        if (days !== "all") rebuilt = `${days.length} days`;
+        if (days !== "all") {
+          await buildIncremental(db, model, sql, days, paths, staging, result);
+          result.models.push({ model: model.name, materialized: model.materialized, rows: 0, seconds: (performance.now() - t0) / 1000, rebuilt });
+          continue;
+        }
       }
+      await build(db, model, model.materialized === "view" ? "VIEW" : "TABLE", sql);
+      const tests = await checkModel(db, model);
+      result.tests.push(...tests);
       let rows = 0;
-      if (model.materialized === "mart" && chosen.has(model.name)) {
-        rows = (await one<{ n: number }>(db, `SELECT count(*) AS n FROM ${model.name}`)).n;
+      if (model.materialized !== "view") rows = (await one<{ n: number }>(db, `SELECT count(*) AS n FROM ${model.name}`)).n;
+      if (writes) {
         result.outputs.push(await publishMart(db, model, paths.marts, join(staging, "marts")));
         result.rowsOut += rows;
-      } else if (model.materialized !== "view") {
-        rows = (await one<{ n: number }>(db, `SELECT count(*) AS n FROM ${model.name}`)).n;
       }
-      const seconds = (performance.now() - t0) / 1000;
-      result.models.push({ model: model.name, materialized: model.materialized, rows, seconds });
-      log.debug({ model: model.name, rows, seconds }, "model built");
+      result.models.push({ model: model.name, materialized: model.materialized, rows, seconds: (performance.now() - t0) / 1000, rebuilt });
+      log.debug({ model: model.name, rows }, "model built");
     }
   } finally {
     db.close();
   }
-  result.outputs.push(await buildWarehouse(paths, join(staging, "warehouse.duckdb")));
+  if (publish) {
+    result.outputs.push(await buildWarehouse(paths, join(staging, "warehouse.duckdb")));
+    if (!opts.select) writeState(stateFile, cur);
+  }
   clearStaging(staging);
   return result;
 }
 
-/** Each source entity a model reads becomes `src_<entity>`; a missing one is an empty, typed table. */
-async function registerSources(db: Db, paths: Paths, plan: Model[]): Promise<number> {
-  let rows = 0;
-  const needed = new Set(plan.flatMap((m) => m.sources));
-  for (const name of needed) {
-    const rel = sourceRelation(paths.raw, name);
-    if (rel) {
-      await exec(db, `CREATE VIEW src_${name} AS SELECT * FROM ${rel}`);
-      rows += (await one<{ n: number }>(db, `SELECT count(*) AS n FROM src_${name}`)).n;
-      continue;
-    }
-    const entity = ENTITIES.find((e) => e.name === name);
-    if (!entity) throw new Error(`source('${name}') is no known raw entity`);
-    log.warn({ source: name }, "raw entity not found in the lake; using an empty table");
-    const cols = Object.entries({ ...duckdbColumns(entity.schema), _source_file: "VARCHAR", _source_line: "BIGINT", date: "DATE" })
-      .map(([k, t]) => `"${k}" ${t}`).join(", ");
-    await exec(db, `CREATE TABLE src_${name} (${cols})`);
-  }
-  return rows;
-}
-
-/** Seeds are small checked-in CSVs under transforms/seeds/, loaded as `seed_<name>`. */
-async function registerSeeds(db: Db, seedDir: string, plan: Model[]): Promise<void> {
-  const needed = new Set(plan.flatMap((m) => m.seeds));
-  if (!existsSync(seedDir)) return;
-  for (const file of readdirSync(seedDir).filter((f) => f.endsWith(".csv"))) {
-    const name = file.replace(/\.csv$/, "");
-    if (!needed.has(name)) continue;
-    await exec(db, `CREATE TABLE seed_${name} AS SELECT * FROM read_csv(${lit(join(seedDir, file))}, header = true)`);
-  }
-  for (const n of needed) {
-    if (!existsSync(join(seedDir, `${n}.csv`))) throw new Error(`seed('${n}') has no file transforms/seeds/${n}.csv`);
+async function build(db: Db, model: Model, kind: "VIEW" | "TABLE", sql: string): Promise<void> {
+  try {
+    await exec(db, `CREATE OR REPLACE ${kind} ${model.name} AS\n${sql}`);
+  } catch (err) {
+    throw new Error(`model ${model.name} (transforms/${model.file}) failed: ${(err as Error).message}`);
   }
 }
 
+/** Contract columns and types, then data tests; any failure stops the run before publishing. */
+async function checkModel(db: Db, model: Model): Promise<TestResult[]> {
+  if (!model.contract) return [];
+  const described = await rows<{ column_name: string; column_type: string }>(db, `DESCRIBE ${model.name}`);
+  const problems = checkColumns(model.name, model.contract, described.map((d) => ({ name: d.column_name, type: d.column_type })));
+  if (problems.length) throw new Error(`model ${model.name} breaks its contract (transforms/${model.file.replace(/\.sql$/, ".yml")}):\n  ${problems.join("\n  ")}`);
+  const results = await runDataTests(db, model.name, model.contract);
+  const failures = results.filter((r) => r.failures > 0);
+  if (failures.length) throw new DataTestError(failures);
+  return results;
+}
+
+/**
+ * Rebuild only the partitions holding the changed days: the delta is tested, published in place
+ * of those partitions, and downstream models then read the whole published mart.
+ */
+async function buildIncremental(db: Db, model: Model, sql: string, days: string[], paths: Paths, staging: string, result: TransformResult): Promise<void> {
+  const part = model.partitionBy!;
+  const values = part === "date" ? days : [...new Set(days.map((d) => d.slice(0, 7)))];
+  const published = join(paths.marts, model.name);
+  const filter = values.length ? `${part}::VARCHAR IN (${values.map(lit).join(", ")})` : "false";
+  await build(db, model, "TABLE", `SELECT * FROM (\n${sql}\n) WHERE ${filter}`);
+  result.tests.push(...(await checkModel(db, model)));
+  const n = (await one<{ n: number }>(db, `SELECT count(*) AS n FROM ${model.name}`)).n;
+  await publishIncremental(db, model, published, join(staging, "marts"), values);
+  result.rowsOut += n;
+  result.outputs.push(published);
+  await exec(db, `CREATE OR REPLACE VIEW ${model.name} AS SELECT * FROM read_parquet(${lit(published + "/**/*.parquet")}, hive_partitioning = true)`);
+}

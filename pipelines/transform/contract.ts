@@ -1,0 +1,87 @@
+/**
+ * A model's contract, in a YAML file beside its SQL (`calls.sql` → `calls.yml`): what a row is,
+ * each column's type and meaning, the data tests that must hold, and unit tests (given input
+ * rows, expected output rows). The zod schema here is the contract format's single definition.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+
+const ColumnTest = z.union([
+  z.literal("unique"),
+  z.literal("not_null"),
+  z.strictObject({ accepted_values: z.array(z.union([z.string(), z.number(), z.boolean()])) }),
+  z.strictObject({ relationships: z.strictObject({ to: z.string(), field: z.string() }) }),
+  z.strictObject({ range: z.strictObject({ min: z.number().optional(), max: z.number().optional() }) }),
+]);
+
+export const ModelTest = z.union([
+  /** Every row must satisfy the SQL boolean expression. */
+  z.strictObject({ expression: z.string(), description: z.string().optional() }),
+  /** The combination of columns is unique. */
+  z.strictObject({ unique_combination: z.array(z.string()).min(1) }),
+]);
+
+export const UnitTest = z.strictObject({
+  name: z.string(),
+  /** Rows for each input: a ref's model name, `source.<entity>` or `seed.<name>`. */
+  given: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))),
+  /** Vars to override (e.g. timezone). */
+  vars: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  /** Expected output rows (only the columns named are compared; row order ignored). */
+  expect: z.array(z.record(z.string(), z.unknown())),
+});
+
+export const Contract = z.strictObject({
+  description: z.string(),
+  /** The grain: what one row is (e.g. "one call"). */
+  grain: z.string().optional(),
+  columns: z.array(z.strictObject({
+    name: z.string(),
+    type: z.string(),
+    description: z.string(),
+    tests: z.array(ColumnTest).default([]),
+  })).min(1),
+  tests: z.array(ModelTest).default([]),
+  unit_tests: z.array(UnitTest).default([]),
+});
+export type Contract = z.infer<typeof Contract>;
+export type ColumnTest = z.infer<typeof ColumnTest>;
+export type UnitTest = z.infer<typeof UnitTest>;
+
+export class ContractError extends Error {}
+
+export function contractPath(sqlFile: string): string {
+  return sqlFile.replace(/\.sql$/, ".yml");
+}
+
+export function loadContract(sqlFile: string): Contract | null {
+  const file = contractPath(sqlFile);
+  if (!existsSync(file)) return null;
+  const parsed = Contract.safeParse(parseYaml(readFileSync(file, "utf8")));
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new ContractError(`${file} is not a valid contract:\n${issues}`);
+  }
+  return parsed.data;
+}
+
+/** Compare the built model's columns (from DESCRIBE) with the contract: names, order and types. */
+export function checkColumns(model: string, contract: Contract, actual: { name: string; type: string }[]): string[] {
+  const problems: string[] = [];
+  const want = contract.columns.map((c) => c.name);
+  const got = actual.map((c) => c.name);
+  for (const c of want) if (!got.includes(c)) problems.push(`${model}: contract column ${c} is missing from the model`);
+  for (const c of got) if (!want.includes(c)) problems.push(`${model}: column ${c} is not in the contract`);
+  for (const col of contract.columns) {
+    const a = actual.find((x) => x.name === col.name);
+    if (a && normaliseType(a.type) !== normaliseType(col.type)) {
+      problems.push(`${model}.${col.name}: contract says ${col.type}, model gives ${a.type}`);
+    }
+  }
+  return problems;
+}
+
+function normaliseType(t: string): string {
+  return t.toUpperCase().replace(/\s+/g, "").replace(/^INT64$/, "BIGINT").replace(/^INT32$/, "INTEGER").replace(/^FLOAT8$/, "DOUBLE");
+}

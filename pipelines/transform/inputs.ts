@@ -1,0 +1,46 @@
+/** Inputs of a model run: raw sources (`src_<entity>`) and seeds (`seed_<name>`) as DuckDB relations. */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { exec, lit, one, type Db } from "../core/duckdb.ts";
+import { log } from "../core/log.ts";
+import { duckdbColumns } from "../extract/duckdbTypes.ts";
+import { ENTITIES } from "../extract/entities.ts";
+import { sourceRelation } from "./compile.ts";
+
+/** An empty table typed exactly as the raw lake types the entity (from its zod schema). */
+export async function createEmptySource(db: Db, name: string): Promise<void> {
+  const entity = ENTITIES.find((e) => e.name === name);
+  if (!entity) throw new Error(`source('${name}') is no known raw entity`);
+  const cols = Object.entries({ ...duckdbColumns(entity.schema), _source_file: "VARCHAR", _source_line: "BIGINT", date: "DATE" })
+    .map(([k, t]) => `"${k}" ${t}`).join(", ");
+  await exec(db, `CREATE OR REPLACE TABLE src_${name} (${cols})`);
+}
+
+export async function registerEmptySources(db: Db, names: Set<string>): Promise<void> {
+  for (const name of names) await createEmptySource(db, name);
+}
+
+/** Each source a model reads, over the raw lake; a missing entity is an empty, typed table. Returns rows read. */
+export async function registerSources(db: Db, rawDir: string, names: Set<string>): Promise<number> {
+  let n = 0;
+  for (const name of names) {
+    const rel = sourceRelation(rawDir, name);
+    if (!rel) {
+      log.warn({ source: name }, "raw entity not found in the lake; using an empty table");
+      await createEmptySource(db, name);
+      continue;
+    }
+    await exec(db, `CREATE VIEW src_${name} AS SELECT * FROM ${rel}`);
+    n += (await one<{ n: number }>(db, `SELECT count(*) AS n FROM src_${name}`)).n;
+  }
+  return n;
+}
+
+/** Seeds are small checked-in CSVs under transforms/seeds/, loaded as `seed_<name>`. */
+export async function registerSeedTables(db: Db, seedDir: string, names: Set<string>): Promise<void> {
+  for (const name of names) {
+    const file = join(seedDir, `${name}.csv`);
+    if (!existsSync(file)) throw new Error(`seed('${name}') has no file transforms/seeds/${name}.csv`);
+    await exec(db, `CREATE OR REPLACE TABLE seed_${name} AS SELECT * FROM read_csv(${lit(file)}, header = true)`);
+  }
+}
