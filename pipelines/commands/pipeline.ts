@@ -40,6 +40,13 @@ export function register(program: Command): void {
       await ledgered(config, "test-data", (run) => stages.testData(run, config, { select: opts.select, unit: Boolean(opts.unit) }));
     });
 
+  program.command("docs")
+    .description("regenerate the data dictionary docs/marts.md from the model contracts")
+    .action(async () => {
+      const { writeDocs } = await import("../transform/docs.ts");
+      process.stdout.write(`wrote ${writeDocs()}\n`);
+    });
+
   program.command("train")
     .description("train the churn and volume-forecast models (TensorFlow.js) and write prediction marts")
     .argument("[model]", "churn | forecast | all", "all")

@@ -36,6 +36,17 @@ export const ConfigSchema = z.strictObject({
   transform: z.strictObject({
     /** Service level: share of answered calls answered within this many seconds. */
     serviceLevelSeconds: z.number().int().positive().default(20),
+    /** A contact's repeat attempt within this many days belongs to the same case (first-contact resolution). */
+    fcrWindowDays: z.number().int().positive().default(7),
+  }).prefault({}),
+  attribution: z.strictObject({
+    /** Marketing campaigns by the phone numbers (E.164 or PN ids) that advertise them. */
+    campaigns: z.array(z.strictObject({
+      name: z.string().min(1),
+      numbers: z.array(z.string().min(1)).min(1),
+      from: isoDate.optional(),
+      to: isoDate.optional(),
+    })).default([]),
   }).prefault({}),
   models: z.strictObject({
     churn: z.strictObject({

@@ -39,6 +39,8 @@ export function transformVars(config: Config): Record<string, string | number> {
     open_time: config.business.open,
     close_time: config.business.close,
     service_level_seconds: config.transform.serviceLevelSeconds,
+    fcr_window_days: config.transform.fcrWindowDays,
+    campaigns_json: JSON.stringify(config.attribution.campaigns),
     churn_label: config.models.churn.label.kind,
     churn_field: config.models.churn.label.kind === "explicit" ? config.models.churn.label.field : "churned",
     churn_inactivity_days: config.models.churn.label.kind === "inactivity" ? config.models.churn.label.days : 90,
@@ -148,5 +150,5 @@ async function buildIncremental(db: Db, model: Model, sql: string, days: string[
   await publishIncremental(db, model, published, join(staging, "marts"), values);
   result.rowsOut += n;
   result.outputs.push(published);
-  await exec(db, `CREATE OR REPLACE VIEW ${model.name} AS SELECT * FROM read_parquet(${lit(published + "/**/*.parquet")}, hive_partitioning = true)`);
+  await exec(db, `DROP TABLE ${model.name}; CREATE VIEW ${model.name} AS SELECT * FROM read_parquet(${lit(published + "/**/*.parquet")}, hive_partitioning = true)`);
 }

@@ -84,7 +84,8 @@ async function runOne(all: Model[], model: Model, test: UnitTest, dir: string, c
       if (!schema) return `given ${key}: no such model, source or seed`;
       const file = join(tmp, `${rel}.json`);
       writeFileSync(file, JSON.stringify(data));
-      await exec(db, `DROP VIEW IF EXISTS ${rel}; DROP TABLE IF EXISTS ${rel};`);
+      const [kind] = await rows<{ t: string }>(db, `SELECT table_type AS t FROM information_schema.tables WHERE table_name = ${lit(rel)}`);
+      if (kind) await exec(db, `DROP ${kind.t === "VIEW" ? "VIEW" : "TABLE"} ${rel}`);
       await exec(db, `CREATE TABLE ${rel} AS SELECT * FROM read_json(${lit(file)}, format = 'array', columns = ${readJsonColumns(schema)})`);
     }
     const ctx = { rawDir: lakePaths(config).raw, vars };
@@ -99,7 +100,7 @@ async function runOne(all: Model[], model: Model, test: UnitTest, dir: string, c
       return n === 0 ? null : `expected no rows, got ${n}`;
     }
     const got = await rows(db, `SELECT ${columns.map((c) => `"${c}"::VARCHAR AS "${c}"`).join(", ")} FROM ${model.name}`);
-    return compareRows(columns, test.expect, got);
+    return compareRows(test.expect, got);
   } catch (err) {
     return `error: ${(err as Error).message}`;
   } finally {
@@ -125,12 +126,15 @@ function same(a: unknown, b: unknown): boolean {
   return String(a) === String(b);
 }
 
-/** Multiset comparison on the expected columns; the message shows the first unmatched rows. */
-export function compareRows(columns: string[], expected: Record<string, unknown>[], got: Record<string, unknown>[]): string | null {
+/**
+ * Multiset comparison: each expected row matches a distinct produced row on the columns that
+ * expected row names; the message shows the first unmatched rows.
+ */
+export function compareRows(expected: Record<string, unknown>[], got: Record<string, unknown>[]): string | null {
   const remaining = [...got];
   const missing: Record<string, unknown>[] = [];
   for (const e of expected) {
-    const i = remaining.findIndex((g) => columns.every((c) => same(e[c] ?? null, g[c] ?? null)));
+    const i = remaining.findIndex((g) => Object.keys(e).every((c) => same(e[c] ?? null, g[c] ?? null)));
     if (i < 0) missing.push(e); else remaining.splice(i, 1);
   }
   if (!missing.length && !remaining.length) return null;

@@ -5,9 +5,9 @@ WITH events AS (
 per_call AS (
     SELECT
         call_id,
-        min(occurred_at) FILTER (WHERE event_type = 'ivr_entered')               AS ivr_entered_at,
-        min(occurred_at) FILTER (WHERE event_type = 'queue_entered')             AS first_queue_at,
-        max(occurred_at) FILTER (WHERE event_type = 'hangup')                    AS hangup_at,
+        min(occurred_epoch) FILTER (WHERE event_type = 'ivr_entered')            AS ivr_entered_epoch,
+        min(occurred_epoch) FILTER (WHERE event_type = 'queue_entered')          AS first_queue_epoch,
+        max(occurred_epoch) FILTER (WHERE event_type = 'hangup')                 AS hangup_epoch,
         count(*) FILTER (WHERE event_type = 'transfer')                          AS transfers,
         bool_or(event_type = 'voicemail')                                        AS went_to_voicemail,
         bool_or(event_type = 'queue_left' AND reason = 'answered')               AS answered_from_queue,
@@ -22,10 +22,10 @@ per_call AS (
 ),
 queue_time AS (
     -- Pair each queue_entered with the next queue_left of the same call.
-    SELECT call_id, sum(epoch(left_at - entered_at)) AS queue_seconds
+    SELECT call_id, sum(left_at - entered_at) AS queue_seconds
     FROM (
-        SELECT call_id, event_type, occurred_at AS entered_at,
-               lead(occurred_at) OVER (PARTITION BY call_id ORDER BY seq) AS left_at,
+        SELECT call_id, event_type, occurred_epoch AS entered_at,
+               lead(occurred_epoch) OVER (PARTITION BY call_id ORDER BY seq) AS left_at,
                lead(event_type) OVER (PARTITION BY call_id ORDER BY seq) AS next_type
         FROM events
         WHERE event_type IN ('queue_entered', 'queue_left')
@@ -34,8 +34,8 @@ queue_time AS (
     GROUP BY call_id
 )
 SELECT
-    p.*,
-    epoch(coalesce(p.first_queue_at, p.hangup_at) - p.ivr_entered_at) AS ivr_seconds,
+    p.* EXCLUDE (ivr_entered_epoch, first_queue_epoch, hangup_epoch),
+    coalesce(p.first_queue_epoch, p.hangup_epoch) - p.ivr_entered_epoch AS ivr_seconds,
     coalesce(q.queue_seconds, 0)                                      AS queue_seconds
 FROM per_call p
 LEFT JOIN queue_time q USING (call_id)

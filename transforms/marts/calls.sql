@@ -1,4 +1,5 @@
 -- partition_by: month
+-- materialized: incremental
 -- One row per call: when, which line, who, how it ended, time in IVR and queue, transfers, topic.
 WITH calls AS (
     SELECT * FROM {{ ref('stg_calls') }}
@@ -35,6 +36,7 @@ SELECT
     o.answered_at,
     o.completed_at,
     o.line,
+    o.phone_number_id,
     o.direction,
     o.status,
     o.outcome,
@@ -42,7 +44,7 @@ SELECT
     o.agent_id,
     cp.contact_id,
     o.duration_seconds,
-    CASE WHEN o.answered_at IS NOT NULL THEN epoch(o.completed_at - o.answered_at) END AS handle_seconds,
+    o.handle_seconds,
     o.ivr_seconds,
     o.queue_seconds,
     o.transfers,

@@ -1,5 +1,7 @@
 -- partition_by: month
 -- Every call and every text as one interaction, with its channel, line, contact and topic.
+-- first_response_seconds (inbound texts): seconds until the next outgoing text to the same
+-- contact on the same line, if one follows within 7 days.
 SELECT
     call_id                  AS interaction_id,
     'call'                   AS channel,
@@ -12,7 +14,8 @@ SELECT
     agent_id,
     outcome,
     transfers,
-    topic
+    topic,
+    NULL::DOUBLE             AS first_response_seconds
 FROM {{ ref('calls') }}
 UNION ALL
 SELECT
@@ -27,7 +30,9 @@ SELECT
     m.agent_id,
     m.status,
     0,
-    coalesce(t.topic, CASE WHEN m.direction = 'incoming' THEN 'unclassified' ELSE 'reply' END)
+    coalesce(t.topic, CASE WHEN m.direction = 'incoming' THEN 'unclassified' ELSE 'reply' END),
+    CASE WHEN m.direction = 'incoming' THEN r.first_response_seconds END
 FROM {{ ref('stg_messages') }} m
 LEFT JOIN {{ ref('int_contact_phones') }} cp ON cp.phone_number = m.contact_phone
 LEFT JOIN {{ ref('int_interaction_topics') }} t ON t.interaction_id = m.message_id
+LEFT JOIN {{ ref('int_message_responses') }} r ON r.message_id = m.message_id

@@ -44,7 +44,7 @@ SELECT
     coalesce(n.responses, 0)                                          AS nps_responses,
     s.csat,
     coalesce(s.responses, 0)                                          AS csat_responses,
-    coalesce(c.transfers, 0)                                          AS transfers,
+    coalesce(c.transfers, 0)::BIGINT                                  AS transfers,
     c.transferred_calls / nullif(c.answered, 0)                       AS transfer_rate
 FROM weeks w
 CROSS JOIN lines l

@@ -9,6 +9,7 @@ renamed AS (
         seq,
         type                                                  AS event_type,
         timezone({{ var('timezone') }}, occurredAt)           AS occurred_at,
+        epoch(occurredAt)                                     AS occurred_epoch,  -- for durations across DST changes
         menu,
         option                                                AS menu_option,
         team,

@@ -13,6 +13,8 @@ renamed AS (
         timezone({{ var('timezone') }}, s.answeredAt)         AS answered_at,
         timezone({{ var('timezone') }}, s.completedAt)        AS completed_at,
         s.duration                                            AS duration_seconds,
+        -- Durations from the instants, not local clock times, so a DST change cannot add or drop an hour.
+        epoch(s.completedAt - s.answeredAt)                   AS handle_seconds,
         s.participants[1]                                     AS contact_phone,
         coalesce(s.answeredBy, s.initiatedBy)                 AS agent_id,
         s.userId                                              AS user_id

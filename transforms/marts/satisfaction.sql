@@ -1,0 +1,59 @@
+-- NPS and CSAT by period (week, month) and by dimension (all, line, agent, segment), with 95%
+-- confidence intervals. NPS = 100·(promoters − detractors)/responses, its standard error
+-- 100·√((p + d − (p − d)²)/n) with p, d the promoter and detractor shares; CSAT = % scoring 4-5,
+-- with a Wilson score interval.
+WITH r AS (
+    SELECT
+        s.date, s.nps, s.csat,
+        coalesce(i.line, 'Unknown')                                AS line,
+        coalesce(i.agent_id, 'unassigned')                         AS agent,
+        coalesce(c.segment, 'Unknown')                             AS segment
+    FROM {{ ref('stg_survey_responses') }} s
+    LEFT JOIN {{ ref('interactions') }} i ON i.interaction_id = s.interaction_id
+    LEFT JOIN {{ ref('stg_contacts') }} c ON c.contact_id = coalesce(s.contact_id, i.contact_id)
+),
+periods AS (
+    SELECT 'week' AS period, date_trunc('week', date)::DATE AS period_start, * FROM r
+    UNION ALL
+    SELECT 'month', date_trunc('month', date)::DATE, * FROM r
+),
+long AS (
+    SELECT period, period_start, 'all' AS dimension, 'All' AS value, nps, csat FROM periods
+    UNION ALL SELECT period, period_start, 'line', line, nps, csat FROM periods
+    UNION ALL SELECT period, period_start, 'agent', agent, nps, csat FROM periods
+    UNION ALL SELECT period, period_start, 'segment', segment, nps, csat FROM periods
+),
+agg AS (
+    SELECT
+        period, period_start, dimension, value,
+        count(nps)                                   AS nps_responses,
+        count(*) FILTER (WHERE nps >= 9)             AS promoters,
+        count(*) FILTER (WHERE nps BETWEEN 7 AND 8)  AS passives,
+        count(*) FILTER (WHERE nps <= 6)             AS detractors,
+        count(csat)                                  AS csat_responses,
+        count(*) FILTER (WHERE csat >= 4)            AS satisfied
+    FROM long
+    GROUP BY ALL
+),
+scored AS (
+    SELECT *,
+        promoters / nullif(nps_responses, 0)         AS p,
+        detractors / nullif(nps_responses, 0)        AS d,
+        satisfied / nullif(csat_responses, 0)        AS s
+    FROM agg
+)
+SELECT
+    period, period_start, dimension, value,
+    nps_responses, promoters, passives, detractors,
+    100 * (p - d)                                                        AS nps,
+    100 * (p - d) - 196 * sqrt((p + d - (p - d) ^ 2) / nps_responses)    AS nps_ci_low,
+    100 * (p - d) + 196 * sqrt((p + d - (p - d) ^ 2) / nps_responses)    AS nps_ci_high,
+    csat_responses, satisfied,
+    100 * s                                                              AS csat,
+    -- Clamped to [0, 100] and to the estimate itself: at s = 0 or 1 rounding would otherwise stray by 1e-14.
+    least(100 * s, greatest(0, 100 * (s + 1.96 ^ 2 / (2 * csat_responses) - 1.96 * sqrt(s * (1 - s) / csat_responses + 1.96 ^ 2 / (4 * csat_responses ^ 2)))
+        / (1 + 1.96 ^ 2 / csat_responses)))                              AS csat_ci_low,
+    greatest(100 * s, least(100, 100 * (s + 1.96 ^ 2 / (2 * csat_responses) + 1.96 * sqrt(s * (1 - s) / csat_responses + 1.96 ^ 2 / (4 * csat_responses ^ 2)))
+        / (1 + 1.96 ^ 2 / csat_responses)))                              AS csat_ci_high
+FROM scored
+ORDER BY period, period_start, dimension, value
