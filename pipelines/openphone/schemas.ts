@@ -22,7 +22,12 @@ export const PhoneNumberUser = z.object({
   role: z.string(),
 });
 
-/** GET /v1/phone-numbers → data[] (the fields the warehouse uses; restrictions omitted). */
+const Restriction = z.enum(["restricted", "unrestricted"]);
+const RegionRestrictions = z.object({ CA: Restriction, US: Restriction, Intl: Restriction });
+/** GET /v1/phone-numbers → data[].restrictions */
+export const PhoneNumberRestrictions = z.object({ messaging: RegionRestrictions, calling: RegionRestrictions });
+
+/** GET /v1/phone-numbers → data[] */
 export const PhoneNumber = z.object({
   id: phoneNumberId,
   groupId: z.string(),
@@ -36,6 +41,8 @@ export const PhoneNumber = z.object({
   portingStatus: z.string().nullable(),
   symbol: z.string().nullable(),
   users: z.array(PhoneNumberUser),
+  // Required by the spec, optional here: file drops and the demo generator carry none.
+  restrictions: PhoneNumberRestrictions.optional(),
 });
 
 /** Users have no list endpoint in v1: they are the union of phone numbers' `users`. */
@@ -116,6 +123,23 @@ export const CallTranscript = z.object({
   status: z.enum(["absent", "in-progress", "completed", "failed"]),
 });
 
+/** GET /v1/call-recordings/{callId} → data[] */
+export const CallRecording = z.object({
+  duration: z.number().int().nullable(),
+  id: z.string(),
+  startTime: isoDateTime.nullable(),
+  status: z.enum(["absent", "completed", "deleted", "failed", "in-progress", "paused", "processing", "stopped", "stopping"]).nullable(),
+  type: z.string().nullable(),
+  url: z.string().nullable(),
+});
+
+/** GET /v1/contact-custom-fields → data[] */
+export const ContactCustomFieldDefinition = z.object({
+  name: z.string(),
+  key: z.string(),
+  type: z.enum(["address", "boolean", "date", "multi-select", "number", "string", "url"]),
+});
+
 const CustomFieldBase = { name: z.string(), key: z.string().optional(), id: z.string().optional() };
 /** GET /v1/contacts/{id} → data.customFields[] (a union on `type`). */
 export const ContactCustomField = z.discriminatedUnion("type", [
@@ -162,6 +186,33 @@ export const Conversation = z.object({
   updatedAt: isoDateTime.nullable(),
 });
 
+/** Every list endpoint but phone numbers: `{data, totalItems, nextPageToken}` (totalItems is documented as inaccurate). */
+export function ListResponse<T extends z.ZodType>(item: T) {
+  return z.object({ data: z.array(item), totalItems: z.number().int(), nextPageToken: z.string().nullable() });
+}
+/** GET /v1/phone-numbers is not paginated: `{data}` only. */
+export const PhoneNumbersResponse = z.object({ data: z.array(PhoneNumber) });
+/** Single-object endpoints (summary, transcript): `{data}`. */
+export function DataResponse<T extends z.ZodType>(item: T) {
+  return z.object({ data: item });
+}
+
+/** The error body every endpoint documents for 400/401/403/404/500. */
+export const ApiErrorBody = z.object({
+  message: z.string(),
+  code: z.string(),
+  status: z.number(),
+  docs: z.string(),
+  title: z.string(),
+  trace: z.string().optional(),
+  errors: z.array(z.object({
+    path: z.string(),
+    message: z.string(),
+    value: z.unknown().optional(),
+    schema: z.object({ type: z.string() }),
+  })).optional(),
+});
+
 export type PhoneNumber = z.infer<typeof PhoneNumber>;
 export type User = z.infer<typeof User>;
 export type Call = z.infer<typeof Call>;
@@ -170,3 +221,6 @@ export type CallSummary = z.infer<typeof CallSummary>;
 export type CallTranscript = z.infer<typeof CallTranscript>;
 export type Contact = z.infer<typeof Contact>;
 export type Conversation = z.infer<typeof Conversation>;
+export type CallRecording = z.infer<typeof CallRecording>;
+export type ContactCustomFieldDefinition = z.infer<typeof ContactCustomFieldDefinition>;
+export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
