@@ -34,10 +34,8 @@ export async function publishIncremental(db: Db, model: Model, target: string, s
   rmSync(staged, { recursive: true, force: true });
   mkdirSync(staged, { recursive: true });
   await exec(db, sqlTemplate(join(SQL, "copy_mart_partitioned.sql"), { model: model.name, out: lit(staged), partition: model.partitionBy! }));
+  const emptied = values.filter((v) => !existsSync(join(staged, `${model.partitionBy}=${v}`)));
   publishPartitions(staged, target, false);
-  for (const v of values) {
-    const part = join(target, `${model.partitionBy}=${v}`);
-    if (!existsSync(join(staged, `${model.partitionBy}=${v}`)) && existsSync(part)) rmSync(part, { recursive: true, force: true });
-  }
+  for (const v of emptied) rmSync(join(target, `${model.partitionBy}=${v}`), { recursive: true, force: true });
   rmSync(staged, { recursive: true, force: true });
 }
