@@ -119,6 +119,37 @@ describe("commsight demo (small)", () => {
     expect(r[0]!.n).toBeGreaterThan(5 * Math.max(median, 1));
   });
 
+  it("finds the planted transfer loop in the transfer marts", async () => {
+    const loop = manifest.truths.transferLoop;
+    const [r] = await q<{ n: number }>(`SELECT sum(calls) AS n FROM transfer_paths WHERE team_path = '${loop.teams.join(" → ")}' AND is_loop`);
+    expect(r!.n).toBe(loop.calls);
+    const [w] = await q<{ looped: number }>("SELECT sum(looped_calls) AS looped FROM transfers_weekly WHERE line = 'All'");
+    expect(w!.looped).toBeGreaterThanOrEqual(loop.calls);
+  });
+
+  it("finds the IVR step with the planted drop-off in the funnel", async () => {
+    const planted = manifest.truths.ivrDropOff;
+    const steps = await q<{ menu: string; rate: number }>("SELECT menu, sum(dropped) / sum(visits) AS rate FROM ivr_funnel GROUP BY menu ORDER BY rate DESC");
+    expect(steps[0]!.menu).toBe(planted.menu);
+    expect(steps[0]!.rate).toBeCloseTo(planted.rate, 1);
+    expect(steps[1]!.rate).toBeLessThan(planted.rate / 3);
+  });
+
+  it("flags the outage week as a topic anomaly, and outage nowhere in the month before", async () => {
+    const start = manifest.truths.outageWeek.weekStart;
+    const flagged = await q<{ date: string }>(`SELECT date::VARCHAR AS date FROM topic_anomalies WHERE topic = 'outage' AND is_anomaly AND date BETWEEN DATE '${start}' - 28 AND DATE '${start}' + 6 ORDER BY date`);
+    expect(flagged.length).toBeGreaterThanOrEqual(4);
+    expect(flagged.every((f) => f.date >= start)).toBe(true);
+  });
+
+  it("keeps days without interactions in the dense daily marts", async () => {
+    const [r] = await q<{ days: number; zero: number }>(`
+      SELECT count(DISTINCT date) AS days, count(*) FILTER (WHERE interactions = 0) AS zero FROM daily_volume`);
+    const [c] = await q<{ n: number }>("SELECT count(*) AS n FROM calendar");
+    expect(r!.days).toBe(c!.n);
+    expect(r!.zero).toBeGreaterThan(0);
+  });
+
   it("prints the marts' KPI values into the PDF", async () => {
     const pdf = readdirSync(join(data, "reports")).find((f) => f.endsWith(".pdf"))!;
     const weekEnd = /weekly-(\d{4}-\d{2}-\d{2})\.pdf/.exec(pdf)![1]!;
