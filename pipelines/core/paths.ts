@@ -12,6 +12,7 @@ export function lakePaths(config: Config) {
     demoSource: join(data, "sources", "demo"),
     lake: join(data, "lake"),
     raw: join(data, "lake", "raw"),
+    enriched: join(data, "lake", "enriched"),
     marts: join(data, "lake", "marts"),
     staging: join(data, "lake", ".staging"),
     quarantine: join(data, "quarantine"),

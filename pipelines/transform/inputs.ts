@@ -5,12 +5,13 @@ import { exec, lit, one, type Db } from "../core/duckdb.ts";
 import { log } from "../core/log.ts";
 import { duckdbColumns } from "../extract/duckdbTypes.ts";
 import { ENTITIES } from "../extract/entities.ts";
+import { ENRICHED } from "../enrich/entities.ts";
 import { sourceRelation } from "./compile.ts";
 
-/** An empty table typed exactly as the raw lake types the entity (from its zod schema). */
+/** An empty table typed exactly as the lake types the entity (from its zod schema). */
 export async function createEmptySource(db: Db, name: string): Promise<void> {
-  const entity = ENTITIES.find((e) => e.name === name);
-  if (!entity) throw new Error(`source('${name}') is no known raw entity`);
+  const entity = ENTITIES.find((e) => e.name === name) ?? ENRICHED.find((e) => e.name === name);
+  if (!entity) throw new Error(`source('${name}') is no known raw or enriched entity`);
   const cols = Object.entries({ ...duckdbColumns(entity.schema), _source_file: "VARCHAR", _source_line: "BIGINT", date: "DATE" })
     .map(([k, t]) => `"${k}" ${t}`).join(", ");
   await exec(db, `CREATE OR REPLACE TABLE src_${name} (${cols})`);
@@ -20,11 +21,14 @@ export async function registerEmptySources(db: Db, names: Set<string>): Promise<
   for (const name of names) await createEmptySource(db, name);
 }
 
-/** Each source a model reads, over the raw lake; a missing entity is an empty, typed table. Returns rows read. */
-export async function registerSources(db: Db, rawDir: string, names: Set<string>): Promise<number> {
+/**
+ * Each source a model reads, over the raw lake (or, for enriched entities, data/lake/enriched);
+ * a missing entity is an empty, typed table. Returns rows read.
+ */
+export async function registerSources(db: Db, rawDir: string, names: Set<string>, enrichedDir?: string): Promise<number> {
   let n = 0;
   for (const name of names) {
-    const rel = sourceRelation(rawDir, name);
+    const rel = sourceRelation(rawDir, name) ?? (enrichedDir ? sourceRelation(enrichedDir, name) : null);
     if (!rel) {
       log.warn({ source: name }, "raw entity not found in the lake; using an empty table");
       await createEmptySource(db, name);

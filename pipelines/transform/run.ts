@@ -67,7 +67,7 @@ export async function runTransforms(config: Config, paths: Paths, opts: Transfor
   const { plan: models, chosen } = plan(all, opts.select);
   const stateFile = join(paths.data, "state", "transform.json");
   const prev = opts.fullRefresh ? null : readState(stateFile);
-  const cur: TransformState = { raw: fingerprintRaw(paths.raw), models: modelHashes(all) };
+  const cur: TransformState = { raw: { ...fingerprintRaw(paths.raw), ...fingerprintRaw(paths.enriched) }, models: modelHashes(all) };
 
   const staging = join(paths.staging, "transform");
   clearStaging(staging);
@@ -75,7 +75,7 @@ export async function runTransforms(config: Config, paths: Paths, opts: Transfor
   const result: TransformResult = { models: [], tests: [], rowsIn: 0, rowsOut: 0, outputs: [] };
   try {
     await exec(db, `SET TimeZone = ${lit(config.business.timezone)}`);
-    result.rowsIn = await registerSources(db, paths.raw, new Set(models.flatMap((m) => m.sources)));
+    result.rowsIn = await registerSources(db, paths.raw, new Set(models.flatMap((m) => m.sources)), paths.enriched);
     await registerSeedTables(db, join(dir, "seeds"), new Set(models.flatMap((m) => m.seeds)));
     const ctx = { rawDir: paths.raw, vars: transformVars(config) };
     for (const model of models) {
