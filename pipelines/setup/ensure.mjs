@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Installs what a fresh machine lacks before the demo or the tests run: npm packages (npm ci),
+// Installs what a fresh machine lacks before the demo or the tests run: npm packages,
 // Debian's Chromium (for PDF reports) and, for tests, poppler-utils (pdftotext). Plain Node, no
 // dependencies, so it runs before `npm ci`. Usage: node pipelines/setup/ensure.mjs [--test]
 import { execFileSync, spawnSync } from "node:child_process";
@@ -19,8 +19,11 @@ function npmPackages() {
   const lock = join(root, "package-lock.json");
   const stale = !existsSync(marker) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs + 1000);
   if (!stale) return;
-  say("installing npm packages (npm ci)…");
-  execFileSync("npm", [existsSync(lock) ? "ci" : "install", "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit" });
+  // `npm install` with the committed lock installs the locked versions. Not `npm ci`: npm 11 leaves
+  // other platforms' optional packages (DuckDB's native bindings) out of the lock and `npm ci` then
+  // refuses the lock as out of sync.
+  say("installing npm packages (npm install, locked versions)…");
+  execFileSync("npm", ["install", "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit" });
 }
 
 function aptInstall(pkgs, why) {
