@@ -7,6 +7,7 @@ import type { Config } from "./core/config.ts";
 import type { Run } from "./core/ledger.ts";
 import { lakePaths } from "./core/paths.ts";
 import { progressBar } from "./core/progress.ts";
+import type { IngestOptions } from "./extract/sources.ts";
 
 const say = (line: string) => process.stdout.write(line + "\n");
 const fmt = (n: number) => n.toLocaleString("en-US");
@@ -31,7 +32,8 @@ export async function generate(run: Run, config: Config, out?: string): Promise<
   say(`  truths ${result.manifestPath}`);
 }
 
-export async function extract(run: Run, config: Config, input?: string): Promise<void> {
+export async function extract(run: Run, config: Config, input?: string, source?: IngestOptions): Promise<void> {
+  if (source) return (await import("./extract/sources.ts")).extractIncremental(run, config, source);
   const paths = lakePaths(config);
   const { extractFiles } = await import("./extract/index.ts");
   const sourceDir = input ?? paths.demoSource;

@@ -5,5 +5,6 @@
 import type { Command } from "commander";
 import * as pipeline from "./pipeline.ts";
 import * as status from "./status.ts";
+import * as ingest from "./ingest.ts";
 
-export const COMMANDS: { register(program: Command): void }[] = [pipeline, status];
+export const COMMANDS: { register(program: Command): void }[] = [pipeline, status, ingest];

@@ -2,6 +2,7 @@
 import { Option, type Command } from "commander";
 import * as stages from "../stages.ts";
 import { configFrom, ledgered, parseDate, parseIntStrict, UsageError } from "./shared.ts";
+import { ingestFrom, withIngestOptions } from "./ingest.ts";
 
 export function register(program: Command): void {
   program.command("generate")
@@ -14,12 +15,13 @@ export function register(program: Command): void {
       await ledgered(config, "generate", (run) => stages.generate(run, config, opts.out));
     });
 
-  program.command("extract")
+  withIngestOptions(program.command("extract")
     .description("validate source files and land them in the raw Parquet lake (data/lake/raw), quarantining bad records")
-    .option("--input <dir>", "source directory (default: <data>/sources/demo)")
+    .option("--input <dir>", "source directory (default: <data>/sources/demo)"))
     .action(async (opts, cmd) => {
       const config = configFrom(cmd);
-      await ledgered(config, "extract", (run) => stages.extract(run, config, opts.input));
+      const source = ingestFrom(opts, cmd);
+      await ledgered(config, "extract", (run) => stages.extract(run, config, opts.input, source));
     });
 
   program.command("transform")

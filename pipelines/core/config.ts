@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { SourcesSchema } from "../files/config.ts";
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected a time HH:MM");
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD");
@@ -65,6 +66,8 @@ export const ConfigSchema = z.strictObject({
       seed: z.number().int().default(7),
     }).prefault({}),
   }).prefault({}),
+  /** File drops (CSV, TSV, NDJSON, JSON) and how their columns map to the canonical records. */
+  sources: SourcesSchema.default([]),
   report: z.strictObject({
     /** The report covers the ISO week ending on this date (default: the last full week in the data). */
     weekEnding: isoDate.optional(),

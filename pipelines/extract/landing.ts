@@ -106,7 +106,7 @@ const baseName = (f: string) => (f.endsWith(OPEN) ? f.slice(0, -OPEN.length) : f
 /** Every complete line not yet consumed, oldest segment first, with where it stands. */
 export function readLanded(dir: string, stateFile: string): LandedRead {
   sealAbandoned(dir);
-  const consumed = readJson(stateFile, Consumption, () => ({}));
+  const consumed: Consumption = readJson(stateFile, Consumption, (): Consumption => ({}));
   const next: Consumption = { ...consumed };
   const lines: LandedLine[] = [];
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(SEALED)).sort() : [];

@@ -1,0 +1,69 @@
+/**
+ * What an incremental extract tells people and the run ledger: rows read, landed, updated,
+ * unchanged and quarantined per entity, where the quarantined records went, and a JSON report
+ * per run (data/runs/extract/) that the ledger entry points to.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Paths } from "../core/paths.ts";
+import type { CommitResult } from "./commit.ts";
+import type { EntityResult } from "./lake.ts";
+import type { Quarantined } from "./validate.ts";
+
+export type IncrementalSummary = CommitResult & {
+  source: string;
+  notes: string[];
+  /** File drops: source rows read = landed + quarantined, per source. */
+  reconciliation?: { source: string; read: number; landed: number; quarantined: number }[];
+};
+
+export function sumResults(results: CommitResult[]): CommitResult {
+  const by = new Map<string, EntityResult>();
+  for (const r of results) {
+    for (const e of r.entities) {
+      const a = by.get(e.entity);
+      if (!a) { by.set(e.entity, { ...e }); continue; }
+      for (const k of ["read", "landed", "updated", "unchanged", "quarantined", "partitions"] as const) a[k] += e[k];
+    }
+  }
+  return { entities: [...by.values()], quarantined: results.flatMap((r) => r.quarantined), lines: results.reduce((n, r) => n + r.lines, 0) };
+}
+
+/** Quarantine of one incremental run: data/quarantine/<source>/<time>.ndjson (runs never overwrite each other's). */
+export function writeRunQuarantine(paths: Paths, source: string, items: Quarantined[], stamp: string): string | null {
+  if (!items.length) return null;
+  const dir = join(paths.quarantine, source);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${stamp}.ndjson`);
+  writeFileSync(file, items.map((q) => JSON.stringify(q)).join("\n") + "\n");
+  return file;
+}
+
+/** Print the summary and write the run report; returns what the ledger records. */
+export function finishRun(paths: Paths, s: IncrementalSummary, say: (line: string) => void) {
+  const stamp = new Date().toISOString().replace(/[-:.]/g, "");
+  const quarantineFile = writeRunQuarantine(paths, s.source, s.quarantined, stamp);
+  const fmt = (n: number) => n.toLocaleString("en-US");
+  say(`extracted ${s.source}`);
+  for (const r of s.reconciliation ?? []) {
+    say(`  ${r.source}: rows read ${fmt(r.read)} = landed ${fmt(r.landed)} + quarantined ${fmt(r.quarantined)}`);
+  }
+  say(`  ${"entity".padEnd(22)} ${"read".padStart(10)} ${"landed".padStart(10)} ${"updated".padStart(9)} ${"unchanged".padStart(10)} ${"quarantined".padStart(12)}`);
+  for (const e of s.entities) {
+    say(`  ${e.entity.padEnd(22)} ${fmt(e.read).padStart(10)} ${fmt(e.landed).padStart(10)} ${fmt(e.updated).padStart(9)} ${fmt(e.unchanged).padStart(10)} ${fmt(e.quarantined).padStart(12)}`);
+  }
+  for (const n of s.notes) say(`  ${n}`);
+  say(`  wrote ${paths.raw}`);
+  if (quarantineFile) say(`  quarantine ${quarantineFile}`);
+  for (const q of s.quarantined.slice(0, 5)) say(`  quarantined ${q.file}:${q.line} ${q.reason}`);
+  if (s.quarantined.length > 5) say(`  … and ${fmt(s.quarantined.length - 5)} more (see the quarantine file)`);
+  const reportFile = join(paths.runs, "extract", `${stamp}-${s.source}.json`);
+  mkdirSync(join(paths.runs, "extract"), { recursive: true });
+  const { quarantined: _q, ...rest } = s;
+  writeFileSync(reportFile, JSON.stringify({ ...rest, quarantined: s.quarantined.length, quarantineFile }, null, 2) + "\n");
+  const rowsIn = s.reconciliation?.length ? s.reconciliation.reduce((n, r) => n + r.read, 0) : s.entities.reduce((n, e) => n + e.read, 0);
+  return {
+    rowsIn, rowsOut: s.entities.reduce((n, e) => n + e.landed + e.updated, 0),
+    outputs: [paths.raw, reportFile, ...(quarantineFile ? [quarantineFile] : [])],
+  };
+}
