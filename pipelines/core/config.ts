@@ -7,6 +7,7 @@ import { resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { SourcesSchema } from "../files/config.ts";
+import { StaffingConfigSchema } from "../../models/staffing/config.ts";
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected a time HH:MM");
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD");
@@ -65,6 +66,7 @@ export const ConfigSchema = z.strictObject({
       epochs: z.number().int().positive().default(200),
       seed: z.number().int().default(7),
     }).prefault({}),
+    staffing: StaffingConfigSchema,
   }).prefault({}),
   /** File drops (CSV, TSV, NDJSON, JSON) and how their columns map to the canonical records. */
   sources: SourcesSchema.default([]),
