@@ -1,53 +1,36 @@
-/** Forecast accuracy: MASE, sMAPE, seasonal naive (m = 7), interval coverage, residual quantiles. */
+/**
+ * Forecast accuracy, with the definitions the reference peers use (../shared/peers/README.md):
+ *   MASE  = MAE ÷ mean|y_t − y_{t−m}| over the training window (m = season length);
+ *   sMAPE = 100·mean(2|y − f| ÷ (|y| + |f|)), 0/0 counted 0;
+ *   coverageXX = share of actuals inside the XX% interval.
+ */
 
-export type SeriesMetrics = {
-  mase: number;
-  smape: number;
+export type PointMetrics = {
+  n_eval: number;
   mae: number;
-  naiveMase: number;
-  naiveSmape: number;
-  naiveMae: number;
-  /** Mean |y_t − y_{t−7}| over the training window (the MASE denominator). */
-  scale: number;
-  coverage80: number;
-  coverage95: number;
-  beatsNaive: boolean;
-};
-
-export type ForecastMetrics = {
-  /** Means over the series (incl. 'All'). */
+  rmse: number;
   mase: number;
-  naiveMase: number;
   smape: number;
-  naiveSmape: number;
-  coverage80: number;
-  coverage95: number;
-  beatsNaive: boolean;
-  series: Record<string, SeriesMetrics>;
-  holdoutDays: number;
-  horizonDays: number;
-  validationDays: number;
-  trainStart: string;
-  trainEnd: string;
-  holdoutStart: string;
-  holdoutEnd: string;
-  nTrain: number;
-  holidaySource: string;
+  bias_mean_error: number;
+  coverage80: number | null;
+  coverage95: number | null;
+  mean_width80: number | null;
+  mean_width95: number | null;
 };
 
-/** Seasonal-naive (m = 7) forecast from origin index o for h = 1…H: the last observed same weekday. */
-export function seasonalNaive(y: ArrayLike<number>, o: number, H: number): Float64Array {
+/** Seasonal naive from origin o for h = 1…H: the last observed value at the same phase of period m. */
+export function seasonalNaive(y: ArrayLike<number>, o: number, H: number, m: number): Float64Array {
   return Float64Array.from({ length: H }, (_, i) => {
     const h = i + 1;
-    return y[o + h - 7 * Math.ceil(h / 7)]!;
+    return y[o + h - m * Math.ceil(h / m)]!;
   });
 }
 
 /** In-sample mean |y_t − y_{t−m}| over indices [from, to]. */
-export function maseScale(y: ArrayLike<number>, from: number, to: number, m = 7): number {
+export function maseScale(y: ArrayLike<number>, from: number, to: number, m: number): number {
   let s = 0;
   let k = 0;
-  for (let t = Math.max(from + m, m); t <= to; t++) { s += Math.abs(y[t]! - y[t - m]!); k++; }
+  for (let t = from + m; t <= to; t++) { s += Math.abs(y[t]! - y[t - m]!); k++; }
   return k ? s / k : NaN;
 }
 
@@ -73,37 +56,45 @@ export function coverage(y: ArrayLike<number>, lo: ArrayLike<number>, hi: ArrayL
   return k / y.length;
 }
 
-/** Linear-interpolated sample quantile (type 7). */
-export function quantile(values: ArrayLike<number>, q: number): number {
-  const a = Float64Array.from(values).sort();
-  if (a.length === 0) return NaN;
-  const pos = (a.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.min(a.length - 1, lo + 1);
-  return a[lo]! + (a[hi]! - a[lo]!) * (pos - lo);
-}
+const meanWidth = (lo: ArrayLike<number>, hi: ArrayLike<number>) => {
+  let s = 0;
+  for (let i = 0; i < lo.length; i++) s += hi[i]! - lo[i]!;
+  return s / lo.length;
+};
 
-/** Residual quantiles for the 80% and 95% intervals (log scale), widened to contain 0. */
-export type IntervalQuantiles = { q025: number; q10: number; q90: number; q975: number; n: number };
-
-export function intervalQuantiles(residuals: ArrayLike<number>): IntervalQuantiles {
+/** The peers' metric set for one forecast against actuals (bounds optional). */
+export function pointMetrics(
+  y: ArrayLike<number>, f: ArrayLike<number>, scale: number,
+  bounds?: { lower80: ArrayLike<number>; upper80: ArrayLike<number>; lower95: ArrayLike<number>; upper95: ArrayLike<number> },
+): PointMetrics {
+  let se = 0;
+  let e = 0;
+  for (let i = 0; i < y.length; i++) { const d = y[i]! - f[i]!; se += d * d; e += d; }
+  const m = mae(y, f);
   return {
-    q025: Math.min(0, quantile(residuals, 0.025)),
-    q10: Math.min(0, quantile(residuals, 0.1)),
-    q90: Math.max(0, quantile(residuals, 0.9)),
-    q975: Math.max(0, quantile(residuals, 0.975)),
-    n: residuals.length,
+    n_eval: y.length,
+    mae: m,
+    rmse: Math.sqrt(se / y.length),
+    mase: m / (scale > 0 ? scale : 1),
+    smape: smape(y, f),
+    bias_mean_error: e / y.length,
+    coverage80: bounds ? coverage(y, bounds.lower80, bounds.upper80) : null,
+    coverage95: bounds ? coverage(y, bounds.lower95, bounds.upper95) : null,
+    mean_width80: bounds ? meanWidth(bounds.lower80, bounds.upper80) : null,
+    mean_width95: bounds ? meanWidth(bounds.lower95, bounds.upper95) : null,
   };
 }
 
-/** Point forecast and nested intervals on the original scale from a log-scale prediction. */
-export function toInterval(logPred: number, q: IntervalQuantiles): { forecast: number; lower80: number; upper80: number; lower95: number; upper95: number } {
-  const back = (v: number) => Math.max(0, Math.expm1(v));
-  return {
-    forecast: back(logPred),
-    lower80: back(logPred + q.q10),
-    upper80: back(logPred + q.q90),
-    lower95: back(logPred + q.q025),
-    upper95: back(logPred + q.q975),
-  };
+/**
+ * Seasonal-naive bounds the way R's snaive gives them: residual sd σ of y_t − y_{t−m} in sample,
+ * widened by √k for the k-th seasonal step ahead, normal quantiles.
+ */
+export function naiveBounds(y: ArrayLike<number>, o: number, H: number, m: number, from = 0) {
+  let s = 0;
+  let k = 0;
+  for (let t = from + m; t <= o; t++) { const d = y[t]! - y[t - m]!; s += d * d; k++; }
+  const sigma = Math.sqrt(k ? s / k : 0);
+  const f = seasonalNaive(y, o, H, m);
+  const mk = (z: number, sign: number) => Float64Array.from(f, (v, i) => v + sign * z * sigma * Math.sqrt(Math.ceil((i + 1) / m)));
+  return { forecast: f, lower80: mk(1.2815515655446004, -1), upper80: mk(1.2815515655446004, 1), lower95: mk(1.959963984540054, -1), upper95: mk(1.959963984540054, 1) };
 }

@@ -1,134 +1,146 @@
 /**
- * trainForecast: daily incoming-call forecasts per line and 'All', written to `volume_forecast`.
+ * trainForecast: daily and intraday forecasts of incoming interactions per line × channel (and
+ * 'All'), rolling-origin backtests against seasonal naive, registry promotion, the forecast marts,
+ * and the staffing plan built on the intraday call forecast.
  *
- * Day offsets: the data end at T; the holdout is the last `holdoutDays` days (origin E = T − holdout),
- * and a validation slice of the same length precedes it (origin V = E − holdout).
- *   model A — trained on targets ≤ V; its rolling-origin residuals over (V, E] give the
- *             interval quantiles used to score the holdout (coverage);
- *   model B — trained on targets ≤ E; forecasts the holdout from E (MASE, sMAPE vs seasonal
- *             naive); its rolling-origin residuals over (E, T] give the final intervals;
- *   model C — refit on all data; forecasts horizonDays after T → the mart and the saved model.
+ * The candidate is promoted when its backtest MASE (mean of the daily and intraday means over the
+ * series) beats the serving model's on the same backtest (registry.ts); otherwise the serving
+ * model keeps forecasting, from today's data.
  */
 import type { Config } from "../../pipelines/core/config.ts";
 import { openDb } from "../../pipelines/core/duckdb.ts";
 import { log } from "../../pipelines/core/log.ts";
 import { lakePaths } from "../../pipelines/core/paths.ts";
-import { daysToIso } from "../shared/dates.ts";
+import { progressBar } from "../../pipelines/core/progress.ts";
 import { configHash, newVersion, saveModelVersion } from "../shared/modelStore.ts";
+import { decide, recordVersion, servingEntry, type RegistryEntry } from "../shared/registry.ts";
 import { initTf } from "../shared/tf.ts";
-import { coverage, mae, maseScale, seasonalNaive, smape, type ForecastMetrics, type SeriesMetrics } from "./evaluate.ts";
-import { featureNames, minOrigin, withLogs } from "./features.ts";
-import { forecastFrom, residualQuantiles, writeVolumeForecast, type ForecastModelMetadata } from "./predict.ts";
-import { loadSeries } from "./series.ts";
-import { DEFAULT_HIDDEN, DEFAULT_L2, DEFAULT_LEARNING_RATE, trainForecastModel, type ForecastTrainOptions } from "./train.ts";
+import { buildStaffing, type StaffingResult } from "../staffing/index.ts";
+import { runGranularity, scoreOrigins, type BacktestMetrics, type GranularityRun } from "./backtest.ts";
+import { DEFAULT_LAMBDA, DEFAULT_MAX_ROWS, forecastFrom, type EngineOptions, type Fitted } from "./engine.ts";
+import type { IntervalModel } from "./intervals.ts";
+import { writeDailyMart, writeIntervalMart } from "./marts.ts";
+import { loadDailySeries, loadIntervalSeries, type SeriesBundle } from "./series.ts";
+import { dayIso, featureHash, loadForecastVersion, partMeta, type ForecastMeta, type LoadedForecast } from "./store.ts";
 
-export type { ForecastMetrics, SeriesMetrics } from "./evaluate.ts";
-export { loadForecastModel } from "./predict.ts";
+export type ForecastHeadline = {
+  mase: number; naiveMase: number; coverage80: number; coverage95: number;
+  intervalMase: number; intervalNaiveMase: number; intervalCoverage80: number; intervalCoverage95: number;
+  daily: BacktestMetrics; interval: BacktestMetrics; holidaySource: string;
+};
 
-export type ForecastResult = { version: string; metrics: ForecastMetrics; outputs: string[]; rowsIn: number; rowsOut: number };
-
-const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
+export type ForecastResult = {
+  version: string; serving: string; promoted: boolean; reason: string;
+  metrics: ForecastHeadline; staffing: StaffingResult; outputs: string[]; rowsIn: number; rowsOut: number;
+};
 
 export async function trainForecast(config: Config): Promise<ForecastResult> {
   const started = performance.now();
   const backend = await initTf();
   const paths = lakePaths(config);
-  const { horizonDays: H, holdoutDays: Hd, epochs, seed } = config.models.forecast;
-  const opts: ForecastTrainOptions = { epochs, seed, hMax: Math.max(H, Hd), hidden: DEFAULT_HIDDEN, l2: DEFAULT_L2, learningRate: DEFAULT_LEARNING_RATE };
+  const { horizonDays: H, holdoutDays: holdout, seed } = config.models.forecast;
+  const staffing = config.models.staffing;
+  const minutes = staffing.intervalMinutes;
+  const engine: EngineOptions = { H, lambda: DEFAULT_LAMBDA, seed, maxRows: DEFAULT_MAX_ROWS };
   const db = await openDb();
+  const bar = progressBar("train forecast");
   try {
-    const d = withLogs(await loadSeries(db, paths, H));
-    const T = d.length - 1;
-    const E = T - Hd;
-    const V = E - Hd;
-    const needed = minOrigin() + 8 * 7;
-    if (V < needed) {
-      throw new Error(`forecast: ${d.length} days of data; need at least ${needed + 2 * Hd + 1} (history + validation + ${Hd}-day holdout)`);
-    }
-    const rowsIn = d.length * (d.names.length - 1);
+    const daily = await loadDailySeries(db, paths, H + 7);
+    const intraday = await loadIntervalSeries(db, paths, minutes, H + 7, config.business);
+    const S = intraday.grid.S;
+    const dRun = runGranularity(daily, H, holdout, engine, (k) => bar.update(k, 6));
+    const iRun = runGranularity(intraday, H * S, holdout * S, { ...engine, H: H * S }, (k) => bar.update(3 + k, 6));
+    bar.stop();
+    const metrics = headline(dRun.metrics, iRun.metrics, daily.holidaySource);
+    log.info({ mase: metrics.mase, naiveMase: metrics.naiveMase, intervalMase: metrics.intervalMase, intervalNaiveMase: metrics.intervalNaiveMase }, "forecast: backtested");
 
-    // Model A → interval quantiles for the holdout.
-    const a = await trainForecastModel(d, V, opts);
-    const qHoldout = residualQuantiles(a.model, a.scaler, d, V, E - 1, Hd, E);
-    a.model.dispose();
-
-    // Model B → holdout accuracy and coverage; residuals over the holdout → final intervals.
-    const b = await trainForecastModel(d, E, opts);
-    const path = forecastFrom(b.model, b.scaler, d, E, Hd, qHoldout);
-    const series: Record<string, SeriesMetrics> = {};
-    d.names.forEach((name, s) => {
-      const y = d.y[s]!.subarray(E + 1, T + 1);
-      const naive = seasonalNaive(d.y[s]!, E, Hd);
-      const sc = maseScale(d.y[s]!, 0, E);
-      const m = mae(y, path.forecast[s]!);
-      const nm = mae(y, naive);
-      const denom = sc > 0 ? sc : 1;
-      series[name] = {
-        mase: m / denom, smape: smape(y, path.forecast[s]!), mae: m,
-        naiveMase: nm / denom, naiveSmape: smape(y, naive), naiveMae: nm,
-        scale: sc,
-        coverage80: coverage(y, path.lower80[s]!, path.upper80[s]!),
-        coverage95: coverage(y, path.lower95[s]!, path.upper95[s]!),
-        beatsNaive: m < nm,
-      };
-    });
-    const qFinal = residualQuantiles(b.model, b.scaler, d, E, T - 1, H, T);
-    b.model.dispose();
-    const all = Object.values(series);
-    const metrics: ForecastMetrics = {
-      mase: mean(all.map((s) => s.mase)),
-      naiveMase: mean(all.map((s) => s.naiveMase)),
-      smape: mean(all.map((s) => s.smape)),
-      naiveSmape: mean(all.map((s) => s.naiveSmape)),
-      coverage80: mean(all.map((s) => s.coverage80)),
-      coverage95: mean(all.map((s) => s.coverage95)),
-      beatsNaive: mean(all.map((s) => s.mase)) < mean(all.map((s) => s.naiveMase)),
-      series,
-      holdoutDays: Hd,
-      horizonDays: H,
-      validationDays: Hd,
-      trainStart: daysToIso(d.start),
-      trainEnd: daysToIso(d.start + E),
-      holdoutStart: daysToIso(d.start + E + 1),
-      holdoutEnd: daysToIso(d.start + T),
-      nTrain: b.nTrain,
-      holidaySource: d.holidaySource,
-    };
-    log.info({ mase: metrics.mase, naiveMase: metrics.naiveMase, coverage80: metrics.coverage80, coverage95: metrics.coverage95 }, "forecast: evaluated on the holdout");
-    if (!metrics.beatsNaive) log.warn({ mase: metrics.mase, naiveMase: metrics.naiveMase }, "forecast: the model does not beat seasonal naive on the holdout");
-
-    // Model C → the forecast.
-    const c = await trainForecastModel(d, T, opts);
-    const future = forecastFrom(c.model, c.scaler, d, T, H, qFinal);
+    // Registry: compare with the serving model on the same backtest when it never saw that window.
     const version = newVersion(paths, "forecast");
-    const mart = await writeVolumeForecast(db, paths, d, T, H, future, version);
-    const seconds = (performance.now() - started) / 1000;
-    const metadata: ForecastModelMetadata = {
-      kind: "forecast", names: d.names, start: daysToIso(d.start), lastObserved: daysToIso(d.start + T),
-      featureNames: featureNames(d.names), scaler: c.scaler, quantiles: qFinal, hMax: opts.hMax, seed,
+    const hashes = {
+      configHash: configHash({ forecast: config.models.forecast, intervalMinutes: minutes }),
+      featureHash: featureHash(
+        { features: dRun.final.features, names: daily.names, S: 1 },
+        { features: iRun.final.features, names: intraday.names, S },
+      ),
     };
-    const saved = await saveModelVersion(paths, "forecast", version, c.model, metadata as unknown as Record<string, unknown>, {
+    const score = { metric: "backtest MASE (mean of daily and intraday)", value: (metrics.mase + metrics.intervalMase) / 2, higherIsBetter: false };
+    const serving = servingEntry(paths, "forecast");
+    let incumbent: LoadedForecast | null = null;
+    if (serving && serving.configHash === hashes.configHash && serving.featureHash === hashes.featureHash) {
+      incumbent = await loadForecastVersion(paths, serving.version).catch((err) => {
+        log.warn({ err: String(err), version: serving.version }, "forecast: the serving model cannot be loaded; the candidate will replace it");
+        return null;
+      });
+    }
+    const incumbentNow = incumbent ? incumbentScore(incumbent, daily, intraday, dRun, iRun, H, S) : null;
+    const sameQuestion = serving !== null && serving.configHash === hashes.configHash && serving.featureHash === hashes.featureHash;
+    const decision = sameQuestion && !incumbent
+      ? { promote: true, reason: `serving ${serving!.version} cannot be loaded`, incumbent: null }
+      : decide({ score, ...hashes }, serving, incumbentNow);
+
+    const trainingWindow = {
+      daily: windowDays(daily, dRun), interval: windowDays(intraday, iRun),
+      forecast: { from: dayIso(daily, daily.grid.n - 1), days: H },
+    };
+    const meta: ForecastMeta = { kind: "forecast", intervalMinutes: minutes, parts: { daily: partMeta(dRun, daily), interval: partMeta(iRun, intraday) } };
+    const saved = await saveModelVersion(paths, "forecast", version, { daily: dRun.final.model, interval: iRun.final.model }, meta as unknown as Record<string, unknown>, {
       model: "forecast",
-      kind: "direct multi-horizon network (tfjs: linear + 16-unit ReLU path) on log1p(y) − seasonal base",
-      metrics,
-      trainingWindow: {
-        evaluation: { train: [metrics.trainStart, metrics.trainEnd], holdout: [metrics.holdoutStart, metrics.holdoutEnd] },
-        validation: [daysToIso(d.start + V + 1), daysToIso(d.start + E)],
-        final: { train: [daysToIso(d.start), daysToIso(d.start + T)], forecast: [daysToIso(d.start + T + 1), daysToIso(d.start + T + H)] },
-      },
-      rows: { in: rowsIn, seriesDays: d.length, series: d.names, trainA: a.nTrain, trainB: b.nTrain, trainFinal: c.nTrain, out: mart.rows },
-      intervalQuantiles: { holdout: qHoldout, final: qFinal },
-      configHash: configHash(config.models.forecast),
-      backend,
-      epochs,
-      seed,
-      seconds,
-      createdAt: new Date().toISOString(),
+      kind: "direct multi-horizon ridge regression (tfjs) on log(1 + y) relative to a seasonal base; empirical intervals from out-of-sample residuals",
+      metrics, score, decision, trainingWindow, ...hashes, backend, seed,
+      rows: { dailySeries: daily.names.length, intervalSeries: intraday.names.length, dailyTrain: dRun.final.nTrain, intervalTrain: iRun.final.nTrain },
+      seconds: (performance.now() - started) / 1000, createdAt: new Date().toISOString(),
     });
-    c.model.dispose();
-    log.info({ version, rowsIn, rowsOut: mart.rows, seconds: Math.round(seconds * 10) / 10 }, "forecast: trained and written");
-    return { version, metrics, outputs: [mart.path, ...saved.files], rowsIn, rowsOut: mart.rows };
+    const entry: RegistryEntry = recordVersion(paths, "forecast", { version, createdAt: new Date().toISOString(), score, trainingWindow, ...hashes }, decision);
+    log.info({ version, status: entry.status, reason: entry.reason }, "forecast: registry decision");
+
+    // Serve: the candidate if promoted, else the serving model, forecasting from today's data.
+    const use = decision.promote || !incumbent
+      ? { version, daily: dRun.final, interval: iRun.final, dIv: dRun.finalIntervals, iIv: iRun.finalIntervals }
+      : { version: incumbent.version, daily: incumbent.daily, interval: incumbent.interval, dIv: incumbent.meta.parts.daily.intervals, iIv: incumbent.meta.parts.interval.intervals };
+    const dPaths = serve(use.daily, use.dIv, daily, dRun, H);
+    const iPaths = serve(use.interval, use.iIv, intraday, iRun, H * S);
+    const dMart = await writeDailyMart(db, paths, daily, daily.grid.n - 1, dPaths, use.version);
+    const iMart = await writeIntervalMart(db, paths, intraday, intraday.grid.n - 1, iPaths, minutes, use.version);
+    const staff = await buildStaffing(db, paths, staffing, intraday, intraday.grid.n - 1, iPaths, use.version);
+    for (const f of [dRun.final, iRun.final]) f.model.dispose();
+    if (incumbent) for (const f of [incumbent.daily, incumbent.interval]) f.model.dispose();
+    const rowsIn = daily.names.length * daily.grid.n + intraday.names.length * intraday.grid.n;
+    return {
+      version, serving: use.version, promoted: decision.promote, reason: decision.reason, metrics, staffing: staff,
+      outputs: [dMart.path, iMart.path, staff.mart, staff.csv, ...saved.files, `${paths.models}/forecast/registry.json`],
+      rowsIn, rowsOut: dMart.rows + iMart.rows + staff.rows,
+    };
   } finally {
+    bar.stop();
     db.close();
   }
+}
+
+function serve(f: Fitted, iv: IntervalModel, b: SeriesBundle, run: GranularityRun, H: number) {
+  return forecastFrom(f, b.grid, run.data, b.grid.n - 1, H, iv);
+}
+
+/** The serving model's backtest score on the candidate's origins, if it never saw them; else null. */
+function incumbentScore(inc: LoadedForecast, daily: SeriesBundle, intraday: SeriesBundle, dRun: GranularityRun, iRun: GranularityRun, H: number, S: number): number | null {
+  const holdoutStart = dayIso(daily, dRun.windows.E + 1);
+  if (inc.meta.parts.daily.lastTrainingDay >= holdoutStart || inc.meta.parts.interval.lastTrainingDay >= holdoutStart) return null;
+  const d = scoreOrigins(inc.daily, dRun.holdoutIntervals, daily, dRun.data, dRun.windows, H, daily.grid.C);
+  const i = scoreOrigins(inc.interval, iRun.holdoutIntervals, intraday, iRun.data, iRun.windows, H * S, S * intraday.grid.C);
+  return (d.mase + i.mase) / 2;
+}
+
+function windowDays(b: SeriesBundle, run: GranularityRun) {
+  const w = run.windows;
+  return {
+    train: [dayIso(b, 0), dayIso(b, w.E)], backtest: [dayIso(b, w.E + 1), dayIso(b, w.T)],
+    intervalCalibration: [dayIso(b, w.V + 1), dayIso(b, w.E)], final: [dayIso(b, 0), dayIso(b, w.T)],
+  };
+}
+
+function headline(d: BacktestMetrics, i: BacktestMetrics, holidaySource: string): ForecastHeadline {
+  return {
+    mase: d.mase, naiveMase: d.naiveMase, coverage80: d.coverage80, coverage95: d.coverage95,
+    intervalMase: i.mase, intervalNaiveMase: i.naiveMase, intervalCoverage80: i.coverage80, intervalCoverage95: i.coverage95,
+    daily: d, interval: i, holidaySource,
+  };
 }

@@ -1,94 +1,125 @@
 /**
- * Daily incoming-call series per line plus 'All' (their sum) from `daily_volume`, made dense
- * over the mart's whole date range, and a holiday flag per day from the `calendar` mart —
- * or, where the calendar is absent or does not reach (the forecast horizon), US federal holidays.
+ * The series the pipeline forecasts: incoming interactions per line × channel and 'All' lines per
+ * channel, daily (from `daily_volume`) or per interval of the day (from `interactions`), laid on a
+ * dense calendar grid that runs `futureDays` past the data. Holidays come from the `calendar` mart
+ * and, where it does not reach (the horizon), from the US federal calendar.
  */
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Db } from "../../pipelines/core/duckdb.ts";
+import { sqlTemplate } from "../../pipelines/core/duckdb.ts";
 import { martScan, type Paths } from "../../pipelines/core/paths.ts";
 import { readColumns } from "../shared/columnar.ts";
 import { usFederalHolidaySet } from "../shared/holidays.ts";
+import { calendarGrid, type Grid } from "./grid.ts";
 
 export const ALL = "All";
+const SQL = join(import.meta.dirname, "sql");
 
-export type SeriesSet = {
-  /** Day number (days since 1970-01-01) of index 0. */
-  start: number;
-  /** Number of observed days. */
-  length: number;
-  /** 'All' first, then the lines alphabetically. */
+export type SeriesKey = { line: string; channel: string };
+
+export type SeriesBundle = {
+  grid: Grid;
+  keys: SeriesKey[];
+  /** `line/channel`, e.g. "Support/call". */
   names: string[];
-  /** Observed interactions per series, indexed by day offset from start. */
   y: Float64Array[];
-  /** Holiday flag (0/1) for day offsets 0 … length + extraDays - 1. */
-  holiday: Uint8Array;
+  /** Day number of day ordinal 0. */
+  firstDay: number;
   holidaySource: "calendar" | "us-federal" | "calendar+us-federal";
 };
 
 export function martExists(paths: Paths, name: string): boolean {
   const dir = join(paths.marts, name);
-  if (!existsSync(dir)) return false;
-  return readdirSync(dir, { recursive: true }).some((f) => String(f).endsWith(".parquet"));
+  return existsSync(dir) && readdirSync(dir, { recursive: true }).some((f) => String(f).endsWith(".parquet"));
 }
 
-/** Load the series; `extraDays` extends the holiday flags past the last observed day. */
-export async function loadSeries(db: Db, paths: Paths, extraDays: number): Promise<SeriesSet> {
-  if (!martExists(paths, "daily_volume")) throw new Error(`forecast: the daily_volume mart is missing under ${paths.marts}`);
-  const cols = await readColumns(db, `
-    WITH src AS (
-      SELECT CAST(date AS DATE) AS date, CAST(line AS VARCHAR) AS line, channel, direction, interactions
-      FROM ${martScan(paths, "daily_volume")}
-    ),
-    days AS (SELECT CAST(unnest(generate_series(min(date), max(date), INTERVAL 1 DAY)) AS DATE) AS date FROM src),
-    lines AS (SELECT DISTINCT line FROM src WHERE line IS NOT NULL),
-    v AS (
-      SELECT date, line, sum(interactions) AS y FROM src
-      WHERE channel = 'call' AND direction = 'incoming' GROUP BY ALL
-    ),
-    grid AS (
-      SELECT days.date, lines.line, CAST(coalesce(v.y, 0) AS DOUBLE) AS y
-      FROM days CROSS JOIN lines LEFT JOIN v ON v.date = days.date AND v.line = lines.line
-    )
-    SELECT line, date, y FROM grid
-    UNION ALL
-    SELECT '${ALL}' AS line, date, sum(y) AS y FROM grid GROUP BY date
-    ORDER BY line, date`);
-  const line = cols.str("line");
-  const date = cols.date("date");
-  const yAll = cols.num("y");
-  if (cols.rowCount === 0) throw new Error("forecast: daily_volume has no rows");
-  const names = [...new Set(line.map((s) => s ?? ""))].sort((a, b) => (a === ALL ? -1 : b === ALL ? 1 : a < b ? -1 : a > b ? 1 : 0));
-  let start = Infinity;
-  let end = -Infinity;
-  for (const d of date) { if (d < start) start = d; if (d > end) end = d; }
-  const length = end - start + 1;
-  const y = names.map(() => new Float64Array(length));
-  const index = new Map(names.map((n, i) => [n, i]));
-  for (let r = 0; r < cols.rowCount; r++) y[index.get(line[r] ?? "")!]![date[r]! - start] = yAll[r]!;
+export const seriesName = (k: SeriesKey) => `${k.line}/${k.channel}`;
 
-  const total = length + extraDays;
-  const holiday = new Uint8Array(total);
-  const covered = new Uint8Array(total);
-  let fromCalendar = false;
+/** Calls first, then messages; within a channel 'All' first, then lines alphabetically. */
+function sortKeys(keys: SeriesKey[]): SeriesKey[] {
+  const rank = (k: SeriesKey) => [k.channel === "call" ? 0 : 1, k.channel, k.line === ALL ? 0 : 1, k.line] as const;
+  return keys.sort((a, b) => {
+    const ra = rank(a);
+    const rb = rank(b);
+    for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return ra[i]! < rb[i]! ? -1 : 1;
+    return 0;
+  });
+}
+
+async function holidays(db: Db, paths: Paths, from: number, to: number): Promise<{ set: Set<number>; source: SeriesBundle["holidaySource"] }> {
+  const set = new Set<number>();
+  const covered = new Set<number>();
   if (martExists(paths, "calendar")) {
-    const cal = await readColumns(db, `
-      SELECT CAST(date AS DATE) AS date, CAST(coalesce(is_holiday, false) AS INTEGER) AS h
-      FROM ${martScan(paths, "calendar")}`);
-    const cd = cal.date("date");
-    const ch = cal.num("h");
-    for (let r = 0; r < cal.rowCount; r++) {
-      const i = cd[r]! - start;
-      if (i >= 0 && i < total) { covered[i] = 1; holiday[i] = ch[r]! ? 1 : 0; fromCalendar = true; }
-    }
+    const cal = await readColumns(db, sqlTemplate(join(SQL, "calendar_holidays.sql"), { calendar: martScan(paths, "calendar") }));
+    const d = cal.date("date");
+    const h = cal.num("is_holiday");
+    for (let r = 0; r < cal.rowCount; r++) { covered.add(d[r]!); if (h[r]) set.add(d[r]!); }
   }
-  const derived = usFederalHolidaySet(start, start + total - 1);
-  let usedDerived = false;
-  for (let i = 0; i < total; i++) {
-    if (covered[i]) continue;
-    usedDerived = true;
-    holiday[i] = derived.has(start + i) ? 1 : 0;
+  const federal = usFederalHolidaySet(from, to);
+  let derived = false;
+  for (let day = from; day <= to; day++) {
+    if (covered.has(day)) continue;
+    derived = true;
+    if (federal.has(day)) set.add(day);
   }
-  const holidaySource = fromCalendar ? (usedDerived ? "calendar+us-federal" : "calendar") : "us-federal";
-  return { start, length, names, y, holiday, holidaySource };
+  const source = covered.size === 0 ? "us-federal" : derived ? "calendar+us-federal" : "calendar";
+  return { set, source };
+}
+
+/** Lay (key, day, slot, y) rows onto dense arrays over [firstDay, lastDay] × S slots. */
+async function assemble(db: Db, paths: Paths, sql: string, S: number, futureDays: number, hasSlot: boolean): Promise<SeriesBundle> {
+  const cols = await readColumns(db, sql);
+  if (cols.rowCount === 0) throw new Error("forecast: no incoming interactions to forecast");
+  const line = cols.str("line");
+  const channel = cols.str("channel");
+  const date = cols.date("date");
+  const slot = hasSlot ? cols.num("slot") : null;
+  const y = cols.num("y");
+  let first = Infinity;
+  let last = -Infinity;
+  const keyIndex = new Map<string, SeriesKey>();
+  for (let r = 0; r < cols.rowCount; r++) {
+    if (date[r]! < first) first = date[r]!;
+    if (date[r]! > last) last = date[r]!;
+    const k = { line: line[r] ?? "", channel: channel[r] ?? "" };
+    keyIndex.set(seriesName(k), k);
+  }
+  const keys = sortKeys([...keyIndex.values()]);
+  const names = keys.map(seriesName);
+  const pos = new Map(names.map((n, i) => [n, i]));
+  const days = last - first + 1;
+  const values = names.map(() => new Float64Array(days * S));
+  for (let r = 0; r < cols.rowCount; r++) {
+    const s = pos.get(seriesName({ line: line[r] ?? "", channel: channel[r] ?? "" }))!;
+    const sl = slot ? slot[r]! : 0;
+    if (sl < 0 || sl >= S) continue;
+    values[s]![(date[r]! - first) * S + sl]! += y[r]!;
+  }
+  const dayList = Array.from({ length: days }, (_, i) => first + i);
+  const hol = await holidays(db, paths, first - 400, last + futureDays + 7);
+  const grid = calendarGrid(dayList, S, futureDays, hol.set);
+  return { grid, keys, names, y: values, firstDay: first, holidaySource: hol.source };
+}
+
+export async function loadDailySeries(db: Db, paths: Paths, futureDays: number): Promise<SeriesBundle> {
+  if (!martExists(paths, "daily_volume")) throw new Error(`forecast: the daily_volume mart is missing under ${paths.marts}`);
+  const sql = sqlTemplate(join(SQL, "daily_series.sql"), { daily_volume: martScan(paths, "daily_volume") });
+  return assemble(db, paths, sql, 1, futureDays, false);
+}
+
+/** Per-interval series; `open`/`close` (HH:MM) mark business hours on the grid. */
+export async function loadIntervalSeries(db: Db, paths: Paths, minutes: number, futureDays: number, hours: { open: string; close: string }): Promise<SeriesBundle> {
+  if (!martExists(paths, "interactions")) throw new Error(`forecast: the interactions mart is missing under ${paths.marts}`);
+  const S = 1440 / minutes;
+  const sql = sqlTemplate(join(SQL, "interval_series.sql"), { interactions: martScan(paths, "interactions"), interval_minutes: String(minutes) });
+  const b = await assemble(db, paths, sql, S, futureDays, true);
+  const toMin = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+  const open = toMin(hours.open);
+  const close = toMin(hours.close);
+  b.grid.open = Uint8Array.from({ length: b.grid.total }, (_, i) => {
+    const start = b.grid.slotOf[i]! * minutes;
+    return start + minutes > open && start < close ? 1 : 0;
+  });
+  return b;
 }

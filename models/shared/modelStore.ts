@@ -1,12 +1,12 @@
 /**
  * Saving and loading tfjs LayersModels on the local file system (tfjs without tfjs-node has
  * no file:// handler): a custom tf.io.IOHandler writes the standard `model.json` +
- * `weights.bin` pair. Versions live in `data/models/<name>/<version>/` with `metrics.json`;
- * `data/models/<name>/latest.json` points at the newest. A version directory is written
- * under a temporary name and renamed into place, so readers never see half a model.
+ * `weights.bin` pair. Versions live in `data/models/<name>/<version>/`, written under a temporary
+ * name and renamed into place, so readers never see half a model; which version serves is kept
+ * by the registry (registry.ts).
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Paths } from "../../pipelines/core/paths.ts";
 import { tf } from "./tf.ts";
@@ -75,14 +75,15 @@ function stableJson(v: unknown): string {
 export type SavedModel = { version: string; dir: string; files: string[] };
 
 /**
- * Save a model version: model.json (with `metadata` as userDefinedMetadata: everything needed to
- * prepare inputs), weights.bin, metrics.json; then update latest.json.
+ * Write a model version: each part (a tfjs LayersModel) in `<version>/<part>/` as model.json +
+ * weights.bin, `metadata.json` (everything needed to prepare inputs and serve), `metrics.json`.
+ * The directory appears complete or not at all. Whether it serves is the registry's decision.
  */
 export async function saveModelVersion(
   paths: Paths,
   name: string,
   version: string,
-  model: tf.LayersModel,
+  parts: Record<string, tf.LayersModel>,
   metadata: Record<string, unknown>,
   metricsDoc: Record<string, unknown>,
 ): Promise<SavedModel> {
@@ -91,28 +92,29 @@ export async function saveModelVersion(
   const tmp = join(root, `.${version}.${process.pid}.tmp`);
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
-  model.setUserDefinedMetadata(metadata);
-  await model.save(dirHandler(tmp));
+  const files: string[] = [];
+  for (const [part, model] of Object.entries(parts)) {
+    await model.save(dirHandler(join(tmp, part)));
+    files.push(join(dir, part, MODEL_JSON), join(dir, part, WEIGHTS_BIN));
+  }
+  writeFileSync(join(tmp, "metadata.json"), JSON.stringify(metadata) + "\n");
   writeFileSync(join(tmp, "metrics.json"), JSON.stringify({ version, ...metricsDoc }, null, 2) + "\n");
   if (existsSync(dir)) throw new Error(`model version ${dir} already exists`);
   renameSync(tmp, dir);
-  const latest = join(root, "latest.json");
-  const latestTmp = `${latest}.${process.pid}.tmp`;
-  writeFileSync(latestTmp, JSON.stringify({ version, path: dir, savedAt: new Date().toISOString() }, null, 2) + "\n");
-  renameSync(latestTmp, latest);
-  return { version, dir, files: [join(dir, MODEL_JSON), join(dir, WEIGHTS_BIN), join(dir, "metrics.json"), latest] };
+  return { version, dir, files: [...files, join(dir, "metadata.json"), join(dir, "metrics.json")] };
 }
 
-export type LoadedModel<M> = { version: string; dir: string; model: tf.LayersModel; metadata: M; metrics: Record<string, unknown> };
+export type LoadedModel<M> = { version: string; dir: string; parts: Record<string, tf.LayersModel>; metadata: M; metrics: Record<string, unknown> };
 
-/** Load a saved version (default: the one latest.json points at). */
-export async function loadModelVersion<M = Record<string, unknown>>(paths: Paths, name: string, version?: string): Promise<LoadedModel<M>> {
-  const root = join(paths.models, name);
-  const v = version ?? (JSON.parse(readFileSync(join(root, "latest.json"), "utf8")) as { version: string }).version;
-  const dir = join(root, v);
-  if (!existsSync(join(dir, MODEL_JSON))) throw new Error(`no saved ${name} model ${v} in ${root}`);
-  const model = await tf.loadLayersModel(dirHandler(dir));
-  const metadata = model.getUserDefinedMetadata() as M;
+/** Load a saved version's parts, metadata and metrics. */
+export async function loadModelVersion<M = Record<string, unknown>>(paths: Paths, name: string, version: string): Promise<LoadedModel<M>> {
+  const dir = join(paths.models, name, version);
+  if (!existsSync(join(dir, "metadata.json"))) throw new Error(`no saved ${name} model ${version} in ${join(paths.models, name)}`);
+  const parts: Record<string, tf.LayersModel> = {};
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.isDirectory() && existsSync(join(dir, e.name, MODEL_JSON))) parts[e.name] = await tf.loadLayersModel(dirHandler(join(dir, e.name)));
+  }
+  const metadata = JSON.parse(readFileSync(join(dir, "metadata.json"), "utf8")) as M;
   const metrics = JSON.parse(readFileSync(join(dir, "metrics.json"), "utf8")) as Record<string, unknown>;
-  return { version: v, dir, model, metadata, metrics };
+  return { version, dir, parts, metadata, metrics };
 }

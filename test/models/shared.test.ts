@@ -5,7 +5,10 @@ import { exec, openDb, rows } from "../../pipelines/core/duckdb.ts";
 import { lakePaths, martScan } from "../../pipelines/core/paths.ts";
 import { rocAuc, prAuc, liftTopDecile, fitPlatt, applyPlatt, calibrationTable } from "../../models/churn/evaluate.ts";
 import { riskBands } from "../../models/churn/predict.ts";
-import { coverage, maseScale, seasonalNaive, smape, quantile } from "../../models/forecast/evaluate.ts";
+import { coverage, maseScale, seasonalNaive, smape } from "../../models/forecast/evaluate.ts";
+import { quantile } from "../../models/forecast/intervals.ts";
+import { fitLogistic } from "../../models/shared/logistic.ts";
+import { choleskySolve, fitRidge } from "../../models/shared/ridge.ts";
 import { readColumns } from "../../models/shared/columnar.ts";
 import { daysToIso, isoToDays } from "../../models/shared/dates.ts";
 import { usFederalHolidays } from "../../models/shared/holidays.ts";
@@ -34,22 +37,63 @@ describe("model store", () => {
     const before = (model.predict(x) as tf.Tensor).dataSync();
     const version = newVersion(paths, "demo", new Date("2026-01-02T03:04:05Z"));
     expect(version).toBe("v20260102T030405");
-    const saved = await saveModelVersion(paths, "demo", version, model, { kind: "demo", answer: 42 }, { metrics: { a: 1 } });
+    const saved = await saveModelVersion(paths, "demo", version, { net: model }, { kind: "demo", answer: 42 }, { metrics: { a: 1 } });
     for (const f of saved.files) expect(existsSync(f)).toBe(true);
     expect(readdirSync(join(paths.models, "demo")).filter((f) => f.startsWith("."))).toEqual([]);
-    expect(JSON.parse(readFileSync(join(paths.models, "demo", "latest.json"), "utf8")).version).toBe(version);
     // The same second is taken: the next version moves on by a second.
     expect(newVersion(paths, "demo", new Date("2026-01-02T03:04:05.500Z"))).toBe("v20260102T030406");
 
-    const loaded = await loadModelVersion<{ kind: string; answer: number }>(paths, "demo");
+    const loaded = await loadModelVersion<{ kind: string; answer: number }>(paths, "demo", version);
     expect(loaded.version).toBe(version);
     expect(loaded.metadata).toEqual({ kind: "demo", answer: 42 });
     expect(loaded.metrics.metrics).toEqual({ a: 1 });
-    const after = (loaded.model.predict(x) as tf.Tensor).dataSync();
+    const after = (loaded.parts.net!.predict(x) as tf.Tensor).dataSync();
     expect(Array.from(after)).toEqual(Array.from(before));
     // Raw handler: weights.bin holds exactly the float32 weights.
-    const art = await dirHandler(saved.dir).load!();
+    const art = await dirHandler(join(saved.dir, "net")).load!();
     expect((art.weightData as ArrayBuffer).byteLength).toBe(4 * (5 * 8 + 8 + 8 + 1));
+  });
+});
+
+describe("ridge and logistic regression on tfjs", () => {
+  it("ridge recovers the least-squares solution and solves SPD systems exactly", async () => {
+    await initTf();
+    expect(Array.from(choleskySolve(Float64Array.from([4, 2, 2, 3]), Float64Array.from([2, 1]), 2))).toEqual([0.5, 0]);
+    const n = 2000;
+    const p = 3;
+    const x = new Float32Array(n * p);
+    const y = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < p; j++) x[i * p + j] = Math.sin(i * (j + 1) * 0.37) * (j + 1);
+      y[i] = 3 + 2 * x[i * p]! - x[i * p + 1]! + 0.5 * x[i * p + 2]!;
+    }
+    const fit = fitRidge(x, y, n, p, 1e-9);
+    // Weights are on standardised inputs: weight ÷ std is the raw coefficient.
+    expect(fit.kernel[0]! / fit.scaler.std[0]!).toBeCloseTo(2, 3);
+    expect(fit.kernel[1]! / fit.scaler.std[1]!).toBeCloseTo(-1, 3);
+    expect(fit.kernel[2]! / fit.scaler.std[2]!).toBeCloseTo(0.5, 3);
+    const pred = (fit.model.predict(tf.tensor2d([(1 - fit.scaler.mean[0]!) / fit.scaler.std[0]!, -fit.scaler.mean[1]! / fit.scaler.std[1]!, -fit.scaler.mean[2]! / fit.scaler.std[2]!], [1, 3])) as tf.Tensor).dataSync()[0]!;
+    expect(pred).toBeCloseTo(5, 3); // 3 + 2·1
+  });
+
+  it("logistic regression by Newton's method meets the optimality condition of the L2 objective", async () => {
+    await initTf();
+    const n = 3000;
+    const x = Float32Array.from({ length: n * 2 }, (_, k) => Math.sin(k * 1.618) * 2);
+    const y = Float32Array.from({ length: n }, (_, i) => (((i * 7919) % 1000) / 1000 < 1 / (1 + Math.exp(-(0.5 + 1.5 * x[2 * i]! - x[2 * i + 1]!))) ? 1 : 0));
+    const lambda = 2;
+    const fit = fitLogistic(x, y, n, 2, lambda);
+    // Gradient of Σ logloss + λ/2‖w‖² vanishes at the optimum.
+    const g = [0, 0, 0];
+    for (let i = 0; i < n; i++) {
+      const pr = 1 / (1 + Math.exp(-(fit.bias + fit.kernel[0]! * x[2 * i]! + fit.kernel[1]! * x[2 * i + 1]!)));
+      g[0]! += (pr - y[i]!) * x[2 * i]!; g[1]! += (pr - y[i]!) * x[2 * i + 1]!; g[2]! += pr - y[i]!;
+    }
+    expect(Math.abs(g[0]! + lambda * fit.kernel[0]!)).toBeLessThan(1e-2);
+    expect(Math.abs(g[1]! + lambda * fit.kernel[1]!)).toBeLessThan(1e-2);
+    expect(Math.abs(g[2]!)).toBeLessThan(1e-2);
+    expect(fit.kernel[0]).toBeGreaterThan(1.2);
+    expect(fit.kernel[1]).toBeLessThan(-0.7);
   });
 });
 
@@ -125,8 +169,8 @@ describe("metrics", () => {
 
   it("MASE scale, seasonal naive, sMAPE, coverage, quantiles", () => {
     const y = Array.from({ length: 21 }, (_, i) => (i % 7) + Math.floor(i / 7));
-    expect(maseScale(y, 0, 20)).toBe(1);
-    expect(Array.from(seasonalNaive(y, 13, 8))).toEqual([y[7], y[8], y[9], y[10], y[11], y[12], y[13], y[7]]);
+    expect(maseScale(y, 0, 20, 7)).toBe(1);
+    expect(Array.from(seasonalNaive(y, 13, 8, 7))).toEqual([y[7], y[8], y[9], y[10], y[11], y[12], y[13], y[7]]);
     expect(smape([0, 10], [0, 10])).toBe(0);
     expect(smape([0, 2], [0, 6])).toBeCloseTo(50);
     expect(coverage([1, 2, 3, 4], [0, 0, 0, 5], [2, 2, 2, 6])).toBe(0.5);

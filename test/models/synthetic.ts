@@ -17,14 +17,15 @@ export function tempConfig(models: Record<string, unknown> = {}): Config {
 const u = (...parts: string[]) => `((hash(${parts.join(", ")}) % 1000003)::DOUBLE + 0.5) / 1000003`;
 
 /**
- * contact_features: `contacts` contacts × `snapshots` month-end snapshots; the last three
- * have NULL labels (incomplete outcome window). Churn truly depends on repeat contacts and
- * detractor responses (plus a little on tenure), with noise. With `shuffleLabels`, labels are
- * permuted within each snapshot (a control: nothing to learn).
+ * contact_features: `contacts` contacts × `snapshots` weekly snapshots (Sundays from 2026-01-04);
+ * the last two have NULL labels (the 14-day outcome window is incomplete). Churn truly depends on
+ * recent repeat contacts, missed calls and detractor responses (plus a little on tenure), with
+ * noise; calls_90d is pure noise. With `shuffleLabels`, labels are permuted within each snapshot
+ * (a control: nothing to learn).
  */
 export async function makeChurnMarts(config: Config, opts: { contacts?: number; snapshots?: number; shuffleLabels?: boolean } = {}): Promise<void> {
   const contacts = opts.contacts ?? 1500;
-  const snaps = opts.snapshots ?? 9;
+  const snaps = opts.snapshots ?? 30;
   const paths = lakePaths(config);
   const dir = join(paths.marts, "contact_features");
   mkdirSync(dir, { recursive: true });
@@ -34,39 +35,31 @@ export async function makeChurnMarts(config: Config, opts: { contacts?: number; 
       CREATE TABLE cf AS
       WITH c AS (
         SELECT 'c' || lpad(i::VARCHAR, 5, '0') AS contact_id,
-               (['residential', 'commercial', 'property_manager'])[1 + (i % 3)] AS segment,
+               (['Residential', 'Commercial', 'PropertyManager'])[1 + (i % 3)] AS segment,
                ${u("i", "'tenure'")} AS ut
         FROM range(${contacts}) t(i)
       ),
-      s AS (SELECT k, (DATE '2026-01-31' + to_months(k))::DATE AS as_of FROM range(${snaps}) t(k)),
+      s AS (SELECT k, (DATE '2026-01-04' + 7 * k::INTEGER)::DATE AS as_of FROM range(${snaps}) t(k)),
       base AS (
-        SELECT c.contact_id, c.segment, s.k, last_day(s.as_of) AS as_of,
-               (60 + floor(c.ut * 1500) + 30 * s.k)::INTEGER AS tenure_days,
-               floor(-ln(${u("c.contact_id", "s.k", "'rep'")}) * 1.2)::BIGINT AS repeat_contacts_90d,
+        SELECT c.contact_id, c.segment, s.k, s.as_of,
+               (60 + floor(c.ut * 1500) + 7 * s.k)::INTEGER AS tenure_days,
+               floor(-ln(${u("c.contact_id", "s.k", "'rep'")}) * 0.5)::BIGINT AS repeat_contacts_14d,
+               floor(-ln(${u("c.contact_id", "s.k", "'miss'")}) * 0.4)::BIGINT AS missed_14d,
                floor(-ln(${u("c.contact_id", "s.k", "'det'")}) * 0.5)::BIGINT AS detractor_90d,
                floor(-ln(${u("c.contact_id", "s.k", "'calls'")}) * 4)::BIGINT AS calls_90d,
                floor(-ln(${u("c.contact_id", "s.k", "'msg'")}) * 3)::BIGINT AS messages_90d,
-               floor(-ln(${u("c.contact_id", "s.k", "'miss'")}) * 0.8)::BIGINT AS missed_90d,
-               floor(-ln(${u("c.contact_id", "s.k", "'aband'")}) * 0.3)::BIGINT AS abandoned_90d,
-               floor(-ln(${u("c.contact_id", "s.k", "'xfer'")}) * 0.6)::BIGINT AS transfers_90d,
-               floor(-ln(${u("c.contact_id", "s.k", "'lowcsat'")}) * 0.3)::BIGINT AS low_csat_90d,
-               floor(-ln(${u("c.contact_id", "s.k", "'neg'")}) * 0.3)::BIGINT AS negative_comments_90d,
                ${u("c.contact_id", "s.k", "'rec'")} AS ur,
                ${u("c.contact_id", "s.k", "'nps'")} AS un,
-               ${u("c.contact_id", "s.k", "'csat'")} AS uc,
                ${u("c.contact_id", "s.k", "'noise'")} AS unoise,
                ${u("c.contact_id", "s.k", "'y'")} AS uy,
-               s.k >= ${snaps - 3} AS unlabelled
+               s.k >= ${snaps - 2} AS unlabelled
         FROM c CROSS JOIN s
       )
-      SELECT contact_id, as_of, segment, tenure_days,
-             CASE WHEN ur < 0.05 THEN NULL ELSE floor(ur * 120)::INTEGER END AS recency_days,
-             calls_90d, messages_90d, missed_90d, abandoned_90d, transfers_90d,
-             repeat_contacts_90d, detractor_90d, low_csat_90d, negative_comments_90d,
+      SELECT contact_id, as_of, segment, tenure_days, floor(ur * 120)::INTEGER AS recency_days,
+             calls_90d, messages_90d, missed_14d, repeat_contacts_14d, detractor_90d,
              CASE WHEN un < 0.4 THEN NULL ELSE CASE WHEN detractor_90d > 0 THEN floor(un * 7) ELSE 6 + floor(un * 5) END END::DOUBLE AS last_nps,
-             CASE WHEN uc < 0.5 THEN NULL ELSE 1 + floor(uc * 5) END::DOUBLE AS last_csat,
              CASE WHEN unlabelled THEN NULL
-                  ELSE uy < 1 / (1 + exp(-(-3.6 + 1.2 * repeat_contacts_90d + 1.5 * detractor_90d
+                  ELSE uy < 1 / (1 + exp(-(-4.2 + 1.3 * repeat_contacts_14d + 1.0 * missed_14d + 1.4 * detractor_90d
                                           - 0.25 * ln(tenure_days / 365.0) + 0.8 * (unoise - 0.5))))
              END AS label
       FROM base`);
@@ -89,9 +82,10 @@ export const VOLUME_END = "2026-11-15";
  * daily_volume over two years to VOLUME_END: three lines with their own weekly shape (Support
  * closed on Sundays), yearly growth (`scale` multiplies every volume), holidays at ~10% of normal, lognormal noise; dense,
  * including messages and outgoing rows (which the forecast must ignore). With `calendar`,
- * also writes the calendar mart.
+ * also writes the calendar mart; with `intraday`, the interactions and calls marts (each daily
+ * count spread over the day by a two-peak profile, calls with handle and queue times).
  */
-export async function makeVolumeMarts(config: Config, opts: { days?: number; calendar?: boolean; scale?: number } = {}): Promise<void> {
+export async function makeVolumeMarts(config: Config, opts: { days?: number; calendar?: boolean; scale?: number; intraday?: boolean } = {}): Promise<void> {
   const days = opts.days ?? 730;
   const scale = opts.scale ?? 1;
   const end = isoToDays(VOLUME_END);
@@ -121,6 +115,7 @@ export async function makeVolumeMarts(config: Config, opts: { days?: number; cal
                            + (${u("date", "line", "channel", "direction", "'c'")} - 0.5) * 2 * sqrt(mu)))::BIGINT AS interactions
       FROM mu`);
     await exec(db, `COPY (SELECT * FROM dv ORDER BY date, line, channel, direction) TO '${join(paths.marts, "daily_volume", "data.parquet")}' (FORMAT parquet)`);
+    if (opts.intraday) await writeIntraday(db, paths);
     if (opts.calendar) {
       mkdirSync(join(paths.marts, "calendar"), { recursive: true });
       await exec(db, `COPY (
@@ -132,5 +127,37 @@ export async function makeVolumeMarts(config: Config, opts: { days?: number; cal
     }
   } finally {
     db.close();
+  }
+}
+
+/**
+ * interactions (one row per interaction, started_at spread over 08:00–20:00 by a morning and an
+ * afternoon peak) and calls (incoming calls with handle times per line, queue times, 6% abandoned
+ * in the queue) consistent with daily_volume.
+ */
+async function writeIntraday(db: Awaited<ReturnType<typeof openDb>>, paths: ReturnType<typeof lakePaths>): Promise<void> {
+  await exec(db, `
+    CREATE TABLE ix AS
+    WITH rows AS (
+      SELECT dv.date, dv.line, dv.channel, dv.direction, r.k,
+             ${u("dv.date", "dv.line", "dv.channel", "dv.direction", "r.k", "'t'")} AS ut,
+             ${u("dv.date", "dv.line", "dv.channel", "dv.direction", "r.k", "'p'")} AS up
+      FROM dv, range(dv.interactions) r(k)
+    )
+    SELECT 'i' || hash(date, line, channel, direction, k)::VARCHAR AS interaction_id, channel, date, line, direction,
+           -- two peaks: 10:00 and 14:30, each ±1.2 h (triangular), clipped to business hours
+           date + to_minutes(CAST(least(1199, greatest(480, (CASE WHEN up < 0.55 THEN 600 ELSE 870 END) + (ut + ${u("date", "line", "k", "'v'")} - 1) * 72)) AS BIGINT)) AS started_at
+    FROM rows`);
+  for (const [mart, sql] of [
+    ["interactions", "SELECT * FROM ix"],
+    ["calls", `SELECT interaction_id AS call_id, date, started_at, line, direction,
+                      CASE WHEN ${u("interaction_id", "'ab'")} < 0.06 THEN 'queue' END AS abandoned_in,
+                      CASE WHEN ${u("interaction_id", "'ab'")} < 0.06 THEN NULL
+                           ELSE CASE line WHEN 'Sales' THEN 420 WHEN 'Support' THEN 360 ELSE 240 END * (0.5 + ${u("interaction_id", "'h'")}) END AS handle_seconds,
+                      60 * ${u("interaction_id", "'q'")} AS queue_seconds
+               FROM ix WHERE channel = 'call'`],
+  ] as const) {
+    mkdirSync(join(paths.marts, mart), { recursive: true });
+    await exec(db, `COPY (${sql}) TO '${join(paths.marts, mart, "data.parquet")}' (FORMAT parquet)`);
   }
 }
