@@ -5,7 +5,7 @@ export type CalibrationBin = { bin: number; lower: number; upper: number; n: num
 export type ChurnMetrics = {
   rocAuc: number | null;
   prAuc: number | null;
-  /** Brier score of calibrated probabilities, and of the raw (class-weighted) model output. */
+  /** Brier score of calibrated probabilities, and of the model before Platt scaling. */
   brier: number;
   brierUncalibrated: number;
   logLoss: number;
@@ -16,12 +16,13 @@ export type ChurnMetrics = {
   nTrain: number;
   nCalibration: number;
   nTest: number;
-  /** 10 equal-width bins of calibrated probability on the test snapshot. */
+  /** 10 equal-width bins of calibrated probability on the test window. */
   calibration: CalibrationBin[];
-  platt: { a: number; b: number; fittedOn: "held-out snapshot" | "training rows (in-sample)" };
-  trainSnapshots: string[];
-  calibrationSnapshot: string | null;
-  testSnapshot: string;
+  platt: { a: number; b: number };
+  labelWindowDays: number;
+  trainSnapshots: [string, string];
+  calibrationSnapshots: [string, string];
+  testSnapshots: [string, string];
 };
 
 const EPS = 1e-7;

@@ -1,119 +1,127 @@
 /**
- * trainChurn: a time-honest churn model on `contact_features`, written to the `churn_risk` mart.
- *
- * Labelled snapshots S1…Sk (oldest first; the newest snapshot is unlabelled and is scored):
- *   evaluation — fit on S1…S(k-2), Platt-calibrate on S(k-1), test on Sk  → metrics
- *   final      — fit on S1…S(k-1), Platt-calibrate on Sk, score the newest snapshot → mart + saved model
- * With only two labelled snapshots the evaluation calibrates in-sample (flagged in the metrics).
+ * trainChurn: a time-honest churn model on the weekly `contact_features` snapshots, the registry
+ * decision, and the `churn_risk` mart. A label is known W days after its snapshot (W = 14 for the
+ * explicit label, N for inactivity), so each window starts W days after the previous one's last
+ * snapshot — no model ever learns from an outcome that was unknown when it is scored:
+ *   evaluation — train ≤ C₀ − W, Platt-calibrate on 4 snapshots C₀…C₃ ≤ T₀ − W, test on the last
+ *                4 labelled snapshots T₀…T₃ → metrics (and the registry score: test ROC AUC);
+ *   final      — the same shape shifted to end at the newest labelled snapshot (calibrated on it),
+ *                scoring the newest snapshot → churn_risk.
  */
 import type { Config } from "../../pipelines/core/config.ts";
 import { openDb } from "../../pipelines/core/duckdb.ts";
 import { log } from "../../pipelines/core/log.ts";
 import { lakePaths } from "../../pipelines/core/paths.ts";
+import { progressBar } from "../../pipelines/core/progress.ts";
 import { daysToIso } from "../shared/dates.ts";
 import { configHash, newVersion, saveModelVersion } from "../shared/modelStore.ts";
+import { decide, recordVersion, servingEntry } from "../shared/registry.ts";
 import { initTf } from "../shared/tf.ts";
-import { predictColumn } from "../shared/train.ts";
-import {
-  applyPlatt, baseRate, brier, calibrationTable, liftTopDecile, logLoss, prAuc, rocAuc, type ChurnMetrics,
-} from "./evaluate.ts";
-import { designMatrix, labels, loadChurnFrame, rowsFor, snapshots } from "./features.ts";
-import { scoreRows, topFactors, writeChurnRisk, type ChurnModelMetadata } from "./predict.ts";
-import { DEFAULT_L2, DEFAULT_LEARNING_RATE, fitRecipe, type ChurnTrainOptions } from "./train.ts";
+import { baseRate, brier, calibrationTable, liftTopDecile, logLoss, prAuc, rocAuc, type ChurnMetrics } from "./evaluate.ts";
+import { loadSnapshotFrame, rowsAt, snapshotDates } from "./mart.ts";
+import { labels } from "./prep.ts";
+import { loadChurnVersion, score, writeChurnRisk, type ChurnMeta, type Scorer } from "./predict.ts";
+import { fitChurn } from "./train.ts";
 
 export type { ChurnMetrics } from "./evaluate.ts";
-export { loadChurnModel } from "./predict.ts";
 
-export type ChurnResult = { version: string; metrics: ChurnMetrics; outputs: string[]; rowsIn: number; rowsOut: number };
+export type ChurnResult = { version: string; serving: string; promoted: boolean; reason: string; metrics: ChurnMetrics; outputs: string[]; rowsIn: number; rowsOut: number };
+
+const WINDOW_SNAPSHOTS = 4;
+
+/** Train, calibration and test snapshot dates ending at `lastTest`, each window W days after the previous. */
+export function windows(labelled: number[], lastTest: number, W: number) {
+  const upTo = labelled.filter((d) => d <= lastTest);
+  const test = upTo.slice(-WINDOW_SNAPSHOTS);
+  const calib = labelled.filter((d) => d <= test[0]! - W).slice(-WINDOW_SNAPSHOTS);
+  const train = labelled.filter((d) => d <= (calib[0] ?? test[0]!) - W);
+  return { train, calib, test };
+}
 
 export async function trainChurn(config: Config): Promise<ChurnResult> {
   const started = performance.now();
   const backend = await initTf();
   const paths = lakePaths(config);
-  const opts: ChurnTrainOptions = { epochs: config.models.churn.epochs, seed: config.models.churn.seed, l2: DEFAULT_L2, learningRate: DEFAULT_LEARNING_RATE };
+  const { seed, label } = config.models.churn;
+  const W = label.kind === "inactivity" ? label.days : 14;
   const db = await openDb();
+  const bar = progressBar("train churn");
   try {
-    const frame = await loadChurnFrame(db, paths);
-    const snaps = snapshots(frame);
-    const L = snaps.labelled;
-    if (L.length < 2) {
-      throw new Error(`churn: need at least two labelled snapshots in contact_features for a time-honest split, found ${L.length}`);
+    const frame = await loadSnapshotFrame(db, paths);
+    const dates = snapshotDates(frame);
+    const L = dates.labelled;
+    const ev = windows(L, L[L.length - 1]!, W);
+    if (ev.train.length < 2 || ev.calib.length === 0) {
+      throw new Error(`churn: ${L.length} labelled weekly snapshots are too few for time-honest train, calibration and test windows ${W} days apart`);
     }
-    const iso = (ds: number[]) => ds.map(daysToIso);
-
-    // Evaluation recipe.
-    const testDate = L[L.length - 1]!;
-    const before = L.slice(0, -1);
-    const evalTrain = before.length >= 2 ? before.slice(0, -1) : before;
-    const evalCalib = before.length >= 2 ? [before[before.length - 1]!] : [];
-    const ev = await fitRecipe(frame, evalTrain, evalCalib, opts);
-    const testRows = rowsFor(frame, [testDate], true);
-    const yTest = labels(frame, testRows);
-    const rawTest = predictColumn(ev.model, designMatrix(frame, testRows, ev.prep), testRows.length, ev.prep.features.length);
-    const pTest = applyPlatt(rawTest, ev.platt);
-    ev.model.dispose();
+    bar.update(0, 3);
+    const evFit = fitChurn(frame, ev.train, ev.calib, seed);
+    const testRows = rowsAt(frame, ev.test, true);
+    const y = labels(frame, testRows);
+    const scored = score(scorerOf(evFit), frame, testRows);
+    const span = (ds: number[]): [string, string] => [daysToIso(ds[0]!), daysToIso(ds[ds.length - 1]!)];
     const metrics: ChurnMetrics = {
-      rocAuc: rocAuc(yTest, pTest),
-      prAuc: prAuc(yTest, pTest),
-      brier: brier(yTest, pTest),
-      brierUncalibrated: brier(yTest, rawTest),
-      logLoss: logLoss(yTest, pTest),
-      logLossUncalibrated: logLoss(yTest, rawTest),
-      liftTopDecile: liftTopDecile(yTest, pTest),
-      baseRate: baseRate(yTest),
-      nTrain: ev.nTrain,
-      nCalibration: ev.nCalibration,
-      nTest: testRows.length,
-      calibration: calibrationTable(yTest, pTest),
-      platt: { ...ev.platt, fittedOn: ev.plattInSample ? "training rows (in-sample)" : "held-out snapshot" },
-      trainSnapshots: iso(evalTrain),
-      calibrationSnapshot: evalCalib.length ? daysToIso(evalCalib[0]!) : null,
-      testSnapshot: daysToIso(testDate),
+      rocAuc: rocAuc(y, scored.probability), prAuc: prAuc(y, scored.probability),
+      brier: brier(y, scored.probability), brierUncalibrated: brier(y, scored.raw),
+      logLoss: logLoss(y, scored.probability), logLossUncalibrated: logLoss(y, scored.raw),
+      liftTopDecile: liftTopDecile(y, scored.probability), baseRate: baseRate(y),
+      nTrain: evFit.nTrain, nCalibration: evFit.nCalibration, nTest: testRows.length,
+      calibration: calibrationTable(y, scored.probability), platt: evFit.platt, labelWindowDays: W,
+      trainSnapshots: span(ev.train), calibrationSnapshots: span(ev.calib), testSnapshots: span(ev.test),
     };
-    log.info({ rocAuc: metrics.rocAuc, prAuc: metrics.prAuc, brier: metrics.brier, nTrain: metrics.nTrain, nTest: metrics.nTest }, "churn: evaluated");
+    evFit.model.dispose();
+    bar.update(1, 3);
+    log.info({ rocAuc: metrics.rocAuc, prAuc: metrics.prAuc, liftTopDecile: metrics.liftTopDecile, brier: metrics.brier }, "churn: evaluated");
 
-    // Final recipe, scoring the newest snapshot.
-    const finalTrain = L.slice(0, -1);
-    const final = await fitRecipe(frame, finalTrain, [testDate], opts);
-    const scoreIdx = rowsFor(frame, [snaps.scoring], false);
-    const scored = scoreRows(final.model, final.prep, final.platt, frame, scoreIdx);
-    const factors = topFactors(final.model, final.prep, frame, scoreIdx, scored.x);
+    // Final: calibrated on the newest labelled snapshots, trained on every one known before them.
+    const finCalib = L.slice(-WINDOW_SNAPSHOTS);
+    const finTrain = L.filter((d) => d <= finCalib[0]! - W);
+    const finFit = fitChurn(frame, finTrain, finCalib, seed);
+    bar.update(2, 3);
+    const dataEnd = daysToIso(dates.all[dates.all.length - 1]!);
+    const hashes = { configHash: configHash(config.models.churn), featureHash: configHash({ numeric: [...frame.numeric.keys()].sort(), categorical: [...frame.categorical.keys()].sort(), W }) };
+    const scoreEntry = { metric: "test ROC AUC", value: metrics.rocAuc ?? 0.5, higherIsBetter: true };
+    const serving = servingEntry(paths, "churn");
+    const sameQuestion = serving !== null && serving.configHash === hashes.configHash && serving.featureHash === hashes.featureHash;
+    const incumbent = sameQuestion ? await loadChurnVersion(paths, serving!.version).catch(() => null) : null;
+    // The serving model is scored on this test window only if it was trained before the window began.
+    const incumbentNow = incumbent && incumbent.meta.dataEnd < daysToIso(ev.test[0]!)
+      ? rocAuc(y, score(incumbent, frame, testRows).probability)
+      : null;
+    const decision = sameQuestion && !incumbent
+      ? { promote: true, reason: `serving ${serving!.version} cannot be loaded`, incumbent: null }
+      : decide({ score: scoreEntry, ...hashes }, serving, incumbentNow);
 
     const version = newVersion(paths, "churn");
-    const mart = await writeChurnRisk(db, paths, frame, scoreIdx, scored.probability, factors, version);
-    const seconds = (performance.now() - started) / 1000;
-    const metadata: ChurnModelMetadata = { kind: "churn", preprocessor: final.prep, platt: final.platt, seed: opts.seed };
-    const saved = await saveModelVersion(paths, "churn", version, final.model, metadata as unknown as Record<string, unknown>, {
+    const trainingWindow = { evaluation: { train: metrics.trainSnapshots, calibration: metrics.calibrationSnapshots, test: metrics.testSnapshots }, final: { train: span(finTrain), calibration: span(finCalib) }, dataEnd };
+    const meta: ChurnMeta = { kind: "churn", prep: finFit.prep, platt: finFit.platt, kernel: Array.from(finFit.fit.kernel), bias: finFit.fit.bias, dataEnd, labelWindowDays: W };
+    const saved = await saveModelVersion(paths, "churn", version, { model: finFit.model }, meta as unknown as Record<string, unknown>, {
       model: "churn",
-      kind: "logistic regression (tfjs dense+sigmoid, L2, class-weighted, Platt-calibrated)",
-      metrics,
-      trainingWindow: {
-        evaluation: { train: iso(evalTrain), calibration: metrics.calibrationSnapshot, test: metrics.testSnapshot },
-        final: { train: iso(finalTrain), calibration: daysToIso(testDate) },
-        scoringSnapshot: daysToIso(snaps.scoring),
-      },
-      rows: {
-        in: frame.n,
-        train: ev.nTrain,
-        calibration: ev.nCalibration,
-        test: testRows.length,
-        finalTrain: final.nTrain,
-        finalCalibration: final.nCalibration,
-        scored: scoreIdx.length,
-        out: mart.rows,
-      },
-      features: final.prep.features.map((f) => f.name),
-      configHash: configHash(config.models.churn),
-      backend,
-      epochs: opts.epochs,
-      seed: opts.seed,
-      seconds,
-      createdAt: new Date().toISOString(),
+      kind: "logistic regression (tfjs, Newton/IRLS, L2), negatives subsampled and reweighted, Platt-calibrated on a later window",
+      metrics, score: scoreEntry, decision, trainingWindow, ...hashes, backend, seed,
+      rows: { in: frame.n, train: finFit.nTrain, trainUsed: finFit.nTrainUsed, calibration: finFit.nCalibration, test: testRows.length },
+      features: finFit.prep.features.map((f) => f.name),
+      seconds: (performance.now() - started) / 1000, createdAt: new Date().toISOString(),
     });
-    final.model.dispose();
-    log.info({ version, rowsIn: frame.n, rowsOut: mart.rows, seconds: Math.round(seconds * 10) / 10 }, "churn: trained and scored");
-    return { version, metrics, outputs: [mart.path, ...saved.files], rowsIn: frame.n, rowsOut: mart.rows };
+    const entry = recordVersion(paths, "churn", { version, createdAt: new Date().toISOString(), score: scoreEntry, trainingWindow, ...hashes }, decision);
+    log.info({ version, status: entry.status, reason: entry.reason }, "churn: registry decision");
+
+    const use: Scorer & { version: string } = decision.promote || !incumbent ? { ...scorerOf(finFit), version } : incumbent;
+    const scoreRows = rowsAt(frame, [dates.all[dates.all.length - 1]!], false);
+    const mart = await writeChurnRisk(db, paths, use, frame, scoreRows, use.version);
+    bar.update(3, 3);
+    finFit.model.dispose();
+    incumbent?.model.dispose();
+    return {
+      version, serving: use.version, promoted: decision.promote, reason: decision.reason, metrics,
+      outputs: [mart.path, ...saved.files, `${paths.models}/churn/registry.json`], rowsIn: frame.n, rowsOut: mart.rows,
+    };
   } finally {
+    bar.stop();
     db.close();
   }
+}
+
+function scorerOf(f: ReturnType<typeof fitChurn>): Scorer {
+  return { model: f.model, prep: f.prep, platt: f.platt, kernel: f.fit.kernel };
 }

@@ -1,43 +1,27 @@
-/** Scoring the latest snapshot: calibrated probability, risk band, plain-words top factor, the mart. */
+/** Scoring contacts: calibrated probability, risk band, top factor in words, and the churn_risk mart. */
 import type { Db } from "../../pipelines/core/duckdb.ts";
 import type { Paths } from "../../pipelines/core/paths.ts";
-import { tf } from "../shared/tf.ts";
 import { loadTable, writeMart } from "../shared/mart.ts";
 import { loadModelVersion } from "../shared/modelStore.ts";
 import { predictColumn } from "../shared/train.ts";
+import type { tf } from "../shared/tf.ts";
 import { applyPlatt } from "./evaluate.ts";
-import { describeFeature, designMatrix, isActive, type ChurnFrame, type Preprocessor } from "./features.ts";
-import { linearWeights } from "./train.ts";
+import { topFactors } from "./explain.ts";
+import type { SnapshotFrame } from "./mart.ts";
+import { designMatrix, type Preprocessor } from "./prep.ts";
+import type { Platt } from "./train.ts";
 
 export const CHURN_MART = "churn_risk";
-export const NO_FACTOR = "no risk factor above the average contact";
 
-export type ChurnModelMetadata = { kind: "churn"; preprocessor: Preprocessor; platt: { a: number; b: number }; seed: number };
+export type ChurnMeta = { kind: "churn"; prep: Preprocessor; platt: Platt; kernel: number[]; bias: number; dataEnd: string; labelWindowDays: number };
 
-/** Calibrated churn probabilities for frame rows. */
-export function scoreRows(model: tf.LayersModel, prep: Preprocessor, platt: { a: number; b: number }, frame: ChurnFrame, rows: Int32Array): { x: Float32Array; raw: Float64Array; probability: Float64Array } {
-  const p = prep.features.length;
-  const x = designMatrix(frame, rows, prep);
-  const raw = predictColumn(model, x, rows.length, p);
-  return { x, raw, probability: applyPlatt(raw, platt) };
-}
+export type Scorer = { model: tf.LayersModel; prep: Preprocessor; platt: Platt; kernel: ArrayLike<number> };
 
-/**
- * Per row, the feature with the largest positive contribution to the log-odds
- * (weight × standardised value, i.e. relative to the average training contact), in words.
- */
-export function topFactors(model: tf.LayersModel, prep: Preprocessor, frame: ChurnFrame, rows: Int32Array, x: Float32Array): string[] {
-  const { kernel } = linearWeights(model);
-  const p = prep.features.length;
-  return Array.from(rows, (i, k) => {
-    let best = -1;
-    let bestC = 0;
-    for (let j = 0; j < p; j++) {
-      const c = kernel[j]! * x[k * p + j]!;
-      if (c > bestC && isActive(prep.features[j]!, frame, i)) { bestC = c; best = j; }
-    }
-    return best < 0 ? NO_FACTOR : describeFeature(prep.features[best]!, frame, i, x[k * p + best]! > 0);
-  });
+/** Calibrated probabilities (through the tfjs model), raw ones, and the design used. */
+export function score(s: Scorer, frame: SnapshotFrame, rows: Int32Array): { x: Float32Array; raw: Float64Array; probability: Float64Array } {
+  const x = designMatrix(frame, rows, s.prep);
+  const raw = predictColumn(s.model, x, rows.length, s.prep.features.length);
+  return { x, raw, probability: applyPlatt(raw, s.platt) };
 }
 
 /** 'high' = top 10%, 'medium' = next 20%, 'low' = the rest (ties by contact id). */
@@ -53,17 +37,18 @@ export function riskBands(probability: Float64Array, contactIds: string[]): stri
   return bands;
 }
 
-export async function writeChurnRisk(
-  db: Db, paths: Paths, frame: ChurnFrame, rows: Int32Array, probability: Float64Array, factors: string[], version: string,
-): Promise<{ path: string; rows: number }> {
-  const ids = Array.from(rows, (i) => frame.contactId[i]!);
-  const bands = riskBands(probability, ids);
+/** Score the rows and write churn_risk (one row per contact of the scoring snapshot). */
+export async function writeChurnRisk(db: Db, paths: Paths, s: Scorer, frame: SnapshotFrame, rows: Int32Array, version: string): Promise<{ path: string; rows: number }> {
+  const { x, probability } = score(s, frame, rows);
+  const factors = topFactors(s.kernel, s.prep, frame, rows, x);
+  const ids = Array.from(rows, (i) => frame.ids[i]!);
+  const segment = frame.categorical.get("segment");
   await loadTable(db, "churn_scores", [
     { name: "contact_id", type: "VARCHAR", values: ids },
-    { name: "segment", type: "VARCHAR", values: Array.from(rows, (i) => frame.segment[i]!) },
+    { name: "segment", type: "VARCHAR", values: Array.from(rows, (i) => segment?.[i] ?? "Unknown") },
     { name: "as_of", type: "DATE", values: Array.from(rows, (i) => frame.asOf[i]!) },
     { name: "churn_probability", type: "DOUBLE", values: probability },
-    { name: "risk_band", type: "VARCHAR", values: bands },
+    { name: "risk_band", type: "VARCHAR", values: riskBands(probability, ids) },
     { name: "top_factor", type: "VARCHAR", values: factors },
   ]);
   return writeMart(db, paths, CHURN_MART, `
@@ -72,12 +57,9 @@ export async function writeChurnRisk(
     FROM churn_scores ORDER BY churn_probability DESC, contact_id`);
 }
 
-/** Load a saved churn model (default: latest) with what it needs to score. */
-export async function loadChurnModel(paths: Paths, version?: string) {
-  const loaded = await loadModelVersion<ChurnModelMetadata>(paths, "churn", version);
-  if (loaded.metadata?.kind !== "churn") throw new Error(`${loaded.dir} is not a churn model`);
-  return {
-    ...loaded,
-    score: (frame: ChurnFrame, rows: Int32Array) => scoreRows(loaded.model, loaded.metadata.preprocessor, loaded.metadata.platt, frame, rows),
-  };
+/** A saved churn version, ready to score. */
+export async function loadChurnVersion(paths: Paths, version: string): Promise<Scorer & { version: string; meta: ChurnMeta }> {
+  const v = await loadModelVersion<ChurnMeta>(paths, "churn", version);
+  if (v.metadata.kind !== "churn" || !v.parts.model) throw new Error(`${v.dir} is not a churn model version`);
+  return { version, meta: v.metadata, model: v.parts.model, prep: v.metadata.prep, platt: v.metadata.platt, kernel: v.metadata.kernel };
 }

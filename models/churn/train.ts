@@ -1,84 +1,60 @@
 /**
- * The churn model: L2-regularised logistic regression in tfjs (one dense unit, sigmoid) on the
- * standardised features, trained with class weights (n / (2·n_class)) so both classes count
- * equally; the inflated probabilities this gives are then Platt-calibrated on a later,
- * held-out snapshot ("the recipe").
+ * The churn model: L2 logistic regression (Newton's method on tfjs, shared/logistic.ts) on the
+ * snapshot features, then Platt scaling fitted on a later window the model never saw.
+ * Churners are rare (well under 1% of contact-weeks), so negatives are subsampled to at most
+ * MAX_NEGATIVES and weighted by the inverse of the sampling rate: the fit matches the full data in
+ * expectation, and the probabilities stay on the true scale before calibration refines them.
  */
-import { tf } from "../shared/tf.ts";
-import { fitModel, predictColumn } from "../shared/train.ts";
-import { designMatrix, fitPreprocessor, labels, rowsFor, type ChurnFrame, type Preprocessor } from "./features.ts";
+import { fitLogistic, logisticModel, predictProba, type LogisticFit } from "../shared/logistic.ts";
+import { mulberry32 } from "../shared/rng.ts";
+import type { tf } from "../shared/tf.ts";
 import { fitPlatt, logit } from "./evaluate.ts";
+import { martExpansion, rowsAt, type SnapshotFrame } from "./mart.ts";
+import { designMatrix, fitPreprocessor, labels, type Preprocessor } from "./prep.ts";
 
-export type ChurnTrainOptions = { epochs: number; seed: number; l2: number; learningRate: number };
+export const MAX_NEGATIVES = 120_000;
+/** 1 ÷ C: with 10⁵ rows a light touch that only steadies rare indicators. */
+export const LAMBDA = 1;
 
-export const DEFAULT_L2 = 1e-3;
-export const DEFAULT_LEARNING_RATE = 0.02;
+export type Platt = { a: number; b: number };
 
-export function buildChurnModel(p: number, seed: number): tf.LayersModel {
-  const model = tf.sequential({ name: "churn_logistic" });
-  model.add(tf.layers.dense({
-    units: 1,
-    inputShape: [p],
-    activation: "sigmoid",
-    kernelInitializer: tf.initializers.glorotUniform({ seed }),
-    biasInitializer: "zeros",
-    name: "logit",
-  }));
-  return model;
-}
-
-/** Batch size giving ~40 steps per epoch, within [128, 4096]. */
-export function batchSizeFor(n: number): number {
-  return Math.min(4096, Math.max(128, 2 ** Math.round(Math.log2(Math.max(1, n / 40)))));
-}
-
-export type FittedRecipe = {
+export type FittedChurn = {
   model: tf.LayersModel;
+  fit: LogisticFit;
   prep: Preprocessor;
-  platt: { a: number; b: number };
-  plattInSample: boolean;
+  platt: Platt;
   nTrain: number;
+  nTrainUsed: number;
   nCalibration: number;
-  trainLoss: number;
 };
 
-/**
- * Fit preprocessing and the model on `trainDates`, then Platt scaling on `calibDates`
- * (or, if there is none, on the training rows themselves).
- */
-export async function fitRecipe(frame: ChurnFrame, trainDates: number[], calibDates: number[], opts: ChurnTrainOptions): Promise<FittedRecipe> {
-  const trainRows = rowsFor(frame, trainDates, true);
-  if (trainRows.length === 0) throw new Error("churn: no labelled training rows");
-  const prep = fitPreprocessor(frame, trainRows);
-  const p = prep.features.length;
-  const x = designMatrix(frame, trainRows, prep);
-  const y = labels(frame, trainRows);
-  const n = trainRows.length;
-  let nPos = 0;
-  for (const v of y) nPos += v;
-  if (nPos === 0 || nPos === n) throw new Error(`churn: training labels are all ${nPos ? "true" : "false"} (${n} rows)`);
-  const wPos = n / (2 * nPos);
-  const wNeg = n / (2 * (n - nPos));
-  const rowWeights = Float32Array.from(y, (v) => (v === 1 ? wPos : wNeg));
-  const model = buildChurnModel(p, opts.seed);
-  const trainLoss = await fitModel(model, x, y, n, p, {
-    epochs: opts.epochs,
-    batchSize: batchSizeFor(n),
-    learningRate: opts.learningRate,
-    seed: opts.seed,
-    l2: opts.l2,
-    loss: "bce",
-    rowWeights,
-  });
-  const calRows = calibDates.length ? rowsFor(frame, calibDates, true) : trainRows;
-  const calX = calRows === trainRows ? x : designMatrix(frame, calRows, prep);
-  const raw = predictColumn(model, calX, calRows.length, p);
-  const platt = fitPlatt(Float64Array.from(raw, logit), labels(frame, calRows));
-  return { model, prep, platt, plattInSample: calRows === trainRows, nTrain: n, nCalibration: calRows.length, trainLoss };
+/** Labelled rows at `dates`, negatives subsampled (seeded), with their weights. */
+export function sampledRows(frame: SnapshotFrame, dates: number[], seed: number): { rows: Int32Array; weights: Float32Array; n: number } {
+  const all = rowsAt(frame, dates, true);
+  let neg = 0;
+  for (const i of all) if (frame.label[i] === 0) neg++;
+  const rate = Math.min(1, MAX_NEGATIVES / Math.max(1, neg));
+  const rng = mulberry32(seed);
+  const rows: number[] = [];
+  const weights: number[] = [];
+  for (const i of all) {
+    if (frame.label[i] === 1) { rows.push(i); weights.push(1); } else if (rng() < rate) { rows.push(i); weights.push(1 / rate); }
+  }
+  return { rows: Int32Array.from(rows), weights: Float32Array.from(weights), n: all.length };
 }
 
-/** The linear model's kernel (one weight per feature) and bias. */
-export function linearWeights(model: tf.LayersModel): { kernel: Float32Array; bias: number } {
-  const [k, b] = model.getLayer("logit").getWeights();
-  return { kernel: k!.dataSync() as Float32Array, bias: b!.dataSync()[0]! };
+export function fitChurn(frame: SnapshotFrame, trainDates: number[], calibDates: number[], seed: number): FittedChurn {
+  const { rows, weights, n } = sampledRows(frame, trainDates, seed);
+  if (rows.length === 0) throw new Error("churn: no labelled training rows");
+  const y = labels(frame, rows);
+  const positives = y.reduce((s, v) => s + v, 0);
+  if (positives === 0 || positives === rows.length) throw new Error(`churn: training labels are all ${positives ? "true" : "false"} (${rows.length} rows)`);
+  const prep = fitPreprocessor(frame, rows, martExpansion);
+  const p = prep.features.length;
+  const fit = fitLogistic(designMatrix(frame, rows, prep), y, rows.length, p, LAMBDA, weights);
+  const calRows = rowsAt(frame, calibDates, true);
+  const raw = predictProba(designMatrix(frame, calRows, prep), calRows.length, p, fit);
+  const platt = calRows.length ? fitPlatt(Float64Array.from(raw, logit), labels(frame, calRows)) : { a: 1, b: 0 };
+  return { model: logisticModel(fit), fit, prep, platt, nTrain: n, nTrainUsed: rows.length, nCalibration: calRows.length };
 }
+

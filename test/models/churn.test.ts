@@ -3,14 +3,18 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openDb, rows } from "../../pipelines/core/duckdb.ts";
 import { lakePaths, martScan } from "../../pipelines/core/paths.ts";
-import { loadChurnModel, trainChurn, type ChurnResult } from "../../models/churn/index.ts";
-import { loadChurnFrame, rowsFor, snapshots } from "../../models/churn/features.ts";
+import { trainChurn, windows, type ChurnResult } from "../../models/churn/index.ts";
+import { NO_FACTOR } from "../../models/churn/explain.ts";
+import { loadSnapshotFrame, rowsAt, snapshotDates } from "../../models/churn/mart.ts";
+import { loadChurnVersion, score } from "../../models/churn/predict.ts";
+import { isoToDays } from "../../models/shared/dates.ts";
+import { readRegistry } from "../../models/shared/registry.ts";
 import { tfBackend } from "../../models/shared/tf.ts";
 import { makeChurnMarts, tempConfig } from "./synthetic.ts";
 
 type RiskRow = { contact_id: string; segment: string; as_of: string; churn_probability: number; risk_band: string; top_factor: string; model_version: string };
 
-describe("churn model on synthetic contacts (churn driven by repeat contacts and detractors)", () => {
+describe("churn model on synthetic weekly snapshots (churn driven by repeat contacts, missed calls and detractors)", () => {
   const config = tempConfig();
   const paths = lakePaths(config);
   let result: ChurnResult;
@@ -34,79 +38,88 @@ describe("churn model on synthetic contacts (churn driven by repeat contacts and
     expect(["wasm", "tensorflow"]).toContain(tfBackend());
   });
 
-  it("separates churners on the latest labelled snapshot, time-honestly", () => {
+  it("splits time-honestly: each window starts after the previous one's labels are known", () => {
     const m = result.metrics;
-    expect(m.rocAuc!).toBeGreaterThan(0.75);
-    expect(m.prAuc!).toBeGreaterThan(m.baseRate);
-    expect(m.liftTopDecile!).toBeGreaterThan(2);
-    expect(m.testSnapshot).toBe("2026-06-30"); // snapshots Jul–Sep are unlabelled
-    expect(m.calibrationSnapshot).toBe("2026-05-31");
-    expect(m.trainSnapshots.at(-1)).toBe("2026-04-30");
-    expect(m.nTrain).toBe(4 * 1500);
-    expect(m.nTest).toBe(1500);
-    // Class weights inflate raw probabilities; Platt scaling repairs them.
-    expect(m.brier).toBeLessThan(m.brierUncalibrated);
-    expect(m.logLoss).toBeLessThan(m.logLossUncalibrated);
-    expect(m.calibration).toHaveLength(10);
-    expect(m.calibration.reduce((s, b) => s + b.n, 0)).toBe(1500);
+    // 30 Sundays from 2026-01-04; the last two are unlabelled (14-day outcome window).
+    expect(m.testSnapshots).toEqual(["2026-06-21", "2026-07-12"]);
+    expect(m.calibrationSnapshots).toEqual(["2026-05-17", "2026-06-07"]);
+    expect(m.trainSnapshots).toEqual(["2026-01-04", "2026-05-03"]);
+    expect(m.nTest).toBe(4 * 1500);
+    const w = windows([0, 7, 14, 21, 28, 35, 42, 49, 56, 63, 70], 70, 14);
+    expect(w).toEqual({ train: [0], calib: [14, 21, 28, 35], test: [49, 56, 63, 70] });
   });
 
-  it("writes churn_risk: one row per contact of the scoring snapshot", () => {
+  it("separates churners on the later test window, with calibrated probabilities", () => {
+    const m = result.metrics;
+    expect(m.rocAuc!).toBeGreaterThan(0.75);
+    expect(m.prAuc!).toBeGreaterThan(3 * m.baseRate);
+    expect(m.liftTopDecile!).toBeGreaterThan(3);
+    expect(m.calibration).toHaveLength(10);
+    expect(m.calibration.reduce((s, b) => s + b.n, 0)).toBe(m.nTest);
+    // Calibrated: the mean probability matches the observed rate within a third.
+    const meanP = m.calibration.reduce((s, b) => s + (b.meanPredicted ?? 0) * b.n, 0) / m.nTest;
+    expect(Math.abs(meanP - m.baseRate) / m.baseRate).toBeLessThan(0.35);
+    expect(m.brier).toBeLessThan(m.baseRate * (1 - m.baseRate)); // better than predicting the base rate
+  });
+
+  it("writes churn_risk with its contract columns: one row per contact of the newest snapshot", () => {
     expect(schema).toEqual({
       contact_id: "VARCHAR", segment: "VARCHAR", as_of: "DATE", churn_probability: "DOUBLE",
       risk_band: "VARCHAR", top_factor: "VARCHAR", model_version: "VARCHAR",
     });
-    expect(result.rowsIn).toBe(1500 * 9);
-    expect(result.rowsOut).toBe(1500);
     expect(risk).toHaveLength(1500);
-    expect(new Set(risk.map((r) => r.contact_id)).size).toBe(1500);
-    expect(new Set(risk.map((r) => r.as_of.slice(0, 10)))).toEqual(new Set(["2026-09-30"]));
+    expect(new Set(risk.map((r) => r.as_of.slice(0, 10)))).toEqual(new Set(["2026-07-26"]));
+    const bands = risk.reduce<Record<string, number>>((a, r) => ({ ...a, [r.risk_band]: (a[r.risk_band] ?? 0) + 1 }), {});
+    expect(bands).toEqual({ high: 150, medium: 300, low: 1050 });
     for (const r of risk) {
       expect(r.churn_probability).toBeGreaterThanOrEqual(0);
       expect(r.churn_probability).toBeLessThanOrEqual(1);
       expect(r.model_version).toBe(result.version);
     }
-    const bands = risk.reduce<Record<string, number>>((a, r) => ({ ...a, [r.risk_band]: (a[r.risk_band] ?? 0) + 1 }), {});
-    expect(bands).toEqual({ high: 150, medium: 300, low: 1050 });
-    expect(risk.slice(0, 150).every((r) => r.risk_band === "high")).toBe(true);
-    expect(result.outputs).toContain(join(paths.marts, "churn_risk", "data.parquet"));
   });
 
-  it("names the planted drivers as the top factor of the highest-risk contacts", () => {
+  it("names a planted driver, in plain words, as the top factor of the highest-risk contacts — never a protective one", () => {
     const top = risk.slice(0, 50);
-    const planted = top.filter((r) => /unresolved repeat contact|detractor NPS response/.test(r.top_factor));
+    const planted = top.filter((r) => /repeat contacts? about an unresolved issue|missed or abandoned calls?|detractor NPS responses?/.test(r.top_factor));
     expect(planted.length).toBeGreaterThanOrEqual(45);
-    expect(top[0]!.top_factor).toMatch(/^\d+ (unresolved repeat contacts?|detractor NPS responses?) .*in 90 days$/);
+    expect(top[0]!.top_factor).toMatch(/^\d+ (repeat contacts? about an unresolved issue|missed or abandoned calls?|detractor NPS responses? \(0-6\)) in the last \d+ days$/);
+    // A reason is always on the risky side: never "0 missed calls", never a long tenure.
+    const meanTenure = 60 + 750 + 7 * 14.5;
+    for (const r of risk) {
+      expect(r.top_factor).not.toMatch(/^0 /);
+      const tenure = /customer for only (\d+) days/.exec(r.top_factor);
+      if (tenure) expect(Number(tenure[1])).toBeLessThan(meanTenure);
+    }
+    expect(risk.filter((r) => r.top_factor === NO_FACTOR).length).toBeGreaterThan(0);
   });
 
-  it("saves model.json, weights.bin, metrics.json and latest.json", () => {
+  it("saves a version the registry serves, and reloads it to the mart's probabilities", async () => {
     const dir = join(paths.models, "churn", result.version);
-    expect(result.version).toMatch(/^v\d{8}T\d{6}$/);
-    for (const f of ["model.json", "weights.bin", "metrics.json"]) expect(existsSync(join(dir, f))).toBe(true);
-    expect(JSON.parse(readFileSync(join(paths.models, "churn", "latest.json"), "utf8")).version).toBe(result.version);
+    for (const f of ["model/model.json", "model/weights.bin", "metadata.json", "metrics.json"]) expect(existsSync(join(dir, f)), f).toBe(true);
     const doc = JSON.parse(readFileSync(join(dir, "metrics.json"), "utf8"));
     expect(doc.metrics.rocAuc).toBe(result.metrics.rocAuc);
-    expect(doc.rows).toMatchObject({ in: 13500, train: 6000, test: 1500, out: 1500 });
     expect(doc.configHash).toMatch(/^[0-9a-f]{16}$/);
-    expect(doc.seconds).toBeGreaterThan(0);
-    expect(doc.trainingWindow.scoringSnapshot).toBe("2026-09-30");
-  });
-
-  it("loads the saved model and reproduces the mart's probabilities exactly", async () => {
-    const loaded = await loadChurnModel(paths);
-    expect(loaded.version).toBe(result.version);
+    expect(doc.trainingWindow.dataEnd).toBe("2026-07-26");
+    expect(readRegistry(paths, "churn").map((e) => e.status)).toEqual(["serving"]);
+    const loaded = await loadChurnVersion(paths, result.version);
     const db = await openDb();
-    const frame = await loadChurnFrame(db, paths).finally(() => db.close());
-    const idx = rowsFor(frame, [snapshots(frame).scoring], false);
-    const { probability } = loaded.score(frame, idx);
+    const frame = await loadSnapshotFrame(db, paths).finally(() => db.close());
+    const idx = rowsAt(frame, [isoToDays("2026-07-26")], false);
+    const { probability } = score(loaded, frame, idx);
     const byId = new Map(risk.map((r) => [r.contact_id, r.churn_probability]));
-    for (let k = 0; k < idx.length; k++) expect(probability[k]).toBe(byId.get(frame.contactId[idx[k]!]!));
+    for (let k = 0; k < idx.length; k++) expect(probability[k]).toBeCloseTo(byId.get(frame.ids[idx[k]!]!)!, 12);
+    expect(snapshotDates(frame).labelled).toHaveLength(28);
   });
 
-  it("gives identical metrics for the same data and seed", async () => {
+  it("refuses an identical retrain (same backtest, not better) and keeps serving the first version", async () => {
     const again = await trainChurn(config);
-    expect(again.version).not.toBe(result.version);
     expect(again.metrics).toEqual(result.metrics);
+    expect(again.promoted).toBe(false);
+    expect(again.serving).toBe(result.version);
+    expect(readRegistry(paths, "churn").map((e) => e.status)).toEqual(["serving", "refused"]);
+    const db = await openDb();
+    const [v] = await rows<{ v: string }>(db, `SELECT DISTINCT model_version AS v FROM ${martScan(paths, "churn_risk")}`).finally(() => db.close());
+    expect(v!.v).toBe(result.version);
   });
 });
 
