@@ -80,16 +80,24 @@ export async function testData(run: Run, config: Config, opts: { select?: string
 
 export async function train(run: Run, config: Config, which: "churn" | "forecast" | "all"): Promise<void> {
   const paths = lakePaths(config);
+  const served = (r: { version: string; serving: string; promoted: boolean; reason: string }) =>
+    r.promoted ? `promoted (${r.reason})` : `not promoted, ${r.serving} keeps serving (${r.reason})`;
   if (which === "churn" || which === "all") {
     const { trainChurn } = await import("../models/churn/index.ts");
     const r = await run.stage("train-churn", () => trainChurn(config));
-    say(`trained churn model ${r.version}: ${metricLine(r.metrics)}`);
+    const m = r.metrics;
+    say(`trained churn model ${r.version}: ${served(r)}`);
+    say(`  test ${m.testSnapshots.join(" … ")} (${fmt(m.nTest)} contact-weeks, churn within ${m.labelWindowDays} days): ROC AUC ${num(m.rocAuc)}, PR AUC ${num(m.prAuc)}, Brier ${num(m.brier, 4)}, lift top decile ${num(m.liftTopDecile, 2)}`);
     for (const o of r.outputs) say(`  wrote ${o}`);
   }
   if (which === "forecast" || which === "all") {
     const { trainForecast } = await import("../models/forecast/index.ts");
     const r = await run.stage("train-forecast", () => trainForecast(config));
-    say(`trained forecast model ${r.version}: ${metricLine(r.metrics)}`);
+    const m = r.metrics;
+    say(`trained forecast model ${r.version}: ${served(r)}`);
+    say(`  daily backtest:    MASE ${num(m.mase)} (seasonal naive ${num(m.naiveMase)}), coverage 80% ${num(m.coverage80, 2)}, 95% ${num(m.coverage95, 2)}`);
+    say(`  intraday backtest: MASE ${num(m.intervalMase)} (seasonal naive ${num(m.intervalNaiveMase)}), coverage 80% ${num(m.intervalCoverage80, 2)}, 95% ${num(m.intervalCoverage95, 2)}`);
+    say(`  staffing: ${fmt(r.staffing.rows)} interval plans (handle times from ${r.staffing.ahtSource}; Erlang A for ${r.staffing.linesWithPatience.join(", ") || "no line"})`);
     for (const o of r.outputs) say(`  wrote ${o}`);
   }
   const { buildWarehouse } = await import("./transform/warehouse.ts");
@@ -115,12 +123,4 @@ export async function all(run: Run, config: Config, opts: { generate?: boolean; 
   await report(run, config);
 }
 
-/** The headline metrics of a model, whatever their shape: numbers at the top level, rounded. */
-function metricLine(metrics: unknown): string {
-  if (!metrics || typeof metrics !== "object") return "";
-  return Object.entries(metrics as Record<string, unknown>)
-    .filter(([, v]) => typeof v === "number")
-    .slice(0, 6)
-    .map(([k, v]) => `${k} ${Number(v).toFixed(3)}`)
-    .join(", ");
-}
+const num = (v: number | null, digits = 3) => (v === null || !Number.isFinite(v) ? "n/a" : v.toFixed(digits));

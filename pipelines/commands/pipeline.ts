@@ -1,4 +1,4 @@
-/** The stage commands: generate, extract, transform, train, report, run, demo. */
+/** The stage commands: generate, extract, transform, report, run, demo (train: models.ts). */
 import { Option, type Command } from "commander";
 import * as stages from "../stages.ts";
 import { configFrom, ledgered, parseDate, parseIntStrict, UsageError } from "./shared.ts";
@@ -49,14 +49,7 @@ export function register(program: Command): void {
       process.stdout.write(`wrote ${writeDocs()}\n`);
     });
 
-  program.command("train")
-    .description("train the churn and volume-forecast models (TensorFlow.js) and write prediction marts")
-    .argument("[model]", "churn | forecast | all", "all")
-    .action(async (model: string, _opts, cmd) => {
-      if (!["churn", "forecast", "all"].includes(model)) throw new UsageError(`train: unknown model "${model}" (expected churn, forecast or all)`);
-      const config = configFrom(cmd);
-      await ledgered(config, "train", (run) => stages.train(run, config, model as "churn" | "forecast" | "all"));
-    });
+  // `train` lives in models.ts with the other model commands.
 
   program.command("report")
     .description("render the weekly leadership report to PDF (data/reports/)")
