@@ -21,7 +21,11 @@ export type TargetPlan = { entity: MergeEntity; rows: RowPlan[]; keepUnmapped: b
 export type Plan = { sql: string; targets: TargetPlan[]; missing: string[] };
 
 const isScalar = (t: string) => !t.endsWith("[]") && !t.startsWith("STRUCT") && t !== "JSON";
-const cast = (v: string, t: string) => (t === "VARCHAR" ? v : `TRY_CAST(${v} AS ${t})`);
+// DuckDB casts '3.5' to BIGINT by rounding; zod's int() refuses it, so integers must be integral first.
+const cast = (v: string, t: string) =>
+  t === "VARCHAR" ? v
+  : t === "BIGINT" ? `CASE WHEN TRY_CAST(${v} AS DOUBLE) = trunc(TRY_CAST(${v} AS DOUBLE)) THEN TRY_CAST(${v} AS BIGINT) END`
+  : `TRY_CAST(${v} AS ${t})`;
 const literal = (x: unknown): string =>
   x === null ? "NULL" : typeof x === "string" ? lit(x) : Array.isArray(x) ? `[${x.map(literal).join(", ")}]` : String(x);
 

@@ -63,13 +63,14 @@ async function importSource(s: LakeSession, source: FileSource, m: Mapping, file
   let read = 0;
   let refused = 0;
   for (const [i, f] of files.entries()) {
-    const rel = relative(process.cwd(), f.path) || f.path;
+    const rel = relative(process.cwd(), f.path).startsWith("..") ? f.path : relative(process.cwd(), f.path);
     const table = `mapped_${i}`;
     const r = await loadFile(s.db, m, f.path, rel, table, i);
     read += r.read;
     refused += r.quarantined.length;
     quarantined.push(...r.quarantined.map((x) => ({ ...x, entity: source.name })));
     if (r.plan) loaded.push({ table, plan: r.plan, rel });
+    notes.push(...r.notes);
     if (r.plan?.missing.length) notes.push(`${rel}: no column ${r.plan.missing.join(", ")} (its fields read as missing)`);
   }
   const entities: EntityResult[] = [];
@@ -111,22 +112,31 @@ async function importSource(s: LakeSession, source: FileSource, m: Mapping, file
   return { entities, quarantined, notes, reconciliation: { source: source.name, read, landed: read - refused, quarantined: refused } };
 }
 
-type Loaded = { read: number; quarantined: Quarantined[]; plan: Plan | null };
+type Loaded = { read: number; quarantined: Quarantined[]; plan: Plan | null; notes: string[] };
 
 async function loadFile(db: Db, m: Mapping, path: string, rel: string, table: string, i: number): Promise<Loaded> {
   const format = formatOf(path, m.format);
   const json = format === "ndjson" || format === "json";
   const rejects = `rejects_${i}`;
+  const notes: string[] = [];
   try {
     if (json) await exec(db, sql(format === "json" ? "src_json.sql" : "src_ndjson.sql", { file: lit(path) }));
     else {
-      await exec(db, sql("src_csv.sql", {
+      const csv = (strict: boolean) => sql("src_csv.sql", {
         file: lit(path), delim: lit(m.csv.delimiter ?? (format === "tsv" ? "\t" : ",")), header: String(m.csv.header),
-        quote: lit(m.csv.quote ?? '"'), rejects: lit(rejects), scan: lit(`${rejects}_scan`),
-      }));
+        quote: lit(m.csv.quote ?? '"'), rejects: lit(rejects), scan: lit(`${rejects}_scan`), strict: String(strict),
+      });
+      try {
+        await exec(db, csv(true));
+      } catch (err) {
+        // Mixed line endings (CRLF and LF in one export) defeat the strict dialect sniffer.
+        if (!/sniffing/.test((err as Error).message)) throw err;
+        await exec(db, csv(false));
+        notes.push(`${rel}: read without the strict CSV dialect (mixed line endings?)`);
+      }
     }
   } catch (err) {
-    return { read: 1, plan: null, quarantined: [{ entity: "", file: rel, line: 0, field: null, reason: `unreadable ${format} file: ${(err as Error).message.split("\n")[0]}`, record: "" }] };
+    return { read: 1, plan: null, notes, quarantined: [{ entity: "", file: rel, line: 0, field: null, reason: `unreadable ${format} file: ${(err as Error).message.split("\n")[0]}`, record: "" }] };
   }
   const columns = json ? [] : (await rows<{ column_name: string }>(db, "DESCRIBE src")).map((r) => r.column_name).filter((c) => c !== "_row");
   const plan = compileMapping(m, { json, present: json ? null : new Set(columns), missing: new Set() }, columns);
@@ -155,5 +165,5 @@ async function loadFile(db: Db, m: Mapping, path: string, rel: string, table: st
     }),
   ].sort((a, b) => a.line - b.line);
   if (!json) await exec(db, `DROP TABLE IF EXISTS ${rejects}; DROP TABLE IF EXISTS ${rejects}_scan;`);
-  return { read: counts.read + rejected.length, quarantined, plan };
+  return { read: counts.read + rejected.length, quarantined, plan, notes };
 }

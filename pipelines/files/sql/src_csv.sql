@@ -3,4 +3,4 @@
 CREATE OR REPLACE TEMP VIEW src AS
 SELECT row_number() OVER () AS _row, *
 FROM read_csv({{file}}, delim = {{delim}}, header = {{header}}, quote = {{quote}}, all_varchar = true,
-              store_rejects = true, rejects_table = {{rejects}}, rejects_scan = {{scan}});
+              store_rejects = true, rejects_table = {{rejects}}, rejects_scan = {{scan}}, strict_mode = {{strict}});
