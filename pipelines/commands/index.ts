@@ -5,7 +5,6 @@
 import type { Command } from "commander";
 import * as pipeline from "./pipeline.ts";
 import * as status from "./status.ts";
-import * as ingest from "./ingest.ts";
 import * as models from "./models.ts";
 import * as ingest from "./ingest.ts";
 
