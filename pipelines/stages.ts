@@ -106,13 +106,18 @@ export async function train(run: Run, config: Config, which: "churn" | "forecast
 }
 
 export async function report(run: Run, config: Config): Promise<void> {
-  const { renderWeeklyReport } = await import("../reports/weekly/render.ts");
+  const { pipelineReports } = await import("../reports/pipeline.ts");
   const r = await run.stage("report", async () => {
-    const out = await renderWeeklyReport(config, { weekEnding: config.report.weekEnding });
-    return { ...out, rowsOut: out.kpis.length, outputs: [out.pdf, out.html] };
+    const out = await pipelineReports(config);
+    return { ...out, rowsOut: out.leadership.rows + out.staffing.rows, outputs: [...out.leadership.files, ...out.staffing.files, out.alias] };
   });
-  say(`rendered the weekly report for ${r.weekStart} – ${r.weekEnd}`);
-  say(`  wrote ${r.pdf}`);
+  say(`rendered the weekly leadership report for ${r.leadership.period.start} – ${r.leadership.period.end} (${(r.leadership.ms / 1000).toFixed(1)} s)`);
+  say(`  wrote ${r.leadership.pdf}`);
+  say(`  wrote ${r.alias}`);
+  say(`rendered the staffing plan for ${r.staffing.period.start} – ${r.staffing.period.end}`);
+  say(`  wrote ${r.staffing.pdf}`);
+  if (r.staffing.csv) say(`  wrote ${r.staffing.csv}`);
+  for (const d of [...r.leadership.delivered, ...r.staffing.delivered]) say(`  e-mail ${d.destination}: ${d.status}`);
 }
 
 export async function all(run: Run, config: Config, opts: { generate?: boolean; input?: string }): Promise<void> {

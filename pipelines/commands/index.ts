@@ -7,5 +7,6 @@ import * as pipeline from "./pipeline.ts";
 import * as status from "./status.ts";
 import * as models from "./models.ts";
 import * as ingest from "./ingest.ts";
+import * as reports from "./reports.ts";
 
-export const COMMANDS: { register(program: Command): void }[] = [pipeline, status, ingest, models];
+export const COMMANDS: { register(program: Command): void }[] = [pipeline, status, ingest, models, reports];

@@ -1,7 +1,7 @@
-/** The stage commands: generate, extract, transform, report, run, demo (train: models.ts). */
+/** The stage commands: generate, extract, transform, run, demo (train: models.ts; report: reports.ts). */
 import { Option, type Command } from "commander";
 import * as stages from "../stages.ts";
-import { configFrom, ledgered, parseDate, parseIntStrict, UsageError } from "./shared.ts";
+import { configFrom, ledgered, parseIntStrict, UsageError } from "./shared.ts";
 import { ingestFrom, withIngestOptions } from "./ingest.ts";
 
 export function register(program: Command): void {
@@ -50,14 +50,6 @@ export function register(program: Command): void {
     });
 
   // `train` lives in models.ts with the other model commands.
-
-  program.command("report")
-    .description("render the weekly leadership report to PDF (data/reports/)")
-    .option("--week-ending <date>", "the Sunday the report's week ends on (default: last complete week)", parseDate("--week-ending"))
-    .action(async (opts, cmd) => {
-      const config = configFrom(cmd, { report: { weekEnding: opts.weekEnding } });
-      await ledgered(config, "report", (run) => stages.report(run, config));
-    });
 
   program.command("run")
     .description("the whole pipeline on existing sources: extract → transform → train → report")

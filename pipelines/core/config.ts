@@ -8,6 +8,9 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { SourcesSchema } from "../files/config.ts";
 import { StaffingConfigSchema } from "../../models/staffing/config.ts";
+import { ScheduleConfigSchema } from "../schedule/config.ts";
+import { DeliveryConfigSchema } from "../../reports/delivery/config.ts";
+import { RulesConfigSchema } from "../../reports/rules/config.ts";
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected a time HH:MM");
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD");
@@ -76,6 +79,9 @@ export const ConfigSchema = z.strictObject({
     /** Path to a Chromium/Chrome binary; default: found on PATH (chromium, chromium-browser, google-chrome). */
     chromiumPath: z.string().optional(),
   }).prefault({}),
+  schedule: ScheduleConfigSchema,
+  delivery: DeliveryConfigSchema,
+  rules: RulesConfigSchema,
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

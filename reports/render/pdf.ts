@@ -96,7 +96,38 @@ export function isAllowedUrl(url: string): boolean {
   }
 }
 
-export type PdfOptions = { landscape?: boolean; timeoutMs?: number };
+export type PdfOptions = {
+  landscape?: boolean;
+  timeoutMs?: number;
+  /** Chromium header/footer templates (self-contained HTML; classes pageNumber, totalPages are filled in). */
+  headerTemplate?: string;
+  footerTemplate?: string;
+  /** Page margins when a header/footer is printed (CSS lengths). */
+  margin?: { top: string; bottom: string; left: string; right: string };
+  /**
+   * The PDF's CreationDate/ModDate. Chromium stamps the wall clock; for the same data to give the same
+   * bytes the dates are replaced by this one (the data's date), keeping their length so no offset moves.
+   */
+  fixedDate?: Date;
+};
+
+/** "D:YYYYMMDDHHmmSS+00'00'" for a date (UTC). */
+export function pdfDate(d: Date): string {
+  const iso = d.toISOString();
+  return `D:${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}+00'00'`;
+}
+
+/**
+ * Replace the Info dictionary's dates with a fixed one of the same length: the cross-reference table
+ * holds byte offsets, so any other length would corrupt the file.
+ */
+export function normalisePdfDates(pdf: Buffer, date: Date): Buffer {
+  const text = pdf.toString("latin1");
+  const fixed = pdfDate(date);
+  const out = text.replace(/\/(CreationDate|ModDate) \((D:[^)]*)\)/g, (m, key: string, old: string) =>
+    old.length === fixed.length ? `/${key} (${fixed})` : m);
+  return Buffer.from(out, "latin1");
+}
 
 /** Print self-contained HTML to a PDF file with the system Chromium. */
 export async function htmlToPdf(config: Pick<Config, "report">, html: string, outFile: string, opts: PdfOptions = {}): Promise<void> {
@@ -127,8 +158,20 @@ export async function htmlToPdf(config: Pick<Config, "report">, html: string, ou
     });
     await page.setContent(html, { waitUntil: "load" });
     await page.emulateMediaType("print");
-    const pdf = await page.pdf({ printBackground: true, preferCSSPageSize: true, landscape: opts.landscape ?? true, format: "A4" });
-    await writeFile(outFile, pdf);
+    const withHeader = opts.headerTemplate !== undefined || opts.footerTemplate !== undefined;
+    const pdf = Buffer.from(await page.pdf({
+      printBackground: true,
+      preferCSSPageSize: !withHeader,
+      landscape: opts.landscape ?? true,
+      format: "A4",
+      ...(withHeader ? {
+        displayHeaderFooter: true,
+        headerTemplate: opts.headerTemplate ?? "<span></span>",
+        footerTemplate: opts.footerTemplate ?? "<span></span>",
+        margin: opts.margin ?? { top: "18mm", bottom: "16mm", left: "12mm", right: "12mm" },
+      } : {}),
+    }));
+    await writeFile(outFile, opts.fixedDate ? normalisePdfDates(pdf, opts.fixedDate) : pdf);
   } catch (err) {
     if (err instanceof ChromiumNotFoundError) throw err;
     throw new Error(`rendering the PDF with ${executablePath} failed: ${(err as Error).message}`, { cause: err });

@@ -9,12 +9,13 @@ import { join } from "node:path";
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import { projectRoot } from "../../pipelines/core/paths.ts";
+import { FONT_STACK } from "./fonts.ts";
 
 export const chartsDir = join(projectRoot, "reports", "charts");
 
-/** Shared look: generic sans-serif (no font files needed), quiet axes, small legend. */
+/** Shared look: the report's embedded typeface (render/fonts.ts), quiet axes, small legend. */
 const baseConfig = {
-  font: "sans-serif",
+  font: FONT_STACK,
   background: "white",
   view: { stroke: null },
   axis: { labelFontSize: 10, titleFontSize: 10, gridColor: "#e6e6e6", domainColor: "#999", tickColor: "#999" },
@@ -75,16 +76,26 @@ export function renderChart(
   return vegaLiteToSvg(spec, datasets, name);
 }
 
-/** Several SVGs share one HTML page: make their defs ids (clip paths, gradients) unique per chart. */
+/**
+ * Several SVGs share one HTML page: make their defs ids (clip paths, gradients) unique per chart. Ids
+ * are renumbered in order of appearance, because Vega numbers them from a process-wide counter and the
+ * same chart must give the same markup however many were drawn before it.
+ */
 export function prefixIds(svg: string, prefix: string): string {
   const p = prefix.replace(/[^A-Za-z0-9_-]/g, "_");
+  const ids = new Map<string, string>();
+  for (const m of svg.matchAll(/\bid="([^"]+)"/g)) if (!ids.has(m[1]!)) ids.set(m[1]!, `${p}-${ids.size + 1}`);
+  const rename = (id: string) => ids.get(id) ?? `${p}-${id}`;
   return svg
-    .replace(/\bid="([^"]+)"/g, (_m, id: string) => `id="${p}-${id}"`)
-    .replace(/url\(#([^)]+)\)/g, (_m, id: string) => `url(#${p}-${id})`)
-    .replace(/(xlink:)?href="#([^"]+)"/g, (_m, x: string | undefined, id: string) => `${x ?? ""}href="#${p}-${id}"`);
+    .replace(/\bid="([^"]+)"/g, (_m, id: string) => `id="${rename(id)}"`)
+    .replace(/url\(#([^)]+)\)/g, (_m, id: string) => `url(#${rename(id)})`)
+    .replace(/(xlink:)?href="#([^"]+)"/g, (_m, x: string | undefined, id: string) => `${x ?? ""}href="#${rename(id)}"`);
 }
 
-type Encodable = { encoding?: { x?: { type?: string; axis?: Record<string, unknown> | null } }; layer?: Encodable[] };
+type Encodable = {
+  encoding?: { x?: { type?: string; axis?: Record<string, unknown> | null } };
+  layer?: Encodable[]; spec?: Encodable; vconcat?: Encodable[]; hconcat?: Encodable[];
+};
 
 /** Put ticks of every temporal x axis at the given ISO days (e.g. Mondays), labelled by the spec's format. */
 export function setTemporalTicks(spec: TopLevelSpec, days: readonly string[]): void {
@@ -96,6 +107,9 @@ export function setTemporalTicks(spec: TopLevelSpec, days: readonly string[]): v
       x.axis = { ...axis, values };
     }
     node.layer?.forEach(visit);
+    node.vconcat?.forEach(visit);
+    node.hconcat?.forEach(visit);
+    if (node.spec) visit(node.spec);
   };
   visit(spec as Encodable);
 }

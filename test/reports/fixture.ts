@@ -7,6 +7,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseConfig, type Config } from "../../pipelines/core/config.ts";
 import { exec, openDb } from "../../pipelines/core/duckdb.ts";
+import { EXTRA, writeExtraMarts } from "./fixture-extra.ts";
 
 export const FIXTURE = {
   business: "Fixture Plumbing & Heating",
@@ -39,7 +40,8 @@ const kpiValues = (week: string, v: KpiValues) =>
   `(DATE '${week}', 'All', ${v.calls}, ${v.inbound_calls}, ${v.answered}, ${v.answer_rate}, ${v.abandoned}, ${v.avg_handle_seconds}, ` +
   `${v.messages}, ${v.nps}, ${v.nps_responses}, ${v.csat}, ${v.csat_responses}, ${v.transfers}, ${v.transfer_rate})`;
 
-export type FixtureOptions = { churn?: boolean; forecast?: boolean };
+/** churn/forecast: the model marts; full: every other mart the leadership and staffing reports read (fixture-extra.ts). */
+export type FixtureOptions = { churn?: boolean; forecast?: boolean; full?: boolean };
 
 /** Write the fixture marts under <dir>/lake/marts and return a config pointing at <dir>. */
 export async function buildFixture(dir: string, opts: FixtureOptions = {}): Promise<Config> {
@@ -139,7 +141,7 @@ export async function buildFixture(dir: string, opts: FixtureOptions = {}): Prom
       await exec(db, `
         COPY (
           SELECT CASE WHEN i = 0 THEN '${FIXTURE.topContact}' ELSE printf('ct_%08x', 1000 + i * 7919) END AS contact_id,
-                 (['residential', 'commercial', 'property manager'])[1 + i % 3] AS segment,
+                 CASE WHEN i >= 58 THEN '${EXTRA.smallSegment}' ELSE (['residential', 'commercial', 'property manager'])[1 + i % 3] END AS segment,
                  DATE '${FIXTURE.weekEnd}' AS as_of,
                  CAST(CASE WHEN i = 0 THEN 0.973 ELSE 0.95 - i * 0.015 END AS DOUBLE) AS churn_probability,
                  CASE WHEN i < 12 THEN 'high' WHEN i < 30 THEN 'medium' ELSE 'low' END AS risk_band,
@@ -161,6 +163,7 @@ export async function buildFixture(dir: string, opts: FixtureOptions = {}): Prom
         ) TO '${out("volume_forecast")}' (FORMAT parquet);
       `);
     }
+    if (opts.full) await writeExtraMarts(db, marts);
   } finally {
     db.close();
   }

@@ -1,0 +1,146 @@
+/**
+ * The leadership report, weekly or monthly: marts → executive summary (KPIs, change sentences, data
+ * freshness) and one section per subject → HTML (Handlebars) → PDF (Chromium). Writes
+ * <reports>/<period end>/leadership-<week|month>-<period id>.pdf and the .html beside it.
+ */
+import { join } from "node:path";
+import type { Config } from "../../pipelines/core/config.ts";
+import { openDb, type Db } from "../../pipelines/core/duckdb.ts";
+import { log } from "../../pipelines/core/log.ts";
+import { lakePaths, projectRoot, type Paths } from "../../pipelines/core/paths.ts";
+import { freshness, type Freshness } from "../freshness.ts";
+import { fetchKpis, type Kpi } from "../kpis.ts";
+import { lastCompletePeriod, periodContaining, previousLabel, type PeriodKind, type ReportPeriod } from "../period.ts";
+import { minGroupSize } from "../privacy/suppress.ts";
+import { findChromium } from "../render/pdf.ts";
+import { pageStyle, printReport, template } from "../render/page.ts";
+import { martAvailable, query } from "../sql.ts";
+import { changeSentences, type ChangeSentence } from "./narrative.ts";
+import { churnSection } from "./sections/churn.ts";
+import { fcrSection } from "./sections/fcr.ts";
+import { forecastSection } from "./sections/forecast.ts";
+import { ivrSection } from "./sections/ivr.ts";
+import { satisfactionSection } from "./sections/satisfaction.ts";
+import { sentimentSection } from "./sections/sentiment.ts";
+import { serviceSection } from "./sections/service.ts";
+import { topicsSection } from "./sections/topics.ts";
+import { transfersSection } from "./sections/transfers.ts";
+import type { Section, SectionContext } from "./sections/types.ts";
+import { volumeSection } from "./sections/volume.ts";
+
+/** Marts the report cannot do without; every other section says "not available" when its mart is missing. */
+export const REQUIRED_MARTS = ["kpi_weekly", "daily_volume", "call_outcomes_daily", "topic_daily", "nps_weekly", "csat_weekly"] as const;
+const MONTH_MARTS = ["calls", "interactions"] as const;
+
+export type LeadershipOptions = {
+  period?: PeriodKind;
+  /** Any day in the period (YYYY-MM-DD); default: the last complete period in the marts. */
+  date?: string | undefined;
+  /** Where to write; default <reports>/<period end>/. */
+  outDir?: string | undefined;
+};
+
+export type LeadershipModel = {
+  business: string;
+  timezone: string;
+  reportName: string;
+  period: ReportPeriod;
+  kpis: Kpi[];
+  sentences: ChangeSentence[];
+  freshness: Freshness;
+  sections: Section[];
+  k: number;
+};
+
+export type ReportResult = { pdf: string; html: string; period: ReportPeriod; files: string[]; ms: number };
+
+export function checkMarts(paths: Paths, kind: PeriodKind): void {
+  const needed = kind === "month" ? [...REQUIRED_MARTS, ...MONTH_MARTS] : REQUIRED_MARTS;
+  const missing = needed.filter((m) => !martAvailable(paths, m));
+  if (missing.length) {
+    throw new Error(`the leadership report needs marts that have no Parquet files under ${paths.marts}: ${missing.join(", ")}; run the transforms first`);
+  }
+}
+
+/** The last complete period in the marts (weeks: never past the last week kpi_weekly holds). */
+export async function defaultPeriod(db: Db, paths: Paths, kind: PeriodKind): Promise<ReportPeriod> {
+  const [r] = await query<{ max_date: string | null; kpi_sunday: string | null }>(db, paths, "last_day");
+  if (!r?.max_date || !r.kpi_sunday) {
+    throw new Error(`cannot pick a report period: ${r?.max_date ? "kpi_weekly has no 'All' rows" : "daily_volume has no rows"}; run the transforms first`);
+  }
+  const p = lastCompletePeriod(kind, r.max_date);
+  return kind === "week" && p.end > r.kpi_sunday ? lastCompletePeriod("week", r.kpi_sunday) : p;
+}
+
+export const REPORT_NAME: Record<PeriodKind, string> = { week: "Weekly leadership report", month: "Monthly leadership report" };
+
+/** Query the marts and draw every chart: everything the template needs, no files written. */
+export async function buildLeadershipReport(config: Config, opts: LeadershipOptions = {}): Promise<LeadershipModel> {
+  const kind = opts.period ?? "week";
+  const paths = lakePaths(config);
+  checkMarts(paths, kind);
+  const db = await openDb();
+  try {
+    const period = opts.date ? periodContaining(kind, opts.date) : await defaultPeriod(db, paths, kind);
+    const k = minGroupSize(config);
+    const ctx: SectionContext = { db, paths, period, k, timezone: config.business.timezone, thisPeriod: kind === "week" ? "this week" : "this month" };
+    const { kpis } = await fetchKpis(db, paths, period);
+    // One connection: sections run one after another.
+    const sections: Section[] = [];
+    sections.push(await volumeSection(ctx));
+    sections.push(await serviceSection(ctx, config.transform.serviceLevelSeconds));
+    sections.push(await satisfactionSection(ctx));
+    sections.push(await fcrSection(ctx));
+    sections.push(await transfersSection(ctx));
+    sections.push(await ivrSection(ctx));
+    sections.push(await topicsSection(ctx));
+    sections.push(await sentimentSection(ctx));
+    sections.push(await churnSection(ctx));
+    sections.push(await forecastSection(ctx));
+    return {
+      business: config.business.name, timezone: config.business.timezone, reportName: REPORT_NAME[kind], period, kpis,
+      sentences: changeSentences(kpis, previousLabel(period)), freshness: await freshness(db, paths, config.business.timezone), sections, k,
+    };
+  } finally {
+    db.close();
+  }
+}
+
+const templateFile = join(projectRoot, "reports", "leadership", "template.hbs");
+
+/** Sections that start on a new page: the first pages read as a summary, the rest as reference. */
+const NEW_PAGE = new Set(["volume", "fcr", "topics", "forecast"]);
+
+/** The report as one self-contained HTML document (inline CSS, fonts and SVG; nothing to fetch). */
+export function leadershipHtml(model: LeadershipModel): string {
+  const marts = new Set<string>(["kpi_weekly", "daily_volume", "call_outcomes_daily", "service_level_interval", "satisfaction", "fcr",
+    "transfers_weekly", "transfer_paths", "ivr_funnel", "topic_daily", "topic_anomalies", "churn_risk", "volume_forecast"]);
+  return template(templateFile)({
+    ...model,
+    style: pageStyle(),
+    periodHeading: model.period.kind === "week" ? `Week ${model.period.label}` : model.period.label,
+    previousName: previousLabel(model.period),
+    martList: [...marts].join(", "),
+    sections: model.sections.map((s, i) => ({
+      ...s, number: i + 1, newPage: NEW_PAGE.has(s.id),
+      tables: s.tables.map((t) => ({ ...t, rows: t.rows.map((r) => ({ ...r, cells: r.cells.map((text, c) => ({ text, num: !!t.columns[c]?.num })) })) })),
+    })),
+  });
+}
+
+export function leadershipPdfPath(config: Config, period: ReportPeriod, outDir?: string): string {
+  return join(outDir ?? join(lakePaths(config).reports, period.end), `leadership-${period.kind}-${period.id}.pdf`);
+}
+
+export async function renderLeadershipReport(config: Config, opts: LeadershipOptions = {}): Promise<ReportResult & { model: LeadershipModel }> {
+  const started = performance.now();
+  findChromium(config); // fail before any work when there is no browser to print with
+  const model = await buildLeadershipReport(config, opts);
+  const out = await printReport(config, {
+    html: leadershipHtml(model), pdfFile: leadershipPdfPath(config, model.period, opts.outDir),
+    reportName: model.reportName, periodLabel: model.period.label, business: model.business, dataDate: model.period.end,
+  });
+  const ms = Math.round(performance.now() - started);
+  log.info({ period: model.period.id, kind: model.period.kind, pdf: out.pdf, ms }, "leadership report rendered");
+  return { ...out, period: model.period, files: [out.pdf, out.html], ms, model };
+}

@@ -1,0 +1,57 @@
+/**
+ * The reports' SQL lives in reports/queries/*.sql. Two placeholders are substituted:
+ *   {{mart:<name>}}  → martScan(paths, name) (every Parquet file of the mart, hive partitions included)
+ *   {{<param>}}      → a SQL literal (YYYY-MM-DD strings become DATE literals)
+ * An unknown placeholder is an error, never left in the SQL.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { lit, rows, type Db } from "../pipelines/core/duckdb.ts";
+import { martScan, projectRoot, type Paths } from "../pipelines/core/paths.ts";
+
+export const queriesDir = join(projectRoot, "reports", "queries");
+
+export type SqlParam = string | number;
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function literal(v: SqlParam): string {
+  if (typeof v === "number") {
+    if (!Number.isFinite(v)) throw new Error(`SQL parameter ${v} is not a finite number`);
+    return String(v);
+  }
+  return ISO_DATE.test(v) ? `DATE ${lit(v)}` : lit(v);
+}
+
+/** Does the mart have at least one Parquet file? */
+export function martAvailable(paths: Paths, mart: string): boolean {
+  const dir = join(paths.marts, mart);
+  try {
+    if (!statSync(dir).isDirectory()) return false;
+    return readdirSync(dir, { recursive: true, encoding: "utf8" }).some((f) => f.endsWith(".parquet"));
+  } catch {
+    return false;
+  }
+}
+
+/** The SQL of <dir>/<name>.sql (default reports/queries) with its placeholders substituted. */
+export function sqlFor(name: string, paths: Paths, params: Record<string, SqlParam> = {}, dir = queriesDir): string {
+  const text = readFileSync(join(dir, `${name}.sql`), "utf8");
+  return text.replace(/\{\{\s*(mart:)?([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (_m, mart: string | undefined, key: string) => {
+    if (mart) return martScan(paths, key);
+    const v = params[key];
+    if (v === undefined) throw new Error(`queries/${name}.sql uses {{${key}}} but no value was given`);
+    return literal(v);
+  });
+}
+
+/** Run <dir>/<name>.sql and return its rows. */
+export function query<T = Record<string, unknown>>(
+  db: Db,
+  paths: Paths,
+  name: string,
+  params: Record<string, SqlParam> = {},
+  dir = queriesDir,
+): Promise<T[]> {
+  return rows<T>(db, sqlFor(name, paths, params, dir));
+}
