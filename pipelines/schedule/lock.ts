@@ -5,7 +5,8 @@
  * powered-off) scheduler cannot hold it for ever. The owner checks its token at every heartbeat and
  * stops if another instance has taken the lock.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
@@ -66,6 +67,7 @@ export class SchedulerLock {
 
   /** Take the lock (taking over a stale one), or throw LockHeldError. Says what was taken over, if anything. */
   acquire(): { tookOver: LockInfo | null; reason: string | null } {
+    mkdirSync(dirname(this.path), { recursive: true });
     let tookOver: LockInfo | null = null;
     let why: string | null = null;
     for (let tries = 0; tries < 3; tries++) {

@@ -25,7 +25,9 @@ export function parseRules(raw: unknown, source: string): RulesFile {
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     const key = issue.path.length ? issue.path.join(".") : "(top level)";
-    const got = "input" in issue && issue.input !== undefined ? JSON.stringify(issue.input) : "nothing";
+    // The value at the issue's path in the file as written (custom checks would otherwise echo the whole parsed rule).
+    const at = issue.path.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string | number, unknown>)[k as string] : undefined), raw);
+    const got = at !== undefined && (typeof at !== "object" || at === null) ? JSON.stringify(at) : "input" in issue && issue.input !== undefined && typeof issue.input !== "object" ? JSON.stringify(issue.input) : at === undefined ? "nothing" : "a mapping";
     return `  ${key}: got ${got}; ${issue.message}`;
   });
   throw new ConfigError(`${source} is invalid:\n${lines.join("\n")}`);

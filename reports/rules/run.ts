@@ -111,7 +111,8 @@ export async function runAlerts(config: Config, opts: AlertsOptions = {}): Promi
     for (const name of f.actions) {
       const dest = rules.destinations[name];
       if (!dest) {
-        result.outcomes.push({ key: `${f.alert.key}|${name}`, destination: name, status: "failed", detail: `no destination named ${name} in ${file}` });
+        // The rules file changed since the alert fired: nothing to send it to any more.
+        result.outcomes.push({ key: `${f.alert.key}|${name}`, destination: name, status: "skipped", detail: `no destination named ${name} in ${file} any more` });
         continue;
       }
       const outcome = await dispatchAlert(ctx, name, dest, f.alert);

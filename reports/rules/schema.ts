@@ -48,14 +48,14 @@ export const ThresholdRule = z.strictObject({
   /** Rates are in percent (abandonment_rate above 10 = 10%); NPS in points; inbound_calls a count. */
   above: z.number().optional(),
   below: z.number().optional(),
-}).refine((r) => (r.above === undefined) !== (r.below === undefined), "give exactly one of above or below");
+}).refine((r) => (r.above === undefined) !== (r.below === undefined), { message: "give exactly one of above or below", path: ["above"] });
 
 export const ChangeRule = z.strictObject({
   ...common, ...metricCommon, kind: z.literal("change"),
   /** Against the window before, in the metric's units (points for NPS, percentage points for rates). */
   dropBy: z.number().positive().optional(),
   riseBy: z.number().positive().optional(),
-}).refine((r) => (r.dropBy === undefined) !== (r.riseBy === undefined), "give exactly one of dropBy or riseBy");
+}).refine((r) => (r.dropBy === undefined) !== (r.riseBy === undefined), { message: "give exactly one of dropBy or riseBy", path: ["dropBy"] });
 
 export const CapacityRule = z.strictObject({
   ...common, kind: z.literal("capacity"),
@@ -66,7 +66,7 @@ export const CapacityRule = z.strictObject({
   callsPerDay: z.number().positive().optional(),
   /** Compare the point forecast or the top of its 80% range. */
   use: z.enum(["forecast", "upper80"]).default("forecast"),
-}).refine((r) => (r.staffedAgents === undefined) !== (r.callsPerDay === undefined), "give exactly one of staffedAgents or callsPerDay");
+}).refine((r) => (r.staffedAgents === undefined) !== (r.callsPerDay === undefined), { message: "give exactly one of staffedAgents or callsPerDay", path: ["staffedAgents"] });
 
 export const EventRule = z.strictObject({
   ...common, kind: z.literal("event"),
@@ -79,8 +79,8 @@ export const EventRule = z.strictObject({
   lookbackDays: z.number().int().positive().default(2),
   /** At most this many conditions per evaluation (the highest first), so a rule cannot flood a channel. */
   limit: z.number().int().positive().default(25),
-}).refine((r) => r.event !== "tag_applied" || !!r.tag, "tag_applied needs a tag")
-  .refine((r) => r.event !== "churn_risk" || r.above !== undefined, "churn_risk needs above (a probability)");
+}).refine((r) => r.event !== "tag_applied" || !!r.tag, { message: "tag_applied needs a tag", path: ["tag"] })
+  .refine((r) => r.event !== "churn_risk" || r.above !== undefined, { message: "churn_risk needs above (a probability)", path: ["above"] });
 
 export const Rule = z.union([ThresholdRule, ChangeRule, CapacityRule, EventRule]).superRefine((r, ctx) => {
   if ("metric" in r && PERIOD_ONLY.has(r.metric) && !/^(week|month)$/.test(r.window)) {
