@@ -15,6 +15,7 @@ per_call AS (
         NOT bool_or(event_type = 'queue_entered') AND bool_or(event_type = 'hangup' AND ended_by = 'caller')
                                                                                  AS abandoned_in_ivr,
         arg_min(team, seq) FILTER (WHERE event_type = 'queue_entered')           AS first_team,
+        arg_max(menu_option, seq) FILTER (WHERE event_type = 'option_chosen')    AS ivr_selection,
         string_agg(coalesce(team, menu_option, menu), ' > ' ORDER BY seq)
             FILTER (WHERE event_type IN ('option_chosen', 'queue_entered', 'transfer')) AS path
     FROM events

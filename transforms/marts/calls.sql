@@ -14,6 +14,7 @@ outcomes AS (
         f.queue_seconds,
         coalesce(f.transfers, 0)                             AS transfers,
         f.path                                               AS flow_path,
+        f.ivr_selection,
         CASE
             WHEN c.answered_at IS NOT NULL                   THEN 'answered'
             WHEN c.direction = 'outgoing'                    THEN 'missed'
@@ -49,6 +50,7 @@ SELECT
     o.queue_seconds,
     o.transfers,
     o.flow_path,
+    o.ivr_selection,
     coalesce(t.topic, 'unclassified')                        AS topic
 FROM outcomes o
 LEFT JOIN {{ ref('int_contact_phones') }} cp ON cp.phone_number = o.contact_phone
