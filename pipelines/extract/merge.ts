@@ -6,7 +6,7 @@
  * schema gained a field, or the lake was written by the snapshot extract without `_extra`), the
  * whole entity is rewritten once so every partition keeps one schema.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { exec, lit, one, rows, sqlTemplate, type Db } from "../core/duckdb.ts";
 import { isPartitioned, lakeColumns, type MergeEntity } from "./incremental.ts";
@@ -48,14 +48,14 @@ export async function mergeInto(db: Db, e: MergeEntity, incoming: string, ctx: M
   const cols = Object.keys(lakeColumns(e));
   const business = cols.filter((c) => !c.startsWith("_"));
   await exec(db, sql("merge_incoming.sql", { incoming, partitioned: String(partitioned), ...(await dayOf(e, incoming, ctx.raw)) }));
-  const orphans = partitioned ? await orphanRows(db, e) : [];
-  const { n } = await one<{ n: number }>(db, "SELECT count(*)::BIGINT AS n FROM incoming_dated");
+  const keyValue = e.key.length === 1 ? q(e.key[0]!) : `struct_pack(${key})`;
+  const stats = await one<{ n: number; orphans: number; keys: number; dates: string[] }>(db, sql("merge_stats.sql", { partitioned: String(partitioned), keyValue }));
+  const orphans = stats.orphans ? await orphanRows(db, e) : [];
+  const n = stats.n;
   if (n === 0) return { landed: 0, updated: 0, unchanged: 0, partitions: 0, orphans };
 
   const existing = entityFiles(target);
-  const incomingParts = partitioned
-    ? (await rows<{ date: string }>(db, "SELECT DISTINCT date FROM incoming_dated")).map((r) => `date=${r.date}`)
-    : [""];
+  const incomingParts = partitioned ? stats.dates.map((d) => `date=${d}`) : [""];
   const affected = new Set(incomingParts);
   const all = [...existing.values()].flat();
   if (partitioned && all.length) {
@@ -66,11 +66,12 @@ export async function mergeInto(db: Db, e: MergeEntity, incoming: string, ctx: M
   const staged = join(ctx.staging, e.name);
   rmSync(staged, { recursive: true, force: true });
   mkdirSync(ctx.staging, { recursive: true });
-  let counts = await mergeAndWrite(db, e, affected, existing, staged, { key, cols, business, partitioned });
+  const shape: Shape = { key, cols, business, partitioned, repeated: stats.keys < n };
+  let counts = await mergeAndWrite(db, e, affected, existing, staged, shape);
   const untouched = [...existing.entries()].filter(([p]) => !affected.has(p)).flatMap(([, f]) => f);
   if (untouched.length && !(await sameSchema(db, stagedFiles(staged, partitioned), untouched))) {
     rmSync(staged, { recursive: true, force: true });
-    counts = await mergeAndWrite(db, e, new Set([...affected, ...existing.keys()]), existing, staged, { key, cols, business, partitioned });
+    counts = await mergeAndWrite(db, e, new Set([...affected, ...existing.keys()]), existing, staged, shape);
     for (const p of existing.keys()) affected.add(p);
   }
   let partitions = 1;
@@ -86,14 +87,13 @@ export async function mergeInto(db: Db, e: MergeEntity, incoming: string, ctx: M
   return { ...counts, unchanged: n - counts.landed - counts.updated, partitions, orphans };
 }
 
-type Shape = { key: string; cols: string[]; business: string[]; partitioned: boolean };
+type Shape = { key: string; cols: string[]; business: string[]; partitioned: boolean; repeated: boolean };
 
 async function mergeAndWrite(db: Db, e: MergeEntity, affected: Set<string>, existing: Map<string, string[]>, staged: string, s: Shape) {
   const files = [...affected].flatMap((p) => existing.get(p) ?? []);
   let merged = "merged";
   let counts = { landed: 0, updated: 0 };
-  const dupes = files.length ? 1 : (await one<{ n: number }>(db, sql("merge_dupes.sql", { key: s.key }))).n;
-  if (dupes === 0) {
+  if (!files.length && !s.repeated) {
     // First landing of these keys and no key twice: the incoming rows are the merge.
     await exec(db, "CREATE OR REPLACE TEMP VIEW merged_view AS SELECT *, true AS _new FROM incoming_dated");
     merged = "merged_view";
@@ -107,11 +107,29 @@ async function mergeAndWrite(db: Db, e: MergeEntity, affected: Set<string>, exis
   }
   const columns = s.cols.map(q).join(", ");
   if (s.partitioned) {
-    await exec(db, sql("merge_copy_partitioned.sql", { columns, merged, out: lit(staged), order: `ORDER BY date, ${s.key}` }));
+    await exec(db, sql("merge_copy_partitioned.sql", { columns, merged, out: lit(staged) }));
+    await compactPartitions(db, staged);
   } else {
     await exec(db, sql("merge_copy_snapshot.sql", { columns, merged, key: s.key, out: lit(`${staged}.parquet`) }));
   }
   return counts;
+}
+
+/**
+ * DuckDB's partitioned COPY starts a second file in a partition once more than 100 partitions are
+ * open at a time (raising that limit slows the writer several-fold); the few partitions that got
+ * two files are folded back into one before anything is published.
+ */
+export async function compactPartitions(db: Db, dir: string): Promise<void> {
+  if (!existsSync(dir)) return;
+  for (const part of readdirSync(dir).filter((p) => p.includes("="))) {
+    const files = readdirSync(join(dir, part)).filter((f) => f.endsWith(".parquet")).sort().map((f) => join(dir, part, f));
+    if (files.length < 2) continue;
+    const out = join(dir, part, "compacted.tmp");
+    await exec(db, sql("compact_partition.sql", { files: fileList(files), out: lit(out) }));
+    for (const f of files) rmSync(f);
+    renameSync(out, join(dir, part, "part-0.parquet"));
+  }
 }
 
 function stagedFiles(staged: string, partitioned: boolean): string[] {

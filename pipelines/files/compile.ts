@@ -16,6 +16,11 @@ import { col, columnsUsed, condition, displayTemplate, jsonValue, q, template, t
 export class MappingError extends Error {}
 
 type Compiled = { typed: string; raw: string; castMessage?: string; mapCheck?: string };
+
+/** JSON types zod accepts for a column type (a JSON number is no string, "300" is no number). */
+const JSON_TYPES: Record<string, string[]> = {
+  VARCHAR: ["VARCHAR"], TIMESTAMPTZ: ["VARCHAR"], BIGINT: ["BIGINT", "UBIGINT", "DOUBLE"], DOUBLE: ["BIGINT", "UBIGINT", "DOUBLE"], BOOLEAN: ["BOOLEAN"],
+};
 export type RowPlan = { when: string; fields: Record<string, string> };
 export type TargetPlan = { entity: MergeEntity; rows: RowPlan[]; keepUnmapped: boolean };
 export type Plan = { sql: string; targets: TargetPlan[]; missing: string[] };
@@ -49,6 +54,11 @@ export function compileMapping(m: Mapping, c: Columns, sourceColumns: string[]):
           out.mapCheck = `CASE WHEN ${src} IS NOT NULL AND ${src} NOT IN (${Object.keys(pairs).map(lit).join(", ")}) THEN ${lit(`"`)} || ${src} || ${lit(`" (column ${spec.column}) is not in the value map`)} END`;
         }
       } else out = { typed: cast(col(c, spec.column), type), raw: col(c, spec.column) };
+      const want = JSON_TYPES[type];
+      if (c.json && want && !spec.map) {
+        const v = jsonValue(spec.column);
+        out.mapCheck = `CASE WHEN json_type(${v}) NOT IN ('NULL', ${want.map(lit).join(", ")}) THEN 'expected ${type === "BOOLEAN" ? "a boolean" : want[0] === "VARCHAR" ? "a string" : "a number"} (got ' || left(CAST(${v} AS VARCHAR), 80) || ')' END`;
+      }
     } else if ("const" in spec) out = { typed: `CAST(${literal(spec.const)} AS ${type})`, raw: "NULL" };
     else if ("template" in spec) out = { typed: cast(template(c, spec.template), type), raw: template(c, spec.template) };
     else if ("time" in spec) {
@@ -81,6 +91,7 @@ export function compileMapping(m: Mapping, c: Columns, sourceColumns: string[]):
       });
       out = { typed: cast(`CAST(round(epoch(${b}) - epoch(${a})) AS BIGINT)`, type), raw: "NULL" };
     }
+    if (type === "VARCHAR" && out.castMessage === undefined) out.raw = "NULL";
     if (spec.when) {
       const w = condition(c, spec.when);
       out = { ...out, typed: `CASE WHEN ${w} THEN ${out.typed} END`, raw: out.raw === "NULL" ? "NULL" : `CASE WHEN ${w} THEN ${out.raw} END` };
@@ -146,7 +157,7 @@ export function compileMapping(m: Mapping, c: Columns, sourceColumns: string[]):
   const reject = rules.length ? `CASE ${rules.join(" ")} END` : "NULL::VARCHAR";
   defs.push(`${reject} AS _reject`, `${extra(c, sourceColumns, used)} AS _extra`);
   const record = c.json ? "coalesce(CAST(_j AS VARCHAR), _line)" : `CAST(json_object(${sourceColumns.map((s) => `${lit(s)}, ${q(s)}`).join(", ")}) AS VARCHAR)`;
-  const rowCols = defs.map((d) => d.slice(d.lastIndexOf(" AS ") + 4)).filter((a) => !a.startsWith("r"));
+  const rowCols = defs.map((d) => d.slice(d.lastIndexOf(" AS ") + 4)).filter((a) => !a.startsWith("r") && a !== "_reject");
   const sql = `WITH v AS (\n  SELECT *,\n    ${defs.join(",\n    ")}\n  FROM src\n),
 w AS (\n  SELECT *, coalesce(_reject, ${reasons.length ? reasons.join(",\n    ") : "NULL"}) AS _reason FROM v\n)
 SELECT _row, ${rowCols.join(", ")}, _reason, CASE WHEN _reason IS NOT NULL THEN ${record} END AS _record FROM w`;

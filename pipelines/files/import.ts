@@ -1,21 +1,23 @@
 /**
- * `commsight extract --source files` (or a source's name): each configured file drop's new files
- * are read by DuckDB, mapped and validated there (compile.ts), and merged into the lake; refused
- * rows are quarantined with file, line, field and reason. Rows read = landed + quarantined, per
- * source, always.
+ * `commsight extract --source files` (or a source's name): each configured drop's new files are
+ * streamed by DuckDB through the mapping (compile.ts) into staging, one COPY per target
+ * (stage.ts), then landed (land.ts); refused rows are quarantined with file, line, field and
+ * reason. Rows read = landed + quarantined, per source, always.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { ConfigError } from "../core/config.ts";
 import { exec, lit, one, rows, sqlTemplate, type Db } from "../core/duckdb.ts";
 import type { Paths } from "../core/paths.ts";
 import { lakeColumns, MERGE_ENTITIES, mergeEntity } from "../extract/incremental.ts";
-import { landTable, withLake, type EntityResult, type LakeSession } from "../extract/lake.ts";
+import { withLake, type EntityResult, type LakeSession } from "../extract/lake.ts";
 import type { IncrementalSummary } from "../extract/report.ts";
 import type { Quarantined } from "../extract/validate.ts";
-import { compileMapping, type Plan } from "./compile.ts";
+import { compileMapping } from "./compile.ts";
 import { Mapping, type FileSource } from "./config.ts";
+import { landStaged, partitionFiles } from "./land.ts";
+import { carrierOf, QUARANTINE, SKIP, stageCopy } from "./stage.ts";
 import { formatOf, markImported, newFiles, readSeen, stateFile, type DropFile } from "./state.ts";
 
 const SQL = join(import.meta.dirname, "sql");
@@ -57,68 +59,43 @@ export async function importSources(paths: Paths, sources: FileSource[], hooks: 
 }
 
 async function importSource(s: LakeSession, source: FileSource, m: Mapping, files: DropFile[]) {
+  const root = join(s.ctx.staging, "files", source.name);
   const quarantined: Quarantined[] = [];
   const notes: string[] = [];
-  const loaded: { table: string; plan: Plan; rel: string }[] = [];
+  const staged = new Map<string, string[]>();
   let read = 0;
   let refused = 0;
   for (const [i, f] of files.entries()) {
     const rel = relative(process.cwd(), f.path).startsWith("..") ? f.path : relative(process.cwd(), f.path);
-    const table = `mapped_${i}`;
-    const r = await loadFile(s.db, m, f.path, rel, table, i);
+    const r = await stageFile(s.db, m, f.path, rel, i, root);
     read += r.read;
     refused += r.quarantined.length;
     quarantined.push(...r.quarantined.map((x) => ({ ...x, entity: source.name })));
-    if (r.plan) loaded.push({ table, plan: r.plan, rel });
     notes.push(...r.notes);
-    if (r.plan?.missing.length) notes.push(`${rel}: no column ${r.plan.missing.join(", ")} (its fields read as missing)`);
+    for (const [entity, dir] of r.dirs) staged.set(entity, [...(staged.get(entity) ?? []), dir]);
   }
+  if (m.line) staged.set("phone_numbers", [...(staged.get("phone_numbers") ?? []), await stageLine(s.db, m, source.name, join(root, "phone_numbers", "line"))]);
   const entities: EntityResult[] = [];
-  const targets = new Map<string, string[]>();
-  if (m.line) {
-    // The default line lands as a phone number, so the transforms can name the line of its calls.
-    const values: Record<string, string> = {
-      id: lit(m.line.id), groupId: "'file-drop'", createdAt: lit(m.line.createdAt), updatedAt: lit(m.line.createdAt),
-      name: lit(m.line.name), number: lit(m.line.number), users: "[]", _source_file: lit(source.name), _source_line: "0",
-    };
-    const cols = Object.entries(lakeColumns(mergeEntity("phone_numbers"))).map(([c, t]) => `CAST(${values[c] ?? "NULL"} AS ${t}) AS ${q(c)}`);
-    await exec(s.db, `CREATE OR REPLACE TEMP TABLE line_record AS SELECT ${cols.join(", ")}, 0::BIGINT AS _seq, NULL::VARCHAR AS _day_hint`);
-    targets.set("phone_numbers", [`SELECT * FROM line_record`]);
-  }
-  for (const { table, plan, rel } of loaded) {
-    for (const t of plan.targets) {
-      const cols = lakeColumns(t.entity);
-      t.rows.forEach((row, k) => {
-        const fields = Object.keys(cols).filter((c) => !c.startsWith("_")).map((c) => `${row.fields[c]} AS ${q(c)}`);
-        const select = `SELECT ${fields.join(", ")}, ${t.keepUnmapped ? "_extra" : "NULL::JSON"} AS _extra, ${lit(rel)} AS _source_file, _row AS _source_line, `
-          + `_row * ${t.rows.length} + ${k} AS _seq, NULL::VARCHAR AS _day_hint FROM ${table} WHERE _reason IS NULL AND ${row.when}`;
-        targets.set(t.entity.name, [...(targets.get(t.entity.name) ?? []), select]);
-      });
-    }
-  }
   for (const e of MERGE_ENTITIES) {
-    const selects = targets.get(e.name);
-    if (!selects) continue;
-    const view = `incoming_${e.name}`;
-    await exec(s.db, `CREATE OR REPLACE TEMP VIEW ${view} AS ${selects.join("\nUNION ALL ")}`);
-    const { n } = await one<{ n: number }>(s.db, `SELECT count(*)::BIGINT AS n FROM ${view}`);
-    const rowsRefused = e.name === "phone_numbers" && m.line && !m.targets[e.name] ? 0 : refused;
-    const { result, orphans } = await landTable(s, mergeEntity(e.name), view, n + rowsRefused, rowsRefused);
+    const dirs = staged.get(e.name);
+    if (!dirs) continue;
+    const rowsRefused = m.targets[e.name] ? refused : 0; // the default line is no row of the file
+    const { result, orphans } = await landStaged(s, e, dirs, rowsRefused);
     quarantined.push(...orphans);
     entities.push(result);
-    await exec(s.db, `DROP VIEW ${view}`);
   }
-  for (const { table } of loaded) await exec(s.db, `DROP TABLE ${table}`);
+  rmSync(root, { recursive: true, force: true });
   return { entities, quarantined, notes, reconciliation: { source: source.name, read, landed: read - refused, quarantined: refused } };
 }
 
-type Loaded = { read: number; quarantined: Quarantined[]; plan: Plan | null; notes: string[] };
+type Staged = { read: number; quarantined: Quarantined[]; dirs: Map<string, string>; notes: string[] };
 
-async function loadFile(db: Db, m: Mapping, path: string, rel: string, table: string, i: number): Promise<Loaded> {
+async function stageFile(db: Db, m: Mapping, path: string, rel: string, i: number, root: string): Promise<Staged> {
   const format = formatOf(path, m.format);
   const json = format === "ndjson" || format === "json";
   const rejects = `rejects_${i}`;
   const notes: string[] = [];
+  const dirs = new Map<string, string>();
   try {
     if (json) await exec(db, sql(format === "json" ? "src_json.sql" : "src_ndjson.sql", { file: lit(path) }));
     else {
@@ -136,34 +113,73 @@ async function loadFile(db: Db, m: Mapping, path: string, rel: string, table: st
       }
     }
   } catch (err) {
-    return { read: 1, plan: null, notes, quarantined: [{ entity: "", file: rel, line: 0, field: null, reason: `unreadable ${format} file: ${(err as Error).message.split("\n")[0]}`, record: "" }] };
+    return { read: 1, dirs, notes, quarantined: [{ entity: "", file: rel, line: 0, field: null, reason: `unreadable ${format} file: ${(err as Error).message.split("\n")[0]}`, record: "" }] };
   }
   const columns = json ? [] : (await rows<{ column_name: string }>(db, "DESCRIBE src")).map((r) => r.column_name).filter((c) => c !== "_row");
   const plan = compileMapping(m, { json, present: json ? null : new Set(columns), missing: new Set() }, columns);
-  // Wall-clock times in the file are read in its time zone; the typed values are instants after this.
+  if (plan.missing.length) notes.push(`${rel}: no column ${plan.missing.join(", ")} (its fields read as missing)`);
+  const carrier = carrierOf(plan);
+  // Wall-clock times in the file are read in its time zone; the staged values are instants.
   await exec(db, `SET TimeZone = ${lit(m.timezone)}`);
+  // One record-row streams straight from the file; several share one evaluation of the mapping.
+  const shared = plan.targets.reduce((n, t) => n + t.rows.length, 0) > 1 ? `mapped_${i}` : undefined;
   try {
-    await exec(db, `CREATE OR REPLACE TEMP TABLE ${table} AS ${plan.sql}`);
+    if (shared) await exec(db, `CREATE OR REPLACE TEMP TABLE ${shared} AS ${plan.sql}`);
+    for (const t of plan.targets) {
+      const out = join(root, t.entity.name, String(i));
+      rmSync(out, { recursive: true, force: true });
+      mkdirSync(dirname(out), { recursive: true }); // COPY makes the last folder only
+      await exec(db, stageCopy(plan, t, t === carrier, rel, out, shared));
+      dirs.set(t.entity.name, out);
+    }
   } finally {
-    await exec(db, "SET TimeZone = 'UTC'");
+    await exec(db, `SET TimeZone = 'UTC';${shared ? ` DROP TABLE IF EXISTS ${shared};` : ""}`);
   }
-  const counts = await one<{ read: number; quarantined: number }>(db, sql("mapped_counts.sql", { mapped: table }));
-  const bad = counts.quarantined ? await rows<{ row: number; reason: string; record: string }>(db, sql("mapped_quarantine.sql", { mapped: table })) : [];
+  const carried = dirs.get(carrier.entity.name)!;
+  const bad = await takePartition(db, carried, QUARANTINE, (files) => rows<{ row: number; reason: string; record: string }>(db, sql("staged_quarantine.sql", { files })));
+  const kept = [...partitionFiles(carried, true), ...partitionFiles(join(carried, `date=${SKIP}`), false)];
+  // One record per row: the count is in the Parquet footers; else count the rows the records came from.
+  const single = carrier.rows.length === 1 && carrier.rows[0]!.when === "true";
+  const count = single ? "count(*)" : "count(DISTINCT _source_line)";
+  const { n } = kept.length ? await one<{ n: number }>(db, `SELECT ${count}::BIGINT AS n FROM read_parquet([${kept.map(lit).join(", ")}])`) : { n: 0 };
+  rmSync(join(carried, `date=${SKIP}`), { recursive: true, force: true });
   const rejected = json ? [] : await rows<{ line: number; reason: string; record: string }>(db, sql("rejects.sql", { rejects }));
-  const rejectedLines = rejected.map((r) => r.line);
+  if (!json) await exec(db, `DROP TABLE IF EXISTS ${rejects}; DROP TABLE IF EXISTS ${rejects}_scan;`);
   const lineOf = (row: number) => {
     if (json) return row;
     let line = row + (m.csv.header ? 1 : 0);
-    for (const r of rejectedLines) if (r <= line) line++;
+    for (const r of rejected) if (r.line <= line) line++;
     return line;
   };
   const quarantined: Quarantined[] = [
     ...rejected.map((r) => ({ entity: "", file: rel, line: r.line, field: null, reason: `unparseable line: ${r.reason}`, record: (r.record ?? "").trim().slice(0, 2000) })),
-    ...bad.map((b) => {
+    ...(bad ?? []).map((b) => {
       const [field, reason] = b.reason.split("\t") as [string, string];
       return { entity: "", file: rel, line: lineOf(b.row), field: field || null, reason, record: (b.record ?? "").slice(0, 2000) };
     }),
   ].sort((a, b) => a.line - b.line);
-  if (!json) await exec(db, `DROP TABLE IF EXISTS ${rejects}; DROP TABLE IF EXISTS ${rejects}_scan;`);
-  return { read: counts.read + rejected.length, quarantined, plan, notes };
+  return { read: n + (bad?.length ?? 0) + rejected.length, quarantined, dirs, notes };
+}
+
+/** Read one special partition of a staged target, then remove it (it is no lake data). */
+async function takePartition<T>(db: Db, dir: string, name: string, read: (files: string) => Promise<T>): Promise<T | null> {
+  const files = partitionFiles(join(dir, `date=${name}`), false);
+  if (!files.length) return null;
+  const out = await read(`[${files.map(lit).join(", ")}]`);
+  rmSync(join(dir, `date=${name}`), { recursive: true, force: true });
+  return out;
+}
+
+/** The default line, staged like a record of the file, so it lands as a phone number. */
+async function stageLine(db: Db, m: Mapping, source: string, out: string): Promise<string> {
+  const line = m.line!;
+  const values: Record<string, string> = {
+    id: lit(line.id), groupId: "'file-drop'", createdAt: lit(line.createdAt), updatedAt: lit(line.createdAt),
+    name: lit(line.name), number: lit(line.number), users: "[]", _source_file: lit(source), _source_line: "0",
+  };
+  const cols = Object.entries(lakeColumns(mergeEntity("phone_numbers"))).map(([c, t]) => `CAST(${values[c] ?? "NULL"} AS ${t}) AS ${q(c)}`);
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(dirname(out), { recursive: true });
+  await exec(db, `COPY (SELECT ${cols.join(", ")}, 'all' AS date) TO ${lit(out)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (date), FILENAME_PATTERN 'part-{i}')`);
+  return out;
 }

@@ -21,6 +21,10 @@ const VARIANTS: [string, Record<string, unknown>][] = [
   ["phoneNumberId wrong prefix", { phoneNumberId: "XN1" }],
   ["userId null", { userId: null }],
   ["answeredAt garbage", { answeredAt: "soon" }],
+  ["id a number", { id: 12 }],
+  ["duration a string of digits", { duration: "300" }],
+  ["duration integral but written 300.0", { duration: 300.0 }],
+  ["answeredBy a number", { answeredBy: 7 }],
 ];
 
 describe("DuckDB-side validation agrees with the zod schema it is derived from", () => {
@@ -38,6 +42,6 @@ describe("DuckDB-side validation agrees with the zod schema it is derived from",
     const refusedBySql = new Set(r.quarantined.map((q) => q.line));
     const verdicts = records.map((rec, i) => ({ variant: VARIANTS[i]![0], zod: Call.safeParse(rec).success, sql: !refusedBySql.has(i + 1) }));
     for (const v of verdicts) expect(v.sql, v.variant).toBe(v.zod);
-    expect(verdicts.filter((v) => v.zod)).toHaveLength(4);
+    expect(verdicts.filter((v) => v.zod)).toHaveLength(5);
   });
 });
