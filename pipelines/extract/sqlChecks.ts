@@ -57,12 +57,13 @@ const shown = (raw: string) => `coalesce('"' || left(CAST(${raw} AS VARCHAR), 80
  * A SQL expression giving the reason a field's value is invalid, or NULL. `v` is the typed value,
  * `raw` what the source held before the cast (to tell "not a number" from "missing").
  */
-export function reasonSql(rule: FieldRule, v: string, raw: string, castMessage?: string): string {
+export function reasonSql(rule: FieldRule, v: string, raw: string, castMessage?: string, prefix = ""): string {
   const f = rule.field;
-  const msg = (text: string) => `${lit(`${f}: ${text} (got `)} || ${shown(raw)} || ')'`;
+  // The prefix sits inside each message literal: valid rows (nearly all) concatenate nothing.
+  const msg = (text: string) => `${lit(`${prefix}${f}: ${text} (got `)} || ${shown(raw)} || ')'`;
   const whens: string[] = [];
   if (raw !== "NULL") whens.push(`WHEN ${raw} IS NOT NULL AND ${v} IS NULL THEN ${msg(castMessage ?? `expected ${rule.type}`)}`);
-  if (!rule.nullable) whens.push(`WHEN ${v} IS NULL THEN ${lit(`${f}: required (got missing)`)}`);
+  if (!rule.nullable) whens.push(`WHEN ${v} IS NULL THEN ${lit(`${prefix}${f}: required (got missing)`)}`);
   if (rule.pattern) whens.push(`WHEN NOT regexp_full_match(${v}, ${lit(rule.pattern)}) THEN ${msg(`expected ${describe(rule.pattern)}`)}`);
   if (rule.values) whens.push(`WHEN ${v} NOT IN (${rule.values.map(lit).join(", ")}) THEN ${msg(`expected one of ${rule.values.join(", ")}`)}`);
   if (rule.minimum !== undefined) whens.push(`WHEN ${v} < ${rule.minimum} THEN ${msg(`expected at least ${rule.minimum}`)}`);
@@ -70,7 +71,7 @@ export function reasonSql(rule: FieldRule, v: string, raw: string, castMessage?:
   if (rule.minLength) whens.push(`WHEN length(${v}) < ${rule.minLength} THEN ${msg(`expected at least ${rule.minLength} character(s)`)}`);
   if (rule.itemPattern) {
     const bad = `list_filter(${v}, x -> NOT regexp_full_match(x, ${lit(rule.itemPattern)}))`;
-    whens.push(`WHEN len(${bad}) > 0 THEN ${lit(`${f}: expected ${describe(rule.itemPattern)} (got `)} || ${shown(`${bad}[1]`)} || ')'`);
+    whens.push(`WHEN len(${bad}) > 0 THEN ${lit(`${prefix}${f}: expected ${describe(rule.itemPattern)} (got `)} || ${shown(`${bad}[1]`)} || ')'`);
   }
   return whens.length ? `CASE ${whens.join(" ")} END` : "NULL::VARCHAR";
 }

@@ -51,7 +51,7 @@ export function compileMapping(m: Mapping, c: Columns, sourceColumns: string[]):
         const value = `CASE ${src} ${Object.entries(pairs).map(([k, v]) => `WHEN ${lit(k)} THEN ${literal(v)}`).join(" ")} ELSE ${dflt === undefined ? "NULL" : literal(dflt)} END`;
         out = { typed: cast(value, type), raw: `CAST(${value} AS VARCHAR)` };
         if (dflt === undefined && Object.keys(pairs).length) {
-          out.mapCheck = `CASE WHEN ${src} IS NOT NULL AND ${src} NOT IN (${Object.keys(pairs).map(lit).join(", ")}) THEN ${lit(`"`)} || ${src} || ${lit(`" (column ${spec.column}) is not in the value map`)} END`;
+          out.mapCheck = `CASE WHEN ${src} IS NOT NULL AND ${src} NOT IN (${Object.keys(pairs).map(lit).join(", ")}) THEN '"' || ${src} || ${lit(`" (column ${spec.column}) is not in the value map`)} END`;
         }
       } else out = { typed: cast(col(c, spec.column), type), raw: col(c, spec.column) };
       const want = JSON_TYPES[type];
@@ -131,16 +131,17 @@ export function compileMapping(m: Mapping, c: Columns, sourceColumns: string[]):
         const f = fields[field];
         if (f) {
           plan[field] = f.a;
-          if (f.c.mapCheck) why.push(`${lit(`${name}.${field}\t${name}.${field}: `)} || (${f.c.mapCheck})`);
+          if (f.c.mapCheck) why.push(f.c.mapCheck.replace("THEN '", `THEN '${`${name}.${field}\t${name}.${field}: `.replaceAll("'", "''")}`));
         } else if (field === "phoneNumberId" && m.line) plan[field] = `CAST(${lit(m.line.id)} AS ${type})`;
         else plan[field] = `CAST(NULL AS ${type})`;
-        why.push(`${lit(`${name}.${field}\t`)} || (${reasonSql(rule, plan[field]!, f?.r ?? "NULL", f?.c.castMessage)})`);
+        const reason = reasonSql(rule, plan[field]!, f?.r ?? "NULL", f?.c.castMessage, `${name}.${field}\t`);
+        if (reason !== "NULL::VARCHAR") why.push(reason);
       }
       for (const ch of entity.checks ?? []) {
         const scope = Object.entries(plan).map(([k, v]) => `${v} AS ${q(k)}`).join(", ");
         why.push(`(SELECT CASE WHEN ${ch.sql} THEN ${lit(`${name}.${ch.field}\t${ch.reason}`)} END FROM (SELECT ${scope}))`);
       }
-      reasons.push(`CASE WHEN ${w} THEN coalesce(${why.join(",\n        ")}) END`);
+      if (why.length) reasons.push(`CASE WHEN ${w} THEN coalesce(${why.join(",\n        ")}) END`);
       rows.push({ when: w, fields: plan });
     }
     targets.push({ entity, rows, keepUnmapped: t.keepUnmapped });

@@ -14,7 +14,7 @@ import { lakeColumns, MERGE_ENTITIES, mergeEntity } from "../extract/incremental
 import { withLake, type EntityResult, type LakeSession } from "../extract/lake.ts";
 import type { IncrementalSummary } from "../extract/report.ts";
 import type { Quarantined } from "../extract/validate.ts";
-import { compileMapping } from "./compile.ts";
+import { compileMapping, MappingError, type Plan } from "./compile.ts";
 import { Mapping, type FileSource } from "./config.ts";
 import { landStaged, partitionFiles } from "./land.ts";
 import { carrierOf, QUARANTINE, SKIP, stageCopy } from "./stage.ts";
@@ -96,33 +96,39 @@ async function stageFile(db: Db, m: Mapping, path: string, rel: string, i: numbe
   const rejects = `rejects_${i}`;
   const notes: string[] = [];
   const dirs = new Map<string, string>();
-  try {
-    if (json) await exec(db, sql(format === "json" ? "src_json.sql" : "src_ndjson.sql", { file: lit(path) }));
-    else {
-      const csv = (strict: boolean) => sql("src_csv.sql", {
-        file: lit(path), delim: lit(m.csv.delimiter ?? (format === "tsv" ? "\t" : ",")), header: String(m.csv.header),
-        quote: lit(m.csv.quote ?? '"'), rejects: lit(rejects), scan: lit(`${rejects}_scan`), strict: String(strict),
-      });
-      try {
-        await exec(db, csv(true));
-      } catch (err) {
-        // Mixed line endings (CRLF and LF in one export) defeat the strict dialect sniffer.
-        if (!/sniffing/.test((err as Error).message)) throw err;
-        await exec(db, csv(false));
-        notes.push(`${rel}: read without the strict CSV dialect (mixed line endings?)`);
-      }
+  const source = async (numbered: boolean, table: string) => {
+    if (json) return exec(db, sql(format === "json" ? "src_json.sql" : "src_ndjson.sql", { file: lit(path) }));
+    const csv = (strict: boolean) => sql("src_csv.sql", {
+      file: lit(path), delim: lit(m.csv.delimiter ?? (format === "tsv" ? "\t" : ",")), header: String(m.csv.header),
+      quote: lit(m.csv.quote ?? '"'), rejects: lit(table), scan: lit(`${table}_scan`), strict: String(strict),
+      row: numbered ? "row_number() OVER ()" : "NULL::BIGINT",
+    });
+    try {
+      await exec(db, csv(true));
+    } catch (err) {
+      // Mixed line endings (CRLF and LF in one export) defeat the strict dialect sniffer.
+      if (!/sniffing/.test((err as Error).message)) throw err;
+      await exec(db, csv(false));
+      if (!notes.length) notes.push(`${rel}: read without the strict CSV dialect (mixed line endings?)`);
     }
+  };
+  let plan: Plan;
+  try {
+    await source(false, rejects);
+    const columns = json ? [] : (await rows<{ column_name: string }>(db, "DESCRIBE src")).map((r) => r.column_name).filter((c) => c !== "_row");
+    plan = compileMapping(m, { json, present: json ? null : new Set(columns), missing: new Set() }, columns);
   } catch (err) {
+    if (err instanceof MappingError) throw err;
     return { read: 1, dirs, notes, quarantined: [{ entity: "", file: rel, line: 0, field: null, reason: `unreadable ${format} file: ${(err as Error).message.split("\n")[0]}`, record: "" }] };
   }
-  const columns = json ? [] : (await rows<{ column_name: string }>(db, "DESCRIBE src")).map((r) => r.column_name).filter((c) => c !== "_row");
-  const plan = compileMapping(m, { json, present: json ? null : new Set(columns), missing: new Set() }, columns);
   if (plan.missing.length) notes.push(`${rel}: no column ${plan.missing.join(", ")} (its fields read as missing)`);
   const carrier = carrierOf(plan);
+  // One record-row streams straight from the file (all threads, rows unnumbered); several share one
+  // evaluation of the mapping, numbered, materialized once.
+  const shared = plan.targets.reduce((n, t) => n + t.rows.length, 0) > 1 ? `mapped_${i}` : undefined;
+  if (shared && !json) await source(true, rejects);
   // Wall-clock times in the file are read in its time zone; the staged values are instants.
   await exec(db, `SET TimeZone = ${lit(m.timezone)}`);
-  // One record-row streams straight from the file; several share one evaluation of the mapping.
-  const shared = plan.targets.reduce((n, t) => n + t.rows.length, 0) > 1 ? `mapped_${i}` : undefined;
   try {
     if (shared) await exec(db, `CREATE OR REPLACE TEMP TABLE ${shared} AS ${plan.sql}`);
     for (const t of plan.targets) {
@@ -136,7 +142,17 @@ async function stageFile(db: Db, m: Mapping, path: string, rel: string, i: numbe
     await exec(db, `SET TimeZone = 'UTC';${shared ? ` DROP TABLE IF EXISTS ${shared};` : ""}`);
   }
   const carried = dirs.get(carrier.entity.name)!;
-  const bad = await takePartition(db, carried, QUARANTINE, (files) => rows<{ row: number; reason: string; record: string }>(db, sql("staged_quarantine.sql", { files })));
+  let bad = await takePartition(db, carried, QUARANTINE, (files) => rows<{ row: number | null; reason: string; record: string }>(db, sql("staged_quarantine.sql", { files })));
+  if (bad?.length && bad[0]!.row === null) {
+    // Rows were refused and the streaming pass did not number them: one more, numbered pass for their lines.
+    await source(true, `${rejects}_lines`);
+    await exec(db, `SET TimeZone = ${lit(m.timezone)}`);
+    try {
+      bad = await rows<{ row: number; reason: string; record: string }>(db, `SELECT _row AS row, _reason AS reason, _record AS record FROM (${plan.sql}) WHERE _reason IS NOT NULL ORDER BY _row`);
+    } finally {
+      await exec(db, `SET TimeZone = 'UTC'; DROP TABLE IF EXISTS ${rejects}_lines; DROP TABLE IF EXISTS ${rejects}_lines_scan;`);
+    }
+  }
   const kept = [...partitionFiles(carried, true), ...partitionFiles(join(carried, `date=${SKIP}`), false)];
   // One record per row: the count is in the Parquet footers; else count the rows the records came from.
   const single = carrier.rows.length === 1 && carrier.rows[0]!.when === "true";
@@ -155,7 +171,7 @@ async function stageFile(db: Db, m: Mapping, path: string, rel: string, i: numbe
     ...rejected.map((r) => ({ entity: "", file: rel, line: r.line, field: null, reason: `unparseable line: ${r.reason}`, record: (r.record ?? "").trim().slice(0, 2000) })),
     ...(bad ?? []).map((b) => {
       const [field, reason] = b.reason.split("\t") as [string, string];
-      return { entity: "", file: rel, line: lineOf(b.row), field: field || null, reason, record: (b.record ?? "").slice(0, 2000) };
+      return { entity: "", file: rel, line: lineOf(b.row!), field: field || null, reason, record: (b.record ?? "").slice(0, 2000) };
     }),
   ].sort((a, b) => a.line - b.line);
   return { read: n + (bad?.length ?? 0) + rejected.length, quarantined, dirs, notes };

@@ -105,4 +105,16 @@ describe("file drops: a declarative mapping, validated in DuckDB, reconciled row
       { id: "R5", t: "2025-02-01 15:00:00+00", extra: '{"tool":"surveyco"}' },
     ]);
   });
+
+  it("a crash after the lake commit but before the file is recorded as imported: the rerun changes nothing", async () => {
+    const dir = tmpDir("drop-");
+    write(join(dir, "a.csv"), HEADER + `1,01/15/2025 09:00:00,01/15/2025 09:05:00,ann,ANS,+12125551001,\n2,01/15/2025 10:00:00,01/15/2025 10:05:00,bob,ANS,+12125551002,\n`);
+    const s = setup([{ name: "pbx", path: dir, mapping: MAPPING }]);
+    await expect(run(s, { beforeMarkImported: () => { throw new Error("killed"); } })).rejects.toThrow("killed");
+    const before = await lake(s.paths, "SELECT * EXCLUDE (_source_file, _source_line) FROM read_parquet('$RAW/calls/*/*.parquet') ORDER BY id");
+    expect(before).toHaveLength(2);
+    const again = await run(s);
+    expect(again.entities.find((e) => e.entity === "calls")).toMatchObject({ read: 2, landed: 0, updated: 0, unchanged: 2 });
+    expect(await lake(s.paths, "SELECT * EXCLUDE (_source_file, _source_line) FROM read_parquet('$RAW/calls/*/*.parquet') ORDER BY id")).toEqual(before);
+  });
 });
