@@ -1,5 +1,7 @@
 /** `commsight status`: the recent runs from the ledger, as a table or JSON. */
+import { dirname, join } from "node:path";
 import { readLedger, summariseRuns } from "./core/ledger.ts";
+import { scheduleStatusLines } from "./schedule/status.ts";
 
 export function printStatus(ledgerPath: string, limit: number, json: boolean): void {
   const runs = summariseRuns(readLedger(ledgerPath), limit);
@@ -21,4 +23,6 @@ export function printStatus(ledgerPath: string, limit: number, json: boolean): v
     }
   }
   process.stdout.write(`(ledger: ${ledgerPath})\n`);
+  // The ledger is <data>/runs/ledger.jsonl; the scheduler keeps its state beside it in <data>/state.
+  for (const line of scheduleStatusLines(join(dirname(dirname(ledgerPath)), "state"))) process.stdout.write(`${line}\n`);
 }

@@ -109,7 +109,7 @@ export async function buildLeadershipReport(config: Config, opts: LeadershipOpti
 const templateFile = join(projectRoot, "reports", "leadership", "template.hbs");
 
 /** Sections that start on a new page: the first pages read as a summary, the rest as reference. */
-const NEW_PAGE = new Set(["volume", "fcr", "topics", "forecast"]);
+const NEW_PAGE = new Set<string>(["fcr"]);
 
 /** The report as one self-contained HTML document (inline CSS, fonts and SVG; nothing to fetch). */
 export function leadershipHtml(model: LeadershipModel): string {

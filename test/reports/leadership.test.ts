@@ -66,7 +66,7 @@ describe("weekly leadership report from fixture marts", () => {
   it("has every section, each with its planted fact", () => {
     const titles = result.model.sections.map((s) => s.title);
     expect(titles).toEqual(["Volume and channel mix", "Service levels", "NPS and CSAT", "First-contact resolution", "Transfers", "IVR drop-off",
-      "Topics and emerging topics", "Sentiment", "Churn risk", "The next two weeks: forecast and staffing need"]);
+      "Topics and emerging topics", "Sentiment and emerging terms", "Churn risk", "The next two weeks: forecast and staffing need"]);
     titles.forEach((t, i) => expect(text).toContain(`${i + 1}. ${t}`));
     expect(text).toContain("Lowest Tue 10:00–11:00: 40.0%");
     expect(text).toContain("“Support › Billing › Support” (12 calls)");

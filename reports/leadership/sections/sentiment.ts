@@ -1,7 +1,8 @@
 /**
- * Section: sentiment. The text marts are built by the text stage (transforms/marts/text/); this section
- * reads a mart named like *sentiment* when there is one, using the columns it recognises (a day or
- * period, an average score, a count), and says "not available yet" otherwise.
+ * Section: sentiment and emerging terms. The text marts are built by the text stage; this section reads
+ * a mart named like *sentiment* and one like emerging_terms when they exist, using the columns it
+ * recognises (a day or week, an average score, counts, an is_emerging flag), and says "not available
+ * yet" otherwise.
  */
 import { rows } from "../../../pipelines/core/duckdb.ts";
 import { martScan } from "../../../pipelines/core/paths.ts";
@@ -20,8 +21,14 @@ export const SENTIMENT_UNAVAILABLE = "Sentiment not available yet: no sentiment 
 const fmtScore = (v: number | null) => (v === null ? "n/a" : v.toFixed(2));
 
 export async function sentimentSection(ctx: SectionContext): Promise<Section> {
+  const s = await sentimentOnly(ctx);
+  const terms = await emergingTerms(ctx);
+  return { ...s, takeaways: [...s.takeaways, ...(terms.takeaway ? [terms.takeaway] : [])], tables: [...s.tables, ...(terms.table ? [terms.table] : [])] };
+}
+
+async function sentimentOnly(ctx: SectionContext): Promise<Section> {
   const id = "sentiment";
-  const title = "Sentiment";
+  const title = "Sentiment and emerging terms";
   const mart = findMart(ctx.paths, /^sentiment/, /sentiment/);
   if (!mart) return unavailable(id, title, SENTIMENT_UNAVAILABLE);
   const cols = await martColumns(ctx.db, ctx.paths, mart);
@@ -62,4 +69,42 @@ export async function sentimentSection(ctx: SectionContext): Promise<Section> {
   const takeaways = [`Average sentiment ${ctx.thisPeriod} ${fmtScore(all.n ? all.s / all.n : null)} over ${fmtCount(all.n)} scored items` +
     (before.n ? ` (before: ${fmtScore(before.s / before.n)}).` : ".")];
   return { id, title, takeaways, charts: [], tables: [table] };
+}
+
+const TERM_COLUMNS = ["term", "phrase", "topic"];
+const WEEK_COLUMNS = ["week_start", "date", "period_start"];
+
+/** Terms the text stage flagged as emerging in the period (a mart like emerging_terms), small groups hidden. */
+export async function emergingTerms(ctx: SectionContext): Promise<{ takeaway?: string; table?: Table }> {
+  const mart = findMart(ctx.paths, "emerging_terms", /emerging_(terms|phrases)/);
+  if (!mart) return {};
+  const cols = await martColumns(ctx.db, ctx.paths, mart);
+  const term = pick(cols, TERM_COLUMNS, /VARCHAR/);
+  const week = pick(cols, WEEK_COLUMNS, /DATE|TIMESTAMP/);
+  const flag = pick(cols, ["is_emerging"], /BOOLEAN/);
+  if (!term || !week || !flag) return {};
+  const texts = pick(cols, ["texts", "mentions", "count"], /INT/);
+  const people = pick(cols, ["contacts", "people"], /INT/);
+  const ratio = pick(cols, ["ratio", "lift"], /DOUBLE|FLOAT|DECIMAL/);
+  const { period } = ctx;
+  // Identifiers come from the mart's own schema and the dates from the period.
+  const sql = `
+    SELECT CAST(${ident(term)} AS VARCHAR) AS term, ${texts ? `sum(${ident(texts)})` : "count(*)"} AS texts,
+           ${people ? `max(${ident(people)})` : "NULL"} AS people, ${ratio ? `max(${ident(ratio)})` : "NULL"} AS ratio
+    FROM ${martScan(ctx.paths, mart)}
+    WHERE ${ident(flag)} AND CAST(${ident(week)} AS DATE) BETWEEN DATE '${period.start}' - 6 AND DATE '${period.end}'
+    GROUP BY 1 ORDER BY ratio DESC NULLS LAST, texts DESC, term LIMIT 25`;
+  const found = await rows<{ term: string; texts: number; people: number | null; ratio: number | null }>(ctx.db, sql);
+  const shown = found.filter((r) => r.people === null || r.people >= ctx.k).slice(0, 10);
+  if (shown.length === 0) return { takeaway: `No term was flagged as emerging ${ctx.thisPeriod} (${mart} mart).` };
+  const hidden = found.length - found.filter((r) => r.people === null || r.people >= ctx.k).length;
+  return {
+    takeaway: `Emerging in customers' words ${ctx.thisPeriod}: ${shown.slice(0, 3).map((r) => `“${r.term}”`).join(", ")} (${mart} mart).`,
+    table: {
+      id: "emerging-terms", title: "Terms used far more than before (text stage)",
+      columns: [{ label: "Term" }, { label: "Texts", num: true }, ...(people ? [{ label: "Customers", num: true }] : []), ...(ratio ? [{ label: "× usual share", num: true }] : [])],
+      rows: shown.map((r) => ({ cells: [r.term, fmtCount(r.texts), ...(people ? [fmtCount(r.people)] : []), ...(ratio ? [r.ratio === null ? "new" : r.ratio.toFixed(1)] : [])] })),
+      ...(hidden ? { caption: `${hidden} term(s) used by fewer than ${ctx.k} customers not shown (small-group suppression).` } : {}),
+    },
+  };
 }

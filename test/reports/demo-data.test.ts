@@ -1,0 +1,101 @@
+/**
+ * The reports on real pipeline output: a small generated business through generate → extract →
+ * transform (no models: their sections say "not available"), then the monthly leadership report
+ * against independent queries of the marts, the month KPI definitions against kpi_weekly, the
+ * --week-ending alias, backfill and a dry run of the default rules.
+ */
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../pipelines/cli.ts";
+import { parseConfig, type Config } from "../../pipelines/core/config.ts";
+import { openDb, rows } from "../../pipelines/core/duckdb.ts";
+import { lakePaths } from "../../pipelines/core/paths.ts";
+import { fmtCount, fmtNps, fmtPercent, fmtRatio } from "../../reports/format.ts";
+import { renderLeadershipReport } from "../../reports/leadership/render.ts";
+import { runAlerts } from "../../reports/rules/run.ts";
+import { query } from "../../reports/sql.ts";
+import { tmpDir } from "../helpers/records.ts";
+import { pdfText, squash } from "./pdf.ts";
+
+let data = "";
+let config: Config;
+const q = async <T>(sql: string): Promise<T[]> => {
+  const db = await openDb(join(data, "warehouse.duckdb"), { access_mode: "READ_ONLY" });
+  try { return await rows<T>(db, sql); } finally { db.close(); }
+};
+
+beforeAll(async () => {
+  data = tmpDir("reports-demo-");
+  // Four months of the small demo (to 2026-11-15) are enough for two full months and keep this file quick.
+  const cfg = join(data, "commsight.config.yaml");
+  writeFileSync(cfg, "demo: { years: 0.34 }\n");
+  for (const args of [["generate", "--scale", "small", "--seed", "42"], ["extract"], ["transform"]]) {
+    expect(await main(["node", "commsight", "--config", cfg, "--data", data, ...args]), args.join(" ")).toBe(0);
+  }
+  config = parseConfig({ paths: { data } });
+}, 600_000);
+afterAll(() => rmSync(data, { recursive: true, force: true }));
+
+describe("reports on a generated business", () => {
+  it("prints the month's KPIs as the marts give them, against the month before", async () => {
+    const r = await renderLeadershipReport(config, { period: "month" });
+    expect(r.period).toMatchObject({ kind: "month", start: "2026-10-01", end: "2026-10-31", prevStart: "2026-09-01" });
+    const text = squash(pdfText(r.pdf));
+    const [calls] = await q<{ calls: number; inbound: number; answered: number; abandoned: number }>(`
+      SELECT count(*) AS calls, count(*) FILTER (WHERE direction = 'incoming') AS inbound,
+             count(*) FILTER (WHERE direction = 'incoming' AND outcome = 'answered') AS answered,
+             count(*) FILTER (WHERE direction = 'incoming' AND outcome = 'abandoned') AS abandoned
+      FROM calls WHERE date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'`);
+    const [sat] = await q<{ nps: number; csat: number }>(
+      "SELECT nps, csat FROM satisfaction WHERE period = 'month' AND dimension = 'all' AND period_start = DATE '2026-10-01'");
+    const [fcr] = await q<{ fcr_rate: number }>("SELECT fcr_rate FROM fcr WHERE month = '2026-10' AND dimension = 'all'");
+    for (const v of [fmtCount(calls!.calls), fmtRatio(calls!.answered / calls!.inbound), fmtCount(calls!.abandoned), fmtNps(sat!.nps), fmtPercent(sat!.csat), fmtRatio(fcr!.fcr_rate)]) {
+      expect(text).toContain(v);
+    }
+    expect(text).toContain("Monthly leadership report");
+    expect(text).toContain("Changes are against September 2026");
+    expect(text).toMatch(/Call forecast not available/);
+  });
+
+  it("applies kpi_weekly's definitions when it computes a period's KPIs itself", async () => {
+    const db = await openDb();
+    try {
+      const paths = lakePaths(config);
+      const weeks = await query<Record<string, number | string | null>>(db, paths, "kpis", { week_start: "2026-11-09", prev_week_start: "2026-11-02" });
+      const same = await query<Record<string, number | string | null>>(db, paths, "kpis_month",
+        { start: "2026-11-09", end: "2026-11-15", prev_start: "2026-11-02", prev_end: "2026-11-08" });
+      expect(same.length).toBe(2);
+      for (const [i, w] of weeks.entries()) {
+        for (const k of ["calls", "inbound_calls", "answered", "abandoned", "messages", "transfers"]) expect(same[i]![k], k).toBe(w[k]);
+        for (const k of ["answer_rate", "avg_handle_seconds", "transfer_rate"]) expect(same[i]![k] as number, k).toBeCloseTo(w[k] as number, 9);
+      }
+    } finally {
+      db.close();
+    }
+  });
+
+  it("keeps --week-ending as an alias of --period week --date, refusing a day that is not a Sunday", async () => {
+    expect(await main(["node", "commsight", "--data", data, "report", "--week-ending", "2026-11-08"])).toBe(0);
+    const pdf = join(data, "reports", "2026-11-08", "leadership-week-2026-11-08.pdf");
+    expect(existsSync(pdf)).toBe(true);
+    const [k] = await q<{ calls: number }>("SELECT calls FROM kpi_weekly WHERE line = 'All' AND week_start = DATE '2026-11-02'");
+    expect(squash(pdfText(pdf))).toContain(fmtCount(k!.calls));
+    expect(await main(["node", "commsight", "--data", data, "report", "--week-ending", "2026-11-07"])).toBe(2);
+  });
+
+  it("backfills the reports of the periods in a range", async () => {
+    expect(await main(["node", "commsight", "--data", data, "backfill", "--from", "2026-09-01", "--to", "2026-09-30", "--period", "month"])).toBe(0);
+    expect(existsSync(join(data, "reports", "2026-09-30", "leadership-month-2026-09.pdf"))).toBe(true);
+    const ledger = readFileSync(join(data, "runs", "ledger.jsonl"), "utf8");
+    expect(ledger).toContain('"stage":"report-leadership-month-2026-09","status":"ok"');
+  });
+
+  it("evaluates the default rules on the marts", async () => {
+    const r = await runAlerts(config, { dryRun: true });
+    expect(r.asOf).toBe("2026-11-15");
+    expect(r.evaluated.map((e) => e.ruleId)).toEqual(["nps-low", "csat-drop", "abandonment-high", "service-level-low", "emerging-topic", "complaint-tagged", "churn-risk-high"]);
+    expect(r.evaluated.find((e) => e.ruleId === "churn-risk-high")!.skipped).toMatch(/churn_risk mart has not been built/);
+    expect(r.evaluated.find((e) => e.ruleId === "abandonment-high")!.skipped).toBeUndefined();
+  });
+});
