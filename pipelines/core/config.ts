@@ -8,6 +8,8 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { SourcesSchema } from "../files/config.ts";
 import { StaffingConfigSchema } from "../../models/staffing/config.ts";
+import { PrivacyConfigSchema } from "../privacy/config.ts";
+import { TextConfigSchema } from "../../models/text/config.ts";
 import { ScheduleConfigSchema } from "../schedule/config.ts";
 import { DeliveryConfigSchema } from "../../reports/delivery/config.ts";
 import { RulesConfigSchema } from "../../reports/rules/config.ts";
@@ -79,6 +81,8 @@ export const ConfigSchema = z.strictObject({
     /** Path to a Chromium/Chrome binary; default: found on PATH (chromium, chromium-browser, google-chrome). */
     chromiumPath: z.string().optional(),
   }).prefault({}),
+  privacy: PrivacyConfigSchema,
+  text: TextConfigSchema,
   schedule: ScheduleConfigSchema,
   delivery: DeliveryConfigSchema,
   rules: RulesConfigSchema,
