@@ -40,6 +40,13 @@ export function stopOnSignals(s: Scheduler): () => void {
   return () => { process.off("SIGTERM", handler); process.off("SIGINT", handler); };
 }
 
+/** "2026-11-23 07:00" in the schedule's time zone. */
+function local(d: Date, timeZone: string): string {
+  const p = Object.fromEntries(new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+    .formatToParts(d).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}
+
 export function printJobs(config: Config): void {
   const tz = config.schedule.timezone ?? config.business.timezone;
   const state = ScheduleStateFile.read(schedulePaths(config).state);
@@ -47,7 +54,8 @@ export function printJobs(config: Config): void {
   say(`jobs (cron in ${tz}):`);
   for (const j of config.schedule.jobs) {
     const st = state.jobs[j.name];
-    const next = j.enabled ? nextFire(j.cron, tz, now)?.toISOString() ?? "(none within 70 days)" : "disabled";
+    const at = j.enabled ? nextFire(j.cron, tz, now) : null;
+    const next = !j.enabled ? "disabled" : at ? local(at, tz) : "(none within 70 days)";
     say(`  ${j.name.padEnd(20)} ${j.cron.padEnd(14)} next ${next}  last ${st?.lastStatus ?? "never"}${st?.lastFinishedAt ? ` at ${st.lastFinishedAt}` : ""}`);
     for (const s of j.steps) say(`      commsight ${s.join(" ")}`);
   }

@@ -10,6 +10,8 @@ import { join } from "node:path";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig, type Config } from "../../pipelines/core/config.ts";
+import { Destination } from "../../reports/actions/destinations.ts";
+import { dispatchAlert } from "../../reports/actions/dispatch.ts";
 import { ActionLedger } from "../../reports/actions/ledger.ts";
 import { deliveryKey } from "../../reports/delivery/deliver.ts";
 import { produceReport } from "../../reports/produce.ts";
@@ -111,5 +113,23 @@ describe("e-mail delivery of reports", () => {
     expect(r3.delivered.map((d) => d.status)).toEqual(["skipped"]);
     expect(smtp.received.length).toBe(before + 1);
     expect(ledger.state(key)).toMatchObject({ status: "sent", attempts: 2 });
+  });
+
+  it("e-mails an alert to an email destination through the same server, once", async () => {
+    const config = withDelivery(smtp.port);
+    const before = smtp.received.length;
+    const ledger = new ActionLedger(join(tmp, "alert-actions.jsonl"));
+    const alert = { key: "nps-low|All|2026-11-09..2026-11-15", ruleId: "nps-low", ruleName: "Weekly NPS below 45", severity: "critical" as const,
+      condition: "All", title: "NPS below 45.0: 42.1", text: "NPS was 42.1 in 9–15 Nov 2026.", period: "2026-11-09..2026-11-15", firedAt: "2026-11-16T07:00:00Z" };
+    const dest = Destination.parse({ type: "email", to: ["coo@example.com"] });
+    const ctx = { ledger, env: {}, smtp: config.delivery.email.smtp };
+    expect((await dispatchAlert(ctx, "leaders", dest, alert)).status).toBe("sent");
+    expect((await dispatchAlert(ctx, "leaders", dest, alert)).status).toBe("skipped");
+    expect(smtp.received.length).toBe(before + 1);
+    const mail = smtp.received.at(-1)!;
+    expect(mail.to).toEqual(["coo@example.com"]);
+    const { headers, parts } = parseMime(mail.raw);
+    expect(decodeHeader(headers.subject!)).toBe("[Commsight critical] NPS below 45.0: 42.1");
+    expect(parts[0]!.body.toString("utf8")).toContain("Rule: Weekly NPS below 45");
   });
 });
