@@ -52,6 +52,16 @@ export async function extract(run: Run, config: Config, input?: string, source?:
   if (r.quarantined.length > 5) say(`  … and ${fmt(r.quarantined.length - 5)} more (see the quarantine files)`);
 }
 
+export async function enrich(run: Run, config: Config): Promise<void> {
+  const paths = lakePaths(config);
+  const { runEnrich } = await import("./enrich/run.ts");
+  const r = await run.stage("enrich", () => runEnrich(config, paths));
+  say(`enriched ${fmt(r.rowsIn)} raw texts in ${r.seconds.toFixed(1)} s: PII redacted ${Object.entries(r.pii).map(([k, v]) => `${k} ${fmt(v)}`).join(", ")}`);
+  say(`  calls: ${fmt(r.analysedCalls)} transcripts analysed, ${fmt(r.optedOutCalls)} of opted-out contacts left alone${r.classifier ? `; classifier: ${r.classifier}` : ""}`);
+  for (const e of r.entities) say(`  enriched ${e.name.padEnd(18)} ${fmt(e.rows).padStart(10)} rows in ${fmt(e.partitions)} day partitions`);
+  say(`  wrote ${paths.enriched}`);
+}
+
 export async function transform(run: Run, config: Config, opts: { select?: string; fullRefresh?: boolean } = {}): Promise<void> {
   const paths = lakePaths(config);
   const { runTransforms } = await import("./transform/run.ts");
@@ -123,6 +133,7 @@ export async function report(run: Run, config: Config): Promise<void> {
 export async function all(run: Run, config: Config, opts: { generate?: boolean; input?: string }): Promise<void> {
   if (opts.generate) await generate(run, config);
   await extract(run, config, opts.input);
+  await enrich(run, config);
   await transform(run, config);
   await train(run, config, "all");
   await report(run, config);

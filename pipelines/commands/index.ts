@@ -5,8 +5,9 @@
 import type { Command } from "commander";
 import * as pipeline from "./pipeline.ts";
 import * as status from "./status.ts";
+import * as text from "./text.ts";
 import * as models from "./models.ts";
 import * as ingest from "./ingest.ts";
 import * as reports from "./reports.ts";
 
-export const COMMANDS: { register(program: Command): void }[] = [pipeline, status, ingest, models, reports];
+export const COMMANDS: { register(program: Command): void }[] = [pipeline, status, ingest, models, text, reports];

@@ -20,6 +20,7 @@ import { loadProject, select, topoSort, type Model } from "./project.ts";
 import { publishIncremental, publishMart } from "./publish.ts";
 import { changedDays, fingerprintRaw, modelHashes, readState, upstreamSources, writeState, type TransformState } from "./state.ts";
 import { buildWarehouse } from "./warehouse.ts";
+import { textTransformVars } from "../enrich/vars.ts";
 
 export const TRANSFORMS_DIR = join(projectRoot, "transforms");
 
@@ -44,6 +45,7 @@ export function transformVars(config: Config): Record<string, string | number> {
     churn_label: config.models.churn.label.kind,
     churn_field: config.models.churn.label.kind === "explicit" ? config.models.churn.label.field : "churned",
     churn_inactivity_days: config.models.churn.label.kind === "inactivity" ? config.models.churn.label.days : 90,
+    ...textTransformVars(config),
   };
 }
 

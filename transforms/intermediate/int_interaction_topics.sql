@@ -1,11 +1,7 @@
--- One topic per interaction from the keyword taxonomy (transforms/seeds/topic_keywords.csv):
--- the topic with the most keyword hits wins, ties to the lower priority number.
-WITH hits AS (
-    SELECT t.interaction_id, k.topic, min(k.priority) AS priority, count(*) AS n
-    FROM {{ ref('int_interaction_texts') }} t
-    JOIN {{ seed('topic_keywords') }} k ON contains(t.text, k.keyword)
-    GROUP BY ALL
-)
-SELECT interaction_id, arg_min(topic, (-n, priority, topic)) AS topic
-FROM hits
-GROUP BY interaction_id
+-- One topic per interaction, as the enrich stage assigned it on the redacted text: the keyword
+-- taxonomy (transforms/seeds/topic_keywords.csv by default, text.topics.taxonomyFile) — the topic
+-- with the most keyword hits, ties to the lower priority number — or the trained classifier's
+-- topic where it is confident.
+SELECT interaction_id, topic
+FROM {{ ref('int_interaction_texts') }}
+WHERE topic IS NOT NULL

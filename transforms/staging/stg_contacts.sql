@@ -1,4 +1,6 @@
 -- One row per contact, with the custom fields the warehouse uses pulled out of the JSON list.
+-- The contact id and phone number leave the raw zone only as pseudonyms: a keyed hash
+-- (pipelines/privacy/pseudonym.ts; key from COMMSIGHT_PSEUDONYM_KEY) that joins like the original.
 WITH source AS (
     SELECT * FROM {{ source('contacts') }}
 ),
@@ -13,8 +15,8 @@ fields AS (
 ),
 renamed AS (
     SELECT
-        id                                                        AS contact_id,
-        phone_number,
+        'ct_' || left(sha256({{ var('pseudonym_key') }} || '|contact|' || id), 16)      AS contact_id,
+        'ph_' || left(sha256({{ var('pseudonym_key') }} || '|phone|' || phone_number), 16) AS phone_number,
         coalesce(custom['segment'] ->> '$', 'Unknown')            AS segment,
         timezone({{ var('timezone') }}, coalesce(TRY_CAST(custom['customer-since'] ->> '$' AS TIMESTAMPTZ), createdAt))::DATE AS customer_since,
         coalesce(TRY_CAST(custom[{{ var('churn_field') }}] ->> '$' AS BOOLEAN), false) AS churned,

@@ -1,4 +1,6 @@
--- One row per survey response (NPS 0-10 and/or CSAT 1-5) tied to the interaction it rates.
+-- One row per survey response (NPS 0-10 and/or CSAT 1-5) tied to the interaction it rates. The contact
+-- id is pseudonymised as in stg_contacts; the comment is its redacted form from the enriched entity
+-- survey_comments (NULL until the enrich stage has run, or for an opted-out contact when configured).
 WITH source AS (
     SELECT * FROM {{ source('survey_responses') }}
 ),
@@ -7,11 +9,12 @@ renamed AS (
         id                                                    AS response_id,
         interactionId                                         AS interaction_id,
         channel,
-        contactId                                             AS contact_id,
+        'ct_' || left(sha256({{ var('pseudonym_key') }} || '|contact|' || contactId), 16) AS contact_id,
         timezone({{ var('timezone') }}, respondedAt)          AS responded_at,
         nps,
         csat,
-        comment
-    FROM source
+        c.comment
+    FROM source s
+    LEFT JOIN {{ source('survey_comments') }} c ON c.response_id = s.id
 )
 SELECT *, responded_at::DATE AS date FROM renamed

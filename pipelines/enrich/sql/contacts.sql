@@ -1,0 +1,18 @@
+-- Each phone number of each contact, with the contact's names (for [NAME] redaction of their own
+-- texts) and whether the contact opted out of analysis (the boolean custom field {{field}}).
+WITH c AS (
+    SELECT
+        id,
+        defaultFields.firstName AS first_name,
+        defaultFields.lastName  AS last_name,
+        defaultFields.phoneNumbers AS phones,
+        coalesce(list_bool_or(list_transform(customFields,
+            f -> coalesce(f ->> 'key', lower(f ->> 'name')) = {{field}} AND TRY_CAST(f ->> 'value' AS BOOLEAN))), false) AS opted_out
+    FROM {{contacts}}
+)
+SELECT id AS contact_id, first_name, last_name, opted_out, p.value AS phone
+FROM c, unnest(c.phones) AS u(p)
+WHERE p.value IS NOT NULL
+UNION ALL
+SELECT id, first_name, last_name, opted_out, NULL FROM c
+ORDER BY contact_id, phone NULLS FIRST
