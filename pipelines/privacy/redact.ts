@@ -48,11 +48,21 @@ export function redactText(text: string, opts: RedactOptions = {}): Redacted {
   out += text.slice(at);
   let names = 0;
   for (const name of opts.names ?? []) {
-    if (name.length < 2) continue;
-    const re = new RegExp(`\\b${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`, "g");
-    out = out.replace(re, () => { names++; return "[NAME]"; });
+    if (name.length < 2 || !out.includes(name)) continue;
+    out = out.replace(nameRegex(name), () => { names++; return "[NAME]"; });
   }
   return { text: out, counts, names };
+}
+
+const nameRegexes = new Map<string, RegExp>();
+/** A name as a whole word; compiled once per name (the same few thousand names recur in every run). */
+function nameRegex(name: string): RegExp {
+  let re = nameRegexes.get(name);
+  if (!re) {
+    re = new RegExp(`\\b${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`, "g");
+    if (nameRegexes.size < 100_000) nameRegexes.set(name, re);
+  }
+  return re;
 }
 
 /** A redactor bound to the config's choices, for the many texts of one run. */
