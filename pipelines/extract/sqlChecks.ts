@@ -53,25 +53,39 @@ export function fieldRules(schema: z.ZodType): FieldRule[] {
 const describe = (pattern: string) => FRIENDLY[pattern] ?? `a value matching ${pattern}`;
 const shown = (raw: string) => `coalesce('"' || left(CAST(${raw} AS VARCHAR), 80) || '"', 'missing')`;
 
+export type Check = {
+  /** TRUE when the value passes every check (a plain conjunction: cheap for the rows that pass). */
+  ok: string;
+  /** The reason it does not, or NULL (only worth computing for the rows that fail `ok`). */
+  reason: string;
+};
+
 /**
- * A SQL expression giving the reason a field's value is invalid, or NULL. `v` is the typed value,
- * `raw` what the source held before the cast (to tell "not a number" from "missing").
+ * A field's checks as SQL. `v` is the typed value, `raw` what the source held before the cast
+ * (to tell "not a number" from "missing"), `prefix` goes in front of every message.
  */
-export function reasonSql(rule: FieldRule, v: string, raw: string, castMessage?: string, prefix = ""): string {
+export function fieldCheck(rule: FieldRule, v: string, raw: string, castMessage?: string, prefix = ""): Check | null {
   const f = rule.field;
-  // The prefix sits inside each message literal: valid rows (nearly all) concatenate nothing.
   const msg = (text: string) => `${lit(`${prefix}${f}: ${text} (got `)} || ${shown(raw)} || ')'`;
-  const whens: string[] = [];
-  if (raw !== "NULL") whens.push(`WHEN ${raw} IS NOT NULL AND ${v} IS NULL THEN ${msg(castMessage ?? `expected ${rule.type}`)}`);
-  if (!rule.nullable) whens.push(`WHEN ${v} IS NULL THEN ${lit(`${prefix}${f}: required (got missing)`)}`);
-  if (rule.pattern) whens.push(`WHEN NOT regexp_full_match(${v}, ${lit(rule.pattern)}) THEN ${msg(`expected ${describe(rule.pattern)}`)}`);
-  if (rule.values) whens.push(`WHEN ${v} NOT IN (${rule.values.map(lit).join(", ")}) THEN ${msg(`expected one of ${rule.values.join(", ")}`)}`);
-  if (rule.minimum !== undefined) whens.push(`WHEN ${v} < ${rule.minimum} THEN ${msg(`expected at least ${rule.minimum}`)}`);
-  if (rule.maximum !== undefined) whens.push(`WHEN ${v} > ${rule.maximum} THEN ${msg(`expected at most ${rule.maximum}`)}`);
-  if (rule.minLength) whens.push(`WHEN length(${v}) < ${rule.minLength} THEN ${msg(`expected at least ${rule.minLength} character(s)`)}`);
+  const c: [string, string][] = [];
+  if (raw !== "NULL") c.push([`${raw} IS NOT NULL AND ${v} IS NULL`, msg(castMessage ?? `expected ${rule.type}`)]);
+  if (!rule.nullable) c.push([`${v} IS NULL`, lit(`${prefix}${f}: required (got missing)`)]);
+  if (rule.pattern) c.push([`NOT regexp_full_match(${v}, ${lit(rule.pattern)})`, msg(`expected ${describe(rule.pattern)}`)]);
+  if (rule.values) c.push([`${v} NOT IN (${rule.values.map(lit).join(", ")})`, msg(`expected one of ${rule.values.join(", ")}`)]);
+  if (rule.minimum !== undefined) c.push([`${v} < ${rule.minimum}`, msg(`expected at least ${rule.minimum}`)]);
+  if (rule.maximum !== undefined) c.push([`${v} > ${rule.maximum}`, msg(`expected at most ${rule.maximum}`)]);
+  if (rule.minLength) c.push([`length(${v}) < ${rule.minLength}`, msg(`expected at least ${rule.minLength} character(s)`)]);
   if (rule.itemPattern) {
     const bad = `list_filter(${v}, x -> NOT regexp_full_match(x, ${lit(rule.itemPattern)}))`;
-    whens.push(`WHEN len(${bad}) > 0 THEN ${lit(`${prefix}${f}: expected ${describe(rule.itemPattern)} (got `)} || ${shown(`${bad}[1]`)} || ')'`);
+    c.push([`len(${bad}) > 0`, `${lit(`${prefix}${f}: expected ${describe(rule.itemPattern)} (got `)} || ${shown(`${bad}[1]`)} || ')'`]);
   }
-  return whens.length ? `CASE ${whens.join(" ")} END` : "NULL::VARCHAR";
+  return c.length ? checkOf(c) : null;
+}
+
+/** Conditions that each make a value invalid, with their messages, as a Check (CASE order = priority). */
+export function checkOf(conditions: [string, string][]): Check {
+  return {
+    ok: conditions.map(([cond]) => `(${cond}) IS NOT TRUE`).join(" AND "),
+    reason: `CASE ${conditions.map(([cond, m]) => `WHEN ${cond} THEN ${m}`).join(" ")} END`,
+  };
 }

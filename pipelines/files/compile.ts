@@ -9,13 +9,13 @@
 import { lit } from "../core/duckdb.ts";
 import { duckdbColumns } from "../extract/duckdbTypes.ts";
 import { mergeEntity, type MergeEntity } from "../extract/incremental.ts";
-import { fieldRules, reasonSql } from "../extract/sqlChecks.ts";
+import { checkOf, fieldCheck, fieldRules, type Check } from "../extract/sqlChecks.ts";
 import type { FieldSpec, Mapping } from "./config.ts";
 import { col, columnsUsed, condition, displayTemplate, jsonValue, q, template, type Columns } from "./conditions.ts";
 
 export class MappingError extends Error {}
 
-type Compiled = { typed: string; raw: string; castMessage?: string; mapCheck?: string };
+type Compiled = { typed: string; raw: string; castMessage?: string; mapCheck?: [string, string] };
 
 /** JSON types zod accepts for a column type (a JSON number is no string, "300" is no number). */
 const JSON_TYPES: Record<string, string[]> = {
@@ -36,7 +36,8 @@ const literal = (x: unknown): string =>
 
 export function compileMapping(m: Mapping, c: Columns, sourceColumns: string[]): Plan {
   const defs: string[] = [];   // layer 1: typed values, raw values, row conditions
-  const reasons: string[] = []; // layer 2
+  const reasons: string[] = []; // layer 2: why a row is refused…
+  const oks: string[] = [];     // …computed only for the rows that fail these (all but a few pass)
   let n = 0;
   const alias = (sql: string, prefix: string) => { const a = `${prefix}${n++}`; defs.push(`${sql} AS ${a}`); return a; };
 
@@ -51,13 +52,13 @@ export function compileMapping(m: Mapping, c: Columns, sourceColumns: string[]):
         const value = `CASE ${src} ${Object.entries(pairs).map(([k, v]) => `WHEN ${lit(k)} THEN ${literal(v)}`).join(" ")} ELSE ${dflt === undefined ? "NULL" : literal(dflt)} END`;
         out = { typed: cast(value, type), raw: `CAST(${value} AS VARCHAR)` };
         if (dflt === undefined && Object.keys(pairs).length) {
-          out.mapCheck = `CASE WHEN ${src} IS NOT NULL AND ${src} NOT IN (${Object.keys(pairs).map(lit).join(", ")}) THEN '"' || ${src} || ${lit(`" (column ${spec.column}) is not in the value map`)} END`;
+          out.mapCheck = [`${src} IS NOT NULL AND ${src} NOT IN (${Object.keys(pairs).map(lit).join(", ")})`, `'"' || ${src} || ${lit(`" (column ${spec.column}) is not in the value map`)}`];
         }
       } else out = { typed: cast(col(c, spec.column), type), raw: col(c, spec.column) };
       const want = JSON_TYPES[type];
       if (c.json && want && !spec.map) {
         const v = jsonValue(spec.column);
-        out.mapCheck = `CASE WHEN json_type(${v}) NOT IN ('NULL', ${want.map(lit).join(", ")}) THEN 'expected ${type === "BOOLEAN" ? "a boolean" : want[0] === "VARCHAR" ? "a string" : "a number"} (got ' || left(CAST(${v} AS VARCHAR), 80) || ')' END`;
+        out.mapCheck = [`json_type(${v}) NOT IN ('NULL', ${want.map(lit).join(", ")})`, `'expected ${type === "BOOLEAN" ? "a boolean" : want[0] === "VARCHAR" ? "a string" : "a number"} (got ' || left(CAST(${v} AS VARCHAR), 80) || ')'`];
       }
     } else if ("const" in spec) out = { typed: `CAST(${literal(spec.const)} AS ${type})`, raw: "NULL" };
     else if ("template" in spec) out = { typed: cast(template(c, spec.template), type), raw: template(c, spec.template) };
@@ -83,7 +84,11 @@ export function compileMapping(m: Mapping, c: Columns, sourceColumns: string[]):
     } else if ("list" in spec) {
       if (isScalar(type) || !type.endsWith("[]")) throw new MappingError(`a {list: ...} needs a list field, not ${type}`);
       const items = spec.list.map((s) => compileField(s, type.slice(0, -2), siblings).typed);
-      out = { typed: items.length ? `list_filter([${items.join(", ")}], x -> x IS NOT NULL)` : `CAST([] AS ${type})`, raw: "NULL" };
+      // A lambda per row costs; the common single-item list needs none.
+      const typed = items.length === 0 ? `CAST([] AS ${type})`
+        : items.length === 1 ? `CASE WHEN ${items[0]} IS NULL THEN CAST([] AS ${type}) ELSE [${items[0]}] END`
+        : `list_filter([${items.join(", ")}], x -> x IS NOT NULL)`;
+      out = { typed, raw: "NULL" };
     } else {
       const [a, b] = spec.secondsBetween.map((f) => {
         if (!siblings[f]) throw new MappingError(`secondsBetween names ${f}, which this record does not map`);
@@ -125,23 +130,29 @@ export function compileMapping(m: Mapping, c: Columns, sourceColumns: string[]):
       const fields = compileSet(r.fields, shared);
       const w = r.when ? alias(condition(c, r.when), "w") : "true";
       const plan: Record<string, string> = {};
-      const why: string[] = [];
+      const checks: Check[] = [];
       for (const [field, type] of Object.entries(types)) {
         const rule = { ...rules[field]!, field: `${name}.${field}` };
         const f = fields[field];
         if (f) {
           plan[field] = f.a;
-          if (f.c.mapCheck) why.push(f.c.mapCheck.replace("THEN '", `THEN '${`${name}.${field}\t${name}.${field}: `.replaceAll("'", "''")}`));
+          if (f.c.mapCheck) checks.push(checkOf([[f.c.mapCheck[0], `${lit(`${name}.${field}\t${name}.${field}: `)} || ${f.c.mapCheck[1]}`]]));
         } else if (field === "phoneNumberId" && m.line) plan[field] = `CAST(${lit(m.line.id)} AS ${type})`;
         else plan[field] = `CAST(NULL AS ${type})`;
-        const reason = reasonSql(rule, plan[field]!, f?.r ?? "NULL", f?.c.castMessage, `${name}.${field}\t`);
-        if (reason !== "NULL::VARCHAR") why.push(reason);
+        const check = fieldCheck(rule, plan[field]!, f?.r ?? "NULL", f?.c.castMessage, `${name}.${field}\t`);
+        if (check) checks.push(check);
       }
       for (const ch of entity.checks ?? []) {
         const scope = Object.entries(plan).map(([k, v]) => `${v} AS ${q(k)}`).join(", ");
-        why.push(`(SELECT CASE WHEN ${ch.sql} THEN ${lit(`${name}.${ch.field}\t${ch.reason}`)} END FROM (SELECT ${scope}))`);
+        checks.push({
+          ok: `(SELECT (${ch.sql}) IS NOT TRUE FROM (SELECT ${scope}))`,
+          reason: `(SELECT CASE WHEN ${ch.sql} THEN ${lit(`${name}.${ch.field}\t${ch.reason}`)} END FROM (SELECT ${scope}))`,
+        });
       }
-      if (why.length) reasons.push(`CASE WHEN ${w} THEN coalesce(${why.join(",\n        ")}) END`);
+      if (checks.length) {
+        oks.push(`((${w}) IS NOT TRUE OR (${checks.map((x) => x.ok).join("\n        AND ")}))`);
+        reasons.push(`CASE WHEN ${w} THEN coalesce(${checks.map((x) => x.reason).join(",\n        ")}) END`);
+      }
       rows.push({ when: w, fields: plan });
     }
     targets.push({ entity, rows, keepUnmapped: t.keepUnmapped });
@@ -160,7 +171,7 @@ export function compileMapping(m: Mapping, c: Columns, sourceColumns: string[]):
   const record = c.json ? "coalesce(CAST(_j AS VARCHAR), _line)" : `CAST(json_object(${sourceColumns.map((s) => `${lit(s)}, ${q(s)}`).join(", ")}) AS VARCHAR)`;
   const rowCols = defs.map((d) => d.slice(d.lastIndexOf(" AS ") + 4)).filter((a) => !a.startsWith("r") && a !== "_reject");
   const sql = `WITH v AS (\n  SELECT *,\n    ${defs.join(",\n    ")}\n  FROM src\n),
-w AS (\n  SELECT *, coalesce(_reject, ${reasons.length ? reasons.join(",\n    ") : "NULL"}) AS _reason FROM v\n)
+w AS (\n  SELECT *, CASE WHEN _reject IS NULL AND ${oks.length ? oks.join("\n    AND ") : "true"} THEN NULL\n    ELSE coalesce(_reject, ${reasons.length ? reasons.join(",\n    ") : "NULL"}) END AS _reason FROM v\n)
 SELECT _row, ${rowCols.join(", ")}, _reason, CASE WHEN _reason IS NOT NULL THEN ${record} END AS _record FROM w`;
   return { sql, targets, missing: [...c.missing] };
 }

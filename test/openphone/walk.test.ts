@@ -38,6 +38,7 @@ describe("OpenPhone API extract against a local fake with faults", () => {
     expect(calls.read).toBe(ds.calls.length + 1); // the duplicate was read, and landed once
     expect(fake.maxPerWindow(1000)).toBeLessThanOrEqual(10);
     expect(fake.arrivals.length).toBeGreaterThan(60);
+    process.stdout.write(`rate: ${fake.arrivals.length} requests, at most ${fake.maxPerWindow(1000)} in any 1 s window at the server\n`);
     // The key goes in the Authorization header only: never into a file the run wrote.
     for (const f of filesUnder(paths.data)) if (statSync(f).size < 5e6) expect(readFileSync(f, "latin1").includes(API_KEY), f).toBe(false);
   });
