@@ -25,9 +25,10 @@ export async function generate(run: Run, config: Config, out?: string): Promise<
     });
     bar.stop();
     const rowsOut = Object.values(r.counts).reduce((a, b) => a + b, 0);
-    return { ...r, rowsOut, outputs: [r.outDir, r.manifestPath] };
+    const counts = Object.fromEntries(Object.entries(r.counts).map(([entity, n]) => [entity, { written: n }]));
+    return { outDir: r.outDir, manifestPath: r.manifestPath, written: r.counts, rowsOut, counts, outputs: [r.outDir, r.manifestPath] };
   });
-  say(`generated ${config.demo.scale} demo (seed ${config.demo.seed}): ${Object.entries(result.counts).map(([k, v]) => `${k} ${fmt(v)}`).join(", ")}`);
+  say(`generated ${config.demo.scale} demo (seed ${config.demo.seed}): ${Object.entries(result.written).map(([k, v]) => `${k} ${fmt(v)}`).join(", ")}`);
   say(`  wrote ${result.outDir}`);
   say(`  truths ${result.manifestPath}`);
 }
@@ -39,7 +40,9 @@ export async function extract(run: Run, config: Config, input?: string, source?:
   const sourceDir = input ?? paths.demoSource;
   const r = await run.stage("extract", async () => {
     if (!existsSync(sourceDir)) throw new Error(`source directory ${sourceDir} does not exist (run \`commsight generate\` first, or pass --input)`);
-    return extractFiles(paths, sourceDir);
+    const result = await extractFiles(paths, sourceDir);
+    const counts = Object.fromEntries(result.entities.map((e) => [e.entity, { read: e.read, landed: e.landed, updated: e.updated, quarantined: e.quarantined }]));
+    return { ...result, counts };
   });
   say(`extracted ${sourceDir}`);
   say(`  ${"entity".padEnd(18)} ${"read".padStart(10)} ${"landed".padStart(10)} ${"updated".padStart(9)} ${"quarantined".padStart(12)}`);

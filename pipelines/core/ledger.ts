@@ -18,11 +18,13 @@ export const LedgerEntry = z.object({
   rowsIn: z.number().nullable(),
   rowsOut: z.number().nullable(),
   outputs: z.array(z.string()).default([]),
+  /** Per-entity (or per-model) figures of a stage, e.g. an extract's read/landed/updated/quarantined counts. */
+  counts: z.record(z.string(), z.record(z.string(), z.number())).optional(),
   error: z.string().nullable(),
 });
 export type LedgerEntry = z.infer<typeof LedgerEntry>;
 
-export type StageResult = { rowsIn?: number; rowsOut?: number; outputs?: string[] };
+export type StageResult = { rowsIn?: number; rowsOut?: number; outputs?: string[]; counts?: Record<string, Record<string, number>> };
 
 export class Run {
   readonly runId = randomUUID();
@@ -42,6 +44,7 @@ export class Run {
       this.append({
         stage: name, status: "ok", startedAt, endedAt: new Date().toISOString(),
         rowsIn: result.rowsIn ?? null, rowsOut: result.rowsOut ?? null, outputs: result.outputs ?? [],
+        ...(result.counts ? { counts: result.counts } : {}),
       });
       return result;
     } catch (err) {
@@ -88,7 +91,7 @@ export function readLedger(path: string): LedgerEntry[] {
 
 export type RunSummary = {
   runId: string; command: string; status: string; startedAt: string; endedAt: string | null;
-  stages: { stage: string; status: string; seconds: number | null; rowsIn: number | null; rowsOut: number | null; error: string | null }[];
+  stages: { stage: string; status: string; seconds: number | null; rowsIn: number | null; rowsOut: number | null; error: string | null; counts?: Record<string, Record<string, number>> }[];
 };
 
 /** Fold the entries into one summary per run, newest first. */
@@ -105,7 +108,7 @@ export function summariseRuns(entries: LedgerEntry[], limit = 10): RunSummary[] 
       continue;
     }
     const seconds = e.endedAt ? (Date.parse(e.endedAt) - Date.parse(e.startedAt)) / 1000 : null;
-    const stage = { stage: e.stage, status: e.status === "started" ? "running" : e.status, seconds, rowsIn: e.rowsIn, rowsOut: e.rowsOut, error: e.error };
+    const stage = { stage: e.stage, status: e.status === "started" ? "running" : e.status, seconds, rowsIn: e.rowsIn, rowsOut: e.rowsOut, error: e.error, ...(e.counts ? { counts: e.counts } : {}) };
     const i = run.stages.findIndex((s) => s.stage === e.stage);
     if (i >= 0) run.stages[i] = stage; else run.stages.push(stage);
   }

@@ -65,5 +65,6 @@ export function finishRun(paths: Paths, s: IncrementalSummary, say: (line: strin
   return {
     rowsIn, rowsOut: s.entities.reduce((n, e) => n + e.landed + e.updated, 0),
     outputs: [paths.raw, reportFile, ...(quarantineFile ? [quarantineFile] : [])],
+    counts: Object.fromEntries(s.entities.map((e) => [e.entity, { read: e.read, landed: e.landed, updated: e.updated, unchanged: e.unchanged, quarantined: e.quarantined }])),
   };
 }

@@ -21,3 +21,14 @@ describe("run ledger", () => {
     expect(summary!.stages[0]!.seconds).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe("run ledger counts", () => {
+  it("keeps a stage's per-entity counts", async () => {
+    const ledger = join(mkdtempSync(join(tmpdir(), "ledger-")), "ledger.jsonl");
+    const run = new Run(ledger, "extract");
+    await run.stage("extract", async () => ({ rowsIn: 3, rowsOut: 2, counts: { calls: { read: 3, landed: 2, quarantined: 1 } } }));
+    run.finish();
+    const done = readLedger(ledger).find((e) => e.stage === "extract" && e.status === "ok")!;
+    expect(done.counts).toEqual({ calls: { read: 3, landed: 2, quarantined: 1 } });
+  });
+});
