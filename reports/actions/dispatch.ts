@@ -25,6 +25,8 @@ export type DispatchContext = {
   maxAttempts?: number;
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
+  /** Pseudonymous contact id → the phone system's id (contacts.ts), for the OpenPhone write-back. */
+  resolveContact?: (id: string) => Promise<string>;
 };
 
 export type Outcome = { key: string; destination: string; status: "sent" | "skipped" | "failed" | "in-doubt"; detail: string };
@@ -74,7 +76,7 @@ export function dispatchAlert(ctx: DispatchContext, name: string, dest: Destinat
       case "email": return sendMail(ctx.smtp, alertMail(alert, dest.to), ctx.env);
       case "linear": return createLinearIssue(dest, { ...alert, key: spec.key }, ctx.env);
       case "asana": return createAsanaTask(dest, alert, ctx.env);
-      case "openphone": return tagContact(dest, alert, ctx.env);
+      case "openphone": return tagContact(dest, alert, ctx.env, ctx.resolveContact);
     }
   });
 }

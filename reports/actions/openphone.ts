@@ -3,6 +3,7 @@
  * through PATCH /v1/contacts/{id} with {"customFields": [{"key", "value"}]} and the API key as the raw
  * Authorization header (../shared/openphone-api). A multi-select field is read first (GET
  * /v1/contacts/{id}) so the tag is added to the values already there, not put in their place.
+ * Mart contact ids are pseudonyms: `resolve` turns one into the phone system's id (contacts.ts).
  */
 import type { z } from "zod";
 import type { Alert } from "./alert.ts";
@@ -23,18 +24,21 @@ async function currentValues(base: string, id: string, field: string, apiKey: st
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : typeof v === "string" && v ? [v] : [];
 }
 
-export async function tagContact(dest: z.infer<typeof OpenPhoneDestination>, alert: Alert, env: NodeJS.ProcessEnv): Promise<string> {
+export async function tagContact(
+  dest: z.infer<typeof OpenPhoneDestination>, alert: Alert, env: NodeJS.ProcessEnv, resolve: (id: string) => Promise<string> = async (id) => id,
+): Promise<string> {
   if (!alert.contactId) throw new Error(`rule ${alert.ruleId} has an openphone action but its alerts are not about a contact`);
   const tag = alert.tag ?? alert.ruleId;
+  const contactId = await resolve(alert.contactId);
   const apiKey = secret(env, dest.apiKeyEnv, "openphone destination");
   const base = dest.endpoint.replace(/\/$/, "");
   let value: string | string[] = tag;
   if (dest.fieldType === "multi-select") {
-    const have = await currentValues(base, alert.contactId, dest.field, apiKey);
+    const have = await currentValues(base, contactId, dest.field, apiKey);
     if (have.includes(tag)) return `contact ${alert.contactId} already tagged ${tag}`;
     value = [...have, tag];
   }
-  const res = await requestJson("PATCH", `${base}/v1/contacts/${encodeURIComponent(alert.contactId)}`,
+  const res = await requestJson("PATCH", `${base}/v1/contacts/${encodeURIComponent(contactId)}`,
     { customFields: [{ key: dest.field, value }] }, { authorization: apiKey });
   return `contact ${alert.contactId} ${dest.field} += ${tag} (${res.status})`;
 }

@@ -9,6 +9,7 @@ import { openDb } from "../../pipelines/core/duckdb.ts";
 import { log } from "../../pipelines/core/log.ts";
 import { lakePaths } from "../../pipelines/core/paths.ts";
 import type { Alert } from "../actions/alert.ts";
+import { contactResolver } from "../actions/contacts.ts";
 import { dispatchAlert, type Outcome } from "../actions/dispatch.ts";
 import { ActionLedger } from "../actions/ledger.ts";
 import { query } from "../sql.ts";
@@ -106,6 +107,7 @@ export async function runAlerts(config: Config, opts: AlertsOptions = {}): Promi
     ledger, env, smtp: config.delivery.email.smtp, now, maxAttempts: config.rules.maxAttempts,
     retry: { retries: config.rules.retries, baseMs: config.rules.backoffSeconds * 1000, maxMs: 60_000 },
     ...(opts.sleep ? { sleep: opts.sleep } : {}),
+    resolveContact: contactResolver(paths, env),
   };
   for (const f of journal.firedSince(since)) {
     for (const name of f.actions) {

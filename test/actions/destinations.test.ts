@@ -5,7 +5,7 @@
  * a bad request, and secrets only from the environment.
  */
 import { createHmac } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
@@ -15,6 +15,11 @@ import { dispatchAlert, type DispatchContext } from "../../reports/actions/dispa
 import { ActionLedger } from "../../reports/actions/ledger.ts";
 import { LINEAR_ISSUE_CREATE, uuidFromKey } from "../../reports/actions/tasks.ts";
 import { SmtpSchema } from "../../reports/delivery/config.ts";
+import { contactResolver } from "../../reports/actions/contacts.ts";
+import { parseConfig } from "../../pipelines/core/config.ts";
+import { exec, openDb } from "../../pipelines/core/duckdb.ts";
+import { lakePaths } from "../../pipelines/core/paths.ts";
+import { DEMO_PSEUDONYM_KEY, pseudonymOf } from "../../pipelines/privacy/pseudonym.ts";
 import { fakeServer, type FakeServer } from "./server.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "commsight-actions-"));
@@ -156,5 +161,26 @@ describe("actions, each per its public API", () => {
     const noKey = await dispatchAlert(ctx({}), "cx", d, alert);
     expect(noKey).toMatchObject({ status: "failed", detail: "linear destination: environment variable LINEAR_API_KEY is not set" });
     expect(server.seen).toHaveLength(2);
+  });
+
+  it("OpenPhone: writes to the phone system's contact id, found from the mart's pseudonym in the raw lake", async () => {
+    const paths = lakePaths(parseConfig({ paths: { data: join(tmp, "lake-data") } }));
+    mkdirSync(join(paths.raw, "contacts"), { recursive: true });
+    const db = await openDb();
+    try {
+      await exec(db, `COPY (SELECT * FROM (VALUES ('66d0d87e8dc1211467372303'), ('664d0db69fcac7cf2e6ec000')) t(id)) TO '${join(paths.raw, "contacts", "data.parquet")}' (FORMAT parquet)`);
+    } finally {
+      db.close();
+    }
+    server = await fakeServer((req) => (req.method === "GET" ? { status: 200, body: { data: { customFields: [] } } } : { status: 200, body: { data: {} } }));
+    const pseudonym = pseudonymOf(DEMO_PSEUDONYM_KEY, "contact", "664d0db69fcac7cf2e6ec000");
+    const c = { ...ctx({ OPENPHONE_API_KEY: "k" }), resolveContact: contactResolver(paths, {}) };
+    const d = dest({ type: "openphone", endpoint: server.url, field: "commsight-tags" });
+    const out = await dispatchAlert(c, "quo-tag", d, { ...contactAlert, key: "churn|p", contactId: pseudonym });
+    expect(out.status).toBe("sent");
+    expect(server.seen.map((s) => `${s.method} ${s.path}`)).toEqual(["GET /v1/contacts/664d0db69fcac7cf2e6ec000", "PATCH /v1/contacts/664d0db69fcac7cf2e6ec000"]);
+    expect(out.detail).toContain(pseudonym); // the ledger keeps the pseudonym, not the id
+    const unknown = await dispatchAlert(c, "quo-tag", d, { ...contactAlert, key: "churn|q", contactId: "ct_0000000000000000" });
+    expect(unknown).toMatchObject({ status: "failed", detail: "no contact in the raw lake has the pseudonym ct_0000000000000000 (was COMMSIGHT_PSEUDONYM_KEY changed?)" });
   });
 });
