@@ -7,7 +7,7 @@
  * LogisticRegression(C): Σ rᵢ·logloss(yᵢ, pᵢ) + ‖w‖² ÷ (2C), intercept unpenalised.
  */
 import { tf } from "./tf.ts";
-import { choleskySolve, linearModel } from "./ridge.ts";
+import { robustSolve, linearModel } from "./ridge.ts";
 
 export type LogisticFit = { kernel: Float64Array; bias: number; iterations: number; loss: number };
 
@@ -55,7 +55,7 @@ export function fitLogistic(x: Float32Array, y: Float32Array, n: number, p: numb
       const h = Float64Array.from(hess);
       for (let j = 0; j < p; j++) { g[j]! += lambda * w[j]!; h[j * q + j]! += lambda; }
       h[p * q + p]! += 1e-8;
-      const step = choleskySolve(h, g, q);
+      const step = robustSolve(h, g, q).x;
       // Damped Newton: halve the step until the objective does not increase.
       let t = 1;
       let next = w;

@@ -32,6 +32,28 @@ export function applyScaler(x: Float32Array, n: number, p: number, sc: Scaler): 
   return z;
 }
 
+/**
+ * Solve A·x = b for symmetric positive definite A by Cholesky. The Gram matrix comes from float32
+ * tensors, so with a million rows and near-collinear columns (one-hot groups) its rounding can
+ * leave it a hair short of definite: then a jitter is added to the diagonal, starting at 1e-10 of
+ * its mean and growing tenfold, until the factorisation succeeds (at most 12 times).
+ */
+export function robustSolve(a: Float64Array, b: Float64Array, p: number): { x: Float64Array; jitter: number } {
+  let meanDiag = 0;
+  for (let i = 0; i < p; i++) meanDiag += a[i * p + i]! / p;
+  let jitter = 0;
+  for (let attempt = 0; ; attempt++) {
+    const m = Float64Array.from(a);
+    for (let i = 0; i < p; i++) m[i * p + i]! += jitter;
+    try {
+      return { x: choleskySolve(m, b, p), jitter };
+    } catch (err) {
+      if (attempt >= 12) throw err;
+      jitter = jitter === 0 ? 1e-10 * Math.max(meanDiag, 1e-12) : jitter * 10;
+    }
+  }
+}
+
 /** Solve A·x = b for symmetric positive definite A (row-major p×p), by Cholesky. */
 export function choleskySolve(a: Float64Array, b: Float64Array, p: number): Float64Array {
   const l = new Float64Array(p * p);
@@ -87,7 +109,7 @@ export function fitRidge(x: Float32Array, y: Float32Array, n: number, p: number,
   const a = Float64Array.from(gram);
   for (let j = 0; j < p; j++) a[j * q + j]! += lambda * n;
   a[p * q + p]! += 1e-9 * n; // keeps the system definite when a column is constant
-  const sol = choleskySolve(a, Float64Array.from(xty), q);
+  const sol = robustSolve(a, Float64Array.from(xty), q).x;
   const kernel = sol.subarray(0, p);
   const bias = sol[p]!;
   return { model: linearModel(p, kernel, bias), scaler, kernel: Float64Array.from(kernel), bias };
