@@ -2,8 +2,7 @@
  * The run ledger: every run and each of its stages (start, end, rows in/out, status, error),
  * appended as JSON lines to data/runs/ledger.jsonl and fsynced, so a crash keeps what was done.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, openSync, fsyncSync, closeSync } from "node:fs";
-import { dirname } from "node:path";
+import { appendDurable, readDurable } from "./jsonl.ts";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 
@@ -67,10 +66,7 @@ export class Run {
       runId: this.runId, command: this.command, at: new Date().toISOString(), endedAt: null,
       rowsIn: null, rowsOut: null, outputs: [], error: null, ...partial,
     });
-    mkdirSync(dirname(this.ledgerPath), { recursive: true });
-    appendFileSync(this.ledgerPath, JSON.stringify(entry) + "\n");
-    const fd = openSync(this.ledgerPath, "r");
-    try { fsyncSync(fd); } finally { closeSync(fd); }
+    appendDurable(this.ledgerPath, entry);
   }
 }
 
@@ -80,13 +76,7 @@ function errorText(err: unknown): string {
 
 /** The ledger's entries, oldest first; a torn last line (crash mid-write) is skipped. */
 export function readLedger(path: string): LedgerEntry[] {
-  if (!existsSync(path)) return [];
-  const out: LedgerEntry[] = [];
-  for (const line of readFileSync(path, "utf8").split("\n")) {
-    if (!line.trim()) continue;
-    try { out.push(LedgerEntry.parse(JSON.parse(line))); } catch { /* torn line */ }
-  }
-  return out;
+  return readDurable(path, LedgerEntry);
 }
 
 export type RunSummary = {

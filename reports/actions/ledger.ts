@@ -5,9 +5,8 @@
  * found "sending" with no outcome is known to be in doubt: it is retried only where the destination
  * deduplicates (dispatch.ts), and otherwise left for a person to check, never sent twice.
  */
-import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync } from "node:fs";
-import { dirname } from "node:path";
 import { z } from "zod";
+import { appendDurable, readDurable } from "../../pipelines/core/jsonl.ts";
 
 export const ActionRecord = z.object({
   key: z.string().min(1),
@@ -33,26 +32,12 @@ export class ActionLedger {
 
   append(rec: Omit<ActionRecord, "at" | "detail" | "title"> & { detail?: string | null; title?: string }): ActionRecord {
     const full = ActionRecord.parse({ ...rec, at: this.now().toISOString() });
-    mkdirSync(dirname(this.path), { recursive: true });
-    // One write(2) per line and an fsync before returning: a crash loses at most the line being written.
-    const fd = openSync(this.path, "a");
-    try {
-      appendFileSync(fd, JSON.stringify(full) + "\n");
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    appendDurable(this.path, full);
     return full;
   }
 
   records(): ActionRecord[] {
-    if (!existsSync(this.path)) return [];
-    const out: ActionRecord[] = [];
-    for (const line of readFileSync(this.path, "utf8").split("\n")) {
-      if (!line.trim()) continue;
-      try { out.push(ActionRecord.parse(JSON.parse(line))); } catch { /* a torn last line from a crash */ }
-    }
-    return out;
+    return readDurable(this.path, ActionRecord);
   }
 
   /** The latest state of every key, in first-seen order. */

@@ -4,9 +4,8 @@
  * it last fired (the cool-down). A "fired" line also records the destinations, so its actions can be
  * completed after a crash even if the rules file changed since.
  */
-import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync } from "node:fs";
-import { dirname } from "node:path";
 import { z } from "zod";
+import { appendDurable, readDurable } from "../../pipelines/core/jsonl.ts";
 import { Alert } from "../actions/alert.ts";
 
 export const JournalEntry = z.discriminatedUnion("type", [
@@ -21,25 +20,11 @@ export class AlertJournal {
   constructor(readonly path: string) {}
 
   append(entry: JournalEntry): void {
-    JournalEntry.parse(entry);
-    mkdirSync(dirname(this.path), { recursive: true });
-    const fd = openSync(this.path, "a");
-    try {
-      appendFileSync(fd, JSON.stringify(entry) + "\n");
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    appendDurable(this.path, JournalEntry.parse(entry));
   }
 
   entries(): JournalEntry[] {
-    if (!existsSync(this.path)) return [];
-    const out: JournalEntry[] = [];
-    for (const line of readFileSync(this.path, "utf8").split("\n")) {
-      if (!line.trim()) continue;
-      try { out.push(JournalEntry.parse(JSON.parse(line))); } catch { /* a torn last line from a crash */ }
-    }
-    return out;
+    return readDurable(this.path, JournalEntry);
   }
 
   /** State per "ruleId\u0000condition". */
