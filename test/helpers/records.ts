@@ -27,3 +27,16 @@ export function writeNdjson(dir: string, path: string, lines: (object | string)[
   writeFileSync(file, lines.map((l) => (typeof l === "string" ? l : JSON.stringify(l))).join("\n") + "\n");
   return file;
 }
+
+/** A throwaway SQL model project: path under the project → file text. */
+export function sqlProject(files: Record<string, string>): string {
+  const dir = tmpDir("proj-");
+  for (const [path, text] of Object.entries(files)) writeText(dir, path, text);
+  return dir;
+}
+
+function writeText(dir: string, path: string, text: string): void {
+  const file = join(dir, path);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
+}

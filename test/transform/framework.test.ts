@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../pipelines/core/config.ts";
@@ -8,23 +8,14 @@ import { extractFiles } from "../../pipelines/extract/index.ts";
 import { DOCS_FILE, renderDocs } from "../../pipelines/transform/docs.ts";
 import { DataTestError, runTransforms } from "../../pipelines/transform/run.ts";
 import { runUnitTests } from "../../pipelines/transform/unitTests.ts";
-import { call, tmpDir, writeNdjson } from "../helpers/records.ts";
-
-function project(files: Record<string, string>): string {
-  const dir = tmpDir("proj-");
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(dir, path, ".."), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
+import { call, sqlProject, tmpDir, writeNdjson } from "../helpers/records.ts";
 
 const config = (data: string) => parseConfig({ paths: { data } });
 
 describe("transform framework", () => {
   it("a failing data test fails the run naming model, column and offending row count, and publishes nothing", async () => {
     const data = tmpDir("data-");
-    const dir = project({
+    const dir = sqlProject({
       "marts/m.sql": "SELECT * FROM (VALUES (1, 'a'), (2, NULL), (2, NULL)) t(id, v)",
       "marts/m.yml": "description: x\ncolumns:\n  - {name: id, type: INTEGER, description: id, tests: [unique]}\n  - {name: v, type: VARCHAR, description: v, tests: [not_null, {accepted_values: [a]}]}\n",
     });
@@ -38,7 +29,7 @@ describe("transform framework", () => {
 
   it("a model that breaks its contract's columns or types is an error naming them", async () => {
     const data = tmpDir("data-");
-    const dir = project({
+    const dir = sqlProject({
       "marts/m.sql": "SELECT 1 AS id, 'x' AS extra",
       "marts/m.yml": "description: x\ncolumns:\n  - {name: id, type: VARCHAR, description: id}\n  - {name: gone, type: INTEGER, description: g}\n",
     });
@@ -51,7 +42,7 @@ describe("transform framework", () => {
   it("the shipped contracts' unit tests pass, and a wrong expectation fails naming model and test", async () => {
     const ok = await runUnitTests(config(tmpDir("data-")));
     expect(ok.passed).toBeGreaterThanOrEqual(5);
-    const dir = project({
+    const dir = sqlProject({
       "marts/m.sql": "SELECT x * 2 AS y FROM {{ ref('i') }}",
       "staging/i.sql": "SELECT 1 AS x",
       "marts/m.yml": "description: d\ncolumns: [{name: y, type: INTEGER, description: y}]\nunit_tests:\n  - name: doubles\n    given: {i: [{x: 2}, {x: 5}]}\n    expect: [{y: 4}, {y: 11}]\n",

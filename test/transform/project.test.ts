@@ -1,22 +1,11 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { sqlProject } from "../helpers/records.ts";
 import { loadProject, select, topoSort } from "../../pipelines/transform/project.ts";
 import { TRANSFORMS_DIR } from "../../pipelines/transform/run.ts";
 
-function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "proj-"));
-  for (const [path, sql] of Object.entries(files)) {
-    mkdirSync(join(dir, path, ".."), { recursive: true });
-    writeFileSync(join(dir, path), sql);
-  }
-  return dir;
-}
-
 describe("SQL model project", () => {
   it("orders models by their refs and materializes by folder", () => {
-    const dir = project({
+    const dir = sqlProject({
       "marts/m.sql": "SELECT * FROM {{ ref('i') }}",
       "intermediate/i.sql": "SELECT * FROM {{ ref('s') }}",
       "staging/s.sql": "SELECT * FROM {{ source('calls') }}",
@@ -28,12 +17,12 @@ describe("SQL model project", () => {
   });
 
   it("a cycle is an error naming the models in it", () => {
-    const dir = project({ "marts/a.sql": "SELECT * FROM {{ ref('b') }}", "marts/b.sql": "SELECT * FROM {{ ref('a') }}" });
+    const dir = sqlProject({ "marts/a.sql": "SELECT * FROM {{ ref('b') }}", "marts/b.sql": "SELECT * FROM {{ ref('a') }}" });
     expect(() => topoSort(loadProject(dir))).toThrow(/cycle: a → b → a/);
   });
 
   it("a missing reference is an error naming the file and the ref", () => {
-    const dir = project({ "marts/a.sql": "SELECT * FROM {{ ref('nope') }}" });
+    const dir = sqlProject({ "marts/a.sql": "SELECT * FROM {{ ref('nope') }}" });
     expect(() => topoSort(loadProject(dir))).toThrow(/marts\/a\.sql refers to ref\('nope'\)/);
   });
 
