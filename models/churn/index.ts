@@ -43,7 +43,7 @@ export async function trainChurn(config: Config): Promise<ChurnResult> {
   const backend = await initTf();
   const paths = lakePaths(config);
   const { seed, label } = config.models.churn;
-  const W = label.kind === "inactivity" ? label.days : 14;
+  const W = label.kind === "inactivity" ? label.days : label.horizonDays;
   const db = await openDb();
   const bar = progressBar("train churn");
   try {

@@ -59,9 +59,14 @@ export const ConfigSchema = z.strictObject({
     churn: z.strictObject({
       /** explicit: a boolean contact custom field says who churned; inactivity: no contact for N days. */
       label: z.discriminatedUnion("kind", [
-        z.strictObject({ kind: z.literal("explicit"), field: z.string().default("churned") }),
+        z.strictObject({
+          kind: z.literal("explicit"),
+          field: z.string().default("churned"),
+          /** A contact is labelled a churner when the field's date falls within this many days after the snapshot. */
+          horizonDays: z.number().int().positive().default(14),
+        }),
         z.strictObject({ kind: z.literal("inactivity"), days: z.number().int().positive().default(90) }),
-      ]).default({ kind: "explicit", field: "churned" }),
+      ]).default({ kind: "explicit", field: "churned", horizonDays: 14 }),
       epochs: z.number().int().positive().default(60),
       seed: z.number().int().default(7),
     }).prefault({}),

@@ -44,6 +44,7 @@ export function transformVars(config: Config): Record<string, string | number> {
     campaigns_json: JSON.stringify(config.attribution.campaigns),
     churn_label: config.models.churn.label.kind,
     churn_field: config.models.churn.label.kind === "explicit" ? config.models.churn.label.field : "churned",
+    churn_horizon_days: config.models.churn.label.kind === "explicit" ? config.models.churn.label.horizonDays : 14,
     churn_inactivity_days: config.models.churn.label.kind === "inactivity" ? config.models.churn.label.days : 90,
     ...textTransformVars(config),
   };

@@ -9,7 +9,7 @@ describe("config", () => {
     const c = parseConfig({});
     expect(c.business.timezone).toBe("America/New_York");
     expect(c.demo).toMatchObject({ scale: "small", seed: 42 });
-    expect(c.models.churn.label).toEqual({ kind: "explicit", field: "churned" });
+    expect(c.models.churn.label).toEqual({ kind: "explicit", field: "churned", horizonDays: 14 });
   });
 
   it("a bad value names the key, the value and what was expected", () => {

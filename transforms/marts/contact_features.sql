@@ -10,8 +10,8 @@
 -- Sentiment proxies (text sentiment may replace them): negative wording in survey comments and in
 -- the texts of calls and messages, NPS (0-10), CSAT (1-5); survey score = mean of nps/10 and
 -- (csat-1)/4; trend = last 30 days minus the 335 days before.
--- label 'explicit': the contact's churn field says they churned within 14 days after as_of — the
--- horizon over which contact-centre drivers warn of churn, and a week or two to win a customer back;
+-- label 'explicit': the contact's churn field says they churned within horizonDays (default 14) after
+-- as_of — the horizon over which contact-centre drivers warn of churn, and time to win a customer back;
 -- 'inactivity': no inbound touch in the N days after as_of. NULL while that window is incomplete.
 WITH bounds AS (
     SELECT min(date) AS first_day, max(date) AS last_day FROM {{ ref('calendar') }}
@@ -150,8 +150,8 @@ SELECT
     CASE
         WHEN {{ var('churn_label') }} = 'inactivity' THEN
             CASE WHEN p.as_of + {{ var('churn_inactivity_days') }} > p.last_day THEN NULL ELSE f.touches_next = 0 END
-        WHEN p.as_of + 14 > p.last_day THEN NULL
-        ELSE p.churned AND p.churned_on <= p.as_of + 14
+        WHEN p.as_of + {{ var('churn_horizon_days') }} > p.last_day THEN NULL
+        ELSE p.churned AND p.churned_on <= p.as_of + {{ var('churn_horizon_days') }}
     END                                                            AS label
 FROM population p
 JOIN activity a USING (as_of, contact_id)
