@@ -14,6 +14,7 @@ import { projectRoot, type Paths } from "../core/paths.ts";
 import { log } from "../core/log.ts";
 import { compile } from "./compile.ts";
 import { registerSeedTables, registerSources } from "./inputs.ts";
+import { loadMacros, registerMacros } from "./macros.ts";
 import { checkColumns } from "./contract.ts";
 import { describeFailure, runDataTests, type TestResult } from "./dataTests.ts";
 import { loadProject, select, topoSort, type Model } from "./project.ts";
@@ -70,7 +71,8 @@ export async function runTransforms(config: Config, paths: Paths, opts: Transfor
   const { plan: models, chosen } = plan(all, opts.select);
   const stateFile = join(paths.data, "state", "transform.json");
   const prev = opts.fullRefresh ? null : readState(stateFile);
-  const cur: TransformState = { raw: { ...fingerprintRaw(paths.raw), ...fingerprintRaw(paths.enriched) }, models: modelHashes(all) };
+  const macros = loadMacros(dir);
+  const cur: TransformState = { raw: { ...fingerprintRaw(paths.raw), ...fingerprintRaw(paths.enriched) }, models: modelHashes(all, macros) };
 
   const staging = join(paths.staging, "transform");
   clearStaging(staging);
@@ -80,6 +82,7 @@ export async function runTransforms(config: Config, paths: Paths, opts: Transfor
     await exec(db, `SET TimeZone = ${lit(config.business.timezone)}`);
     result.rowsIn = await registerSources(db, paths.raw, new Set(models.flatMap((m) => m.sources)), paths.enriched);
     await registerSeedTables(db, join(dir, "seeds"), new Set(models.flatMap((m) => m.seeds)));
+    await registerMacros(db, macros, transformVars(config));
     const ctx = { rawDir: paths.raw, vars: transformVars(config) };
     for (const model of models) {
       const t0 = performance.now();

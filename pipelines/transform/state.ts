@@ -27,14 +27,15 @@ export function fingerprintRaw(rawDir: string): RawFingerprint {
   return out;
 }
 
-/** A model's hash covers its SQL, its contract and everything upstream of it. */
-export function modelHashes(models: Model[]): Record<string, string> {
+/** A model's hash covers its SQL, its contract, the shared macros and everything upstream of it. */
+export function modelHashes(models: Model[], macros: { sql: string }[] = []): Record<string, string> {
+  const macroText = macros.map((m) => m.sql).join("\n");
   const byName = new Map(models.map((m) => [m.name, m]));
   const memo = new Map<string, string>();
   const hash = (m: Model): string => {
     const known = memo.get(m.name);
     if (known) return known;
-    const h = createHash("sha256").update(m.sql).update(JSON.stringify(m.contract ?? null));
+    const h = createHash("sha256").update(m.sql).update(JSON.stringify(m.contract ?? null)).update(macroText);
     for (const r of m.refs) h.update(hash(byName.get(r)!));
     const out = h.digest("hex").slice(0, 16);
     memo.set(m.name, out);

@@ -16,6 +16,7 @@ import type { UnitTest } from "./contract.ts";
 import { loadProject, select, topoSort, type Model } from "./project.ts";
 import { TRANSFORMS_DIR, transformVars } from "./run.ts";
 import { registerEmptySources, registerSeedTables } from "./inputs.ts";
+import { loadMacros, registerMacros } from "./macros.ts";
 
 export type UnitResult = { passed: number; failures: string[] };
 
@@ -44,7 +45,7 @@ type Schemas = Map<string, Record<string, string>>; // relation name → column 
 async function probeSchemas(all: Model[], dir: string, config: Config, vars: Record<string, string | number>): Promise<Schemas> {
   const db = await openDb();
   try {
-    await prepare(db, all, dir, config);
+    await prepare(db, all, dir, config, vars);
     const ctx = { rawDir: "/nonexistent", vars };
     for (const m of all) await exec(db, `CREATE OR REPLACE ${m.materialized === "view" ? "VIEW" : "TABLE"} ${m.name} AS ${compile(m, ctx)}`);
     const out: Schemas = new Map();
@@ -59,10 +60,11 @@ async function probeSchemas(all: Model[], dir: string, config: Config, vars: Rec
   }
 }
 
-async function prepare(db: Db, all: Model[], dir: string, config: Config): Promise<void> {
+async function prepare(db: Db, all: Model[], dir: string, config: Config, vars: Record<string, string | number>): Promise<void> {
   await exec(db, `SET TimeZone = ${lit(config.business.timezone)}`);
   await registerEmptySources(db, new Set(all.flatMap((m) => m.sources)));
   await registerSeedTables(db, join(dir, "seeds"), new Set(all.flatMap((m) => m.seeds)));
+  await registerMacros(db, loadMacros(dir), vars);
 }
 
 /** The relation a `given` key names: a model, `source.<entity>` or `seed.<name>`. */
@@ -76,7 +78,7 @@ async function runOne(all: Model[], model: Model, test: UnitTest, dir: string, c
   const db = await openDb();
   const tmp = mkdtempSync(join(tmpdir(), "unit-"));
   try {
-    await prepare(db, all, dir, config);
+    await prepare(db, all, dir, config, vars);
     const given = new Set(Object.keys(test.given).map(relationOf));
     for (const [key, data] of Object.entries(test.given)) {
       const rel = relationOf(key);

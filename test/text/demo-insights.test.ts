@@ -14,6 +14,7 @@ import { DEMO_PSEUDONYM_KEY, pseudonymOf } from "../../pipelines/privacy/pseudon
 import { parseConfig } from "../../pipelines/core/config.ts";
 import { compile } from "../../pipelines/transform/compile.ts";
 import { registerSources } from "../../pipelines/transform/inputs.ts";
+import { loadMacros, registerMacros } from "../../pipelines/transform/macros.ts";
 import { loadProject } from "../../pipelines/transform/project.ts";
 import { TRANSFORMS_DIR, transformVars } from "../../pipelines/transform/run.ts";
 import { tmpDir } from "../helpers/records.ts";
@@ -109,6 +110,7 @@ describe("text intelligence on the demo business", () => {
     try {
       await registerSources(db, join(data, "lake", "raw"), new Set(model.sources));
       const vars = { ...transformVars(parseConfig({})), pseudonym_key: "another-key" };
+      await registerMacros(db, loadMacros(TRANSFORMS_DIR), vars);
       const again = await rows<{ contact_id: string }>(db, `SELECT contact_id FROM (${compile(model, { rawDir: join(data, "lake", "raw"), vars })})`);
       const ids = new Set(again.map((a) => a.contact_id));
       expect(ids.has(pseudonymOf("another-key", "contact", id))).toBe(true);

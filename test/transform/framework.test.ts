@@ -51,6 +51,21 @@ describe("transform framework", () => {
     expect(err.message).toMatch(/m › doubles: expected but not produced: \{"y":11\} \| produced but not expected: \{"y":"10"\}/);
   });
 
+  it("macros under transforms/macros are registered before models and see the vars", async () => {
+    const data = tmpDir("data-");
+    const dir = sqlProject({
+      "macros/double.sql": "CREATE OR REPLACE MACRO double_it(x) AS x * 2 + {{ var('service_level_seconds') }};",
+      "marts/m.sql": "SELECT double_it(5) AS y",
+      "marts/m.yml": "description: d\ncolumns: [{name: y, type: INTEGER, description: y}]\nunit_tests:\n  - name: macro\n    given: {}\n    expect: [{y: 30}]\n",
+    });
+    await runTransforms(config(data), lakePaths(config(data)), { dir });
+    const db = await openDb();
+    try {
+      expect(await rows(db, `SELECT y FROM read_parquet('${join(data, "lake", "marts", "m")}/**/*.parquet')`)).toEqual([{ y: 30 }]);
+    } finally { db.close(); }
+    expect((await runUnitTests(config(data), { dir })).passed).toBe(1);
+  });
+
   it("docs/marts.md is generated from the contracts and up to date", () => {
     expect(readFileSync(DOCS_FILE, "utf8")).toBe(renderDocs());
   });

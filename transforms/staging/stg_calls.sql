@@ -16,7 +16,7 @@ renamed AS (
         s.duration                                            AS duration_seconds,
         -- Durations from the instants, not local clock times, so a DST change cannot add or drop an hour.
         epoch(s.completedAt - s.answeredAt)                   AS handle_seconds,
-        'ph_' || left(sha256({{ var('pseudonym_key') }} || '|phone|' || s.participants[1]), 16) AS contact_phone,
+        pseudonym('ph_', 'phone', s.participants[1]) AS contact_phone,
         coalesce(s.answeredBy, s.initiatedBy)                 AS agent_id,
         s.userId                                              AS user_id
     FROM source s

@@ -15,8 +15,8 @@ fields AS (
 ),
 renamed AS (
     SELECT
-        'ct_' || left(sha256({{ var('pseudonym_key') }} || '|contact|' || id), 16)      AS contact_id,
-        'ph_' || left(sha256({{ var('pseudonym_key') }} || '|phone|' || phone_number), 16) AS phone_number,
+        pseudonym('ct_', 'contact', id)                           AS contact_id,
+        pseudonym('ph_', 'phone', phone_number)                   AS phone_number,
         coalesce(custom['segment'] ->> '$', 'Unknown')            AS segment,
         timezone({{ var('timezone') }}, coalesce(TRY_CAST(custom['customer-since'] ->> '$' AS TIMESTAMPTZ), createdAt))::DATE AS customer_since,
         coalesce(TRY_CAST(custom[{{ var('churn_field') }}] ->> '$' AS BOOLEAN), false) AS churned,

@@ -12,7 +12,7 @@ renamed AS (
         s.direction,
         s.status,
         timezone({{ var('timezone') }}, s.createdAt)          AS sent_at,
-        'ph_' || left(sha256({{ var('pseudonym_key') }} || '|phone|' || CASE WHEN s.direction = 'incoming' THEN s."from" ELSE s."to"[1] END), 16) AS contact_phone,
+        pseudonym('ph_', 'phone', CASE WHEN s.direction = 'incoming' THEN s."from" ELSE s."to"[1] END) AS contact_phone,
         CASE WHEN s.direction = 'outgoing' THEN s.userId END  AS agent_id
     FROM source s
     LEFT JOIN {{ ref('stg_phone_numbers') }} p ON p.phone_number_id = s.phoneNumberId

@@ -9,7 +9,7 @@ renamed AS (
         id                                                    AS response_id,
         interactionId                                         AS interaction_id,
         channel,
-        'ct_' || left(sha256({{ var('pseudonym_key') }} || '|contact|' || contactId), 16) AS contact_id,
+        pseudonym('ct_', 'contact', contactId) AS contact_id,
         timezone({{ var('timezone') }}, respondedAt)          AS responded_at,
         nps,
         csat,

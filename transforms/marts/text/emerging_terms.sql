@@ -53,17 +53,8 @@ cells AS (
     -- Only weeks that could pass the count and privacy floors are tested (the baseline above used every week).
     WHERE n >= {{ var('emerging_min_count') }} AND contacts >= {{ var('min_group_size') }}
 ),
-totals AS (
-    SELECT *, a + b + c + d AS t FROM cells
-),
 scored AS (
-    SELECT *,
-        CASE WHEN t = 0 OR a + b = 0 OR c + d = 0 THEN 0 ELSE 2 * (
-        (CASE WHEN a > 0 THEN a * ln(a * t / ((a + b) * (a + c))) ELSE 0 END) +
-        (CASE WHEN b > 0 THEN b * ln(b * t / ((a + b) * (b + d))) ELSE 0 END) +
-        (CASE WHEN c > 0 THEN c * ln(c * t / ((c + d) * (a + c))) ELSE 0 END) +
-        (CASE WHEN d > 0 THEN d * ln(d * t / ((c + d) * (b + d))) ELSE 0 END)) END AS g2
-    FROM totals
+    SELECT *, g2_2x2(a, b, c, d) AS g2 FROM cells
 )
 SELECT
     week_start,

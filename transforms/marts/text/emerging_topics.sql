@@ -41,19 +41,12 @@ cells AS (
 ),
 tested AS (
     SELECT *,
-        a + b + c + d AS t,
         n / nullif(week_total, 0)                    AS share,
         baseline_n / nullif(baseline_total, 0)       AS baseline_share
     FROM cells
 ),
 scored AS (
-    SELECT *,
-        CASE WHEN t = 0 OR a + b = 0 OR c + d = 0 THEN 0 ELSE 2 * (
-            (CASE WHEN a > 0 THEN a * ln(a * t / ((a + b) * (a + c))) ELSE 0 END) +
-            (CASE WHEN b > 0 THEN b * ln(b * t / ((a + b) * (b + d))) ELSE 0 END) +
-            (CASE WHEN c > 0 THEN c * ln(c * t / ((c + d) * (a + c))) ELSE 0 END) +
-            (CASE WHEN d > 0 THEN d * ln(d * t / ((c + d) * (b + d))) ELSE 0 END)) END AS g2
-    FROM tested
+    SELECT *, g2_2x2(a, b, c, d) AS g2 FROM tested
 )
 SELECT
     week_start,

@@ -1,0 +1,28 @@
+/**
+ * SQL macros shared by models: one `CREATE MACRO` per file under transforms/macros/, registered in
+ * DuckDB before any model runs (vars are filled in, so a macro can use e.g. the pseudonym key).
+ * A formula used by several models lives here once instead of being pasted into each.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { exec, type Db } from "../core/duckdb.ts";
+import { fillVars } from "./compile.ts";
+
+export type Macro = { file: string; sql: string };
+
+export function loadMacros(dir: string): Macro[] {
+  const macroDir = join(dir, "macros");
+  if (!existsSync(macroDir)) return [];
+  return readdirSync(macroDir).filter((f) => f.endsWith(".sql")).sort()
+    .map((f) => ({ file: `macros/${f}`, sql: readFileSync(join(macroDir, f), "utf8") }));
+}
+
+export async function registerMacros(db: Db, macros: Macro[], vars: Record<string, string | number>): Promise<void> {
+  for (const m of macros) {
+    try {
+      await exec(db, fillVars(m.sql, vars, m.file));
+    } catch (err) {
+      throw new Error(`macro transforms/${m.file} failed: ${(err as Error).message}`);
+    }
+  }
+}
