@@ -1,21 +1,21 @@
 /**
- * Small-group suppression for everything a report shows: a row that describes fewer than k people
- * (responses, cases, contacts) is hidden, and the caption says how many rows were. k is
- * `privacy.minGroupSize` (the privacy section's setting), default 5.
+ * Small-group suppression as the reports present it: a row that describes fewer than k people
+ * (responses, cases, contacts) is hidden, and the caption says how many rows were. The rule and k
+ * (`privacy.minGroupSize`) are the privacy module's; a report also hides empty or unknown groups,
+ * which have nothing to show.
  */
 import type { Config } from "../../pipelines/core/config.ts";
+import { minGroupSize as privacyMinGroupSize } from "../../pipelines/privacy/config.ts";
+import { showable } from "../../pipelines/privacy/suppress.ts";
 import { fmtCount } from "../format.ts";
 
-export const DEFAULT_MIN_GROUP_SIZE = 5;
-
 export function minGroupSize(config: Config): number {
-  const privacy = (config as { privacy?: { minGroupSize?: unknown } }).privacy;
-  return typeof privacy?.minGroupSize === "number" ? privacy.minGroupSize : DEFAULT_MIN_GROUP_SIZE;
+  return privacyMinGroupSize(config.privacy);
 }
 
-/** Is a group of n people too small to show? (null/undefined counts as unknown: hidden.) */
+/** Is a group of n people too small (or empty, or unknown) to show? */
 export function isSmall(n: number | null | undefined, k: number): boolean {
-  return typeof n !== "number" || n < k;
+  return !(typeof n === "number" && n > 0 && showable(n, k));
 }
 
 /** Keep the rows about at least k people; `hidden` counts the others. */
