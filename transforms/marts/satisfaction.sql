@@ -31,7 +31,8 @@ agg AS (
         count(*) FILTER (WHERE nps BETWEEN 7 AND 8)  AS passives,
         count(*) FILTER (WHERE nps <= 6)             AS detractors,
         count(csat)                                  AS csat_responses,
-        count(*) FILTER (WHERE csat >= 4)            AS satisfied
+        count(*) FILTER (WHERE csat >= 4)            AS satisfied,
+        avg(csat)                                    AS csat_avg_score
     FROM long
     GROUP BY ALL
 ),
@@ -54,6 +55,7 @@ SELECT
     least(100 * s, greatest(0, 100 * (s + 1.96 ^ 2 / (2 * csat_responses) - 1.96 * sqrt(s * (1 - s) / csat_responses + 1.96 ^ 2 / (4 * csat_responses ^ 2)))
         / (1 + 1.96 ^ 2 / csat_responses)))                              AS csat_ci_low,
     greatest(100 * s, least(100, 100 * (s + 1.96 ^ 2 / (2 * csat_responses) + 1.96 * sqrt(s * (1 - s) / csat_responses + 1.96 ^ 2 / (4 * csat_responses ^ 2)))
-        / (1 + 1.96 ^ 2 / csat_responses)))                              AS csat_ci_high
+        / (1 + 1.96 ^ 2 / csat_responses)))                              AS csat_ci_high,
+    csat_avg_score
 FROM scored
 ORDER BY period, period_start, dimension, value
