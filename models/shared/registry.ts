@@ -9,7 +9,8 @@
  * differ is promoted (the old model answers another question or cannot read the new data).
  * Otherwise the last good model keeps serving, and the refused version stays on disk for audit.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { writeJsonAtomic } from "../../pipelines/core/stateFile.ts";
 import { join } from "node:path";
 import type { Paths } from "../../pipelines/core/paths.ts";
 
@@ -62,12 +63,6 @@ export function decide(candidate: Pick<RegistryEntry, "score" | "configHash" | "
   const better = candidate.score.higherIsBetter ? c > ref : c < ref;
   const what = `${candidate.score.metric} ${fmt(c)} vs serving ${serving.version}'s ${fmt(ref)} (${basis})`;
   return { promote: better, reason: better ? `beats the serving model: ${what}` : `does not beat the serving model: ${what}`, incumbent: { version: serving.version, score: ref, basis } };
-}
-
-function writeJsonAtomic(file: string, doc: unknown): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(doc, null, 2) + "\n");
-  renameSync(tmp, file);
 }
 
 /** Record a decided candidate; on promotion it becomes latest.json and the previous one retires. */

@@ -13,7 +13,7 @@ import { open, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { alive } from "./lock.ts";
-import { fsyncDir, readJson, writeJsonAtomic } from "./stateFile.ts";
+import { fsyncDir, readJson, writeJsonAtomic } from "../core/stateFile.ts";
 
 const OPEN = ".open.ndjson";
 const SEALED = ".ndjson";

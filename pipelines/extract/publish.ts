@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { fsyncDir, writeJsonAtomic } from "./stateFile.ts";
+import { fsyncDir, writeJsonAtomic } from "../core/stateFile.ts";
 
 const Journal = z.object({ target: z.string(), staged: z.string(), trash: z.string(), swap: z.array(z.string()), remove: z.array(z.string()) });
 type Journal = z.infer<typeof Journal>;

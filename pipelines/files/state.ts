@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { extname, join, resolve } from "node:path";
 import { z } from "zod";
-import { readJson, writeJsonAtomic } from "../extract/stateFile.ts";
+import { readJson, writeJsonAtomic } from "../core/stateFile.ts";
 
 const Seen = z.object({ files: z.record(z.string(), z.object({ size: z.number(), mtimeMs: z.number(), importedAt: z.string() })) });
 export type Seen = z.infer<typeof Seen>;

@@ -7,7 +7,7 @@
 import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { readJson, writeJsonAtomic } from "../extract/stateFile.ts";
+import { readJson, writeJsonAtomic } from "../core/stateFile.ts";
 
 export const Window = z.object({
   updatedAfter: z.string().nullable(), updatedBefore: z.string().nullable(),

@@ -3,8 +3,8 @@
  * last run that finished (catch-up looks for a scheduled time after it), how it ended, and the run in
  * progress. Written whole to a temporary file and renamed, so a crash leaves the old or the new state.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
-import { dirname } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { writeJsonAtomic } from "../core/stateFile.ts";
 import { z } from "zod";
 
 export const JobState = z.object({
@@ -52,15 +52,6 @@ export class ScheduleStateFile {
   }
 
   private save(): void {
-    mkdirSync(dirname(this.path), { recursive: true });
-    const tmp = `${this.path}.${process.pid}.tmp`;
-    const fd = openSync(tmp, "w");
-    try {
-      writeSync(fd, JSON.stringify(this.state, null, 2));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.path);
+    writeJsonAtomic(this.path, this.state);
   }
 }

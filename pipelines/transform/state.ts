@@ -3,8 +3,9 @@
  * a fingerprint (size and mtime) of every raw partition file, and a hash of each model's SQL.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, renameSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { writeJsonAtomic } from "../core/stateFile.ts";
 import type { Model } from "./project.ts";
 
 export type RawFingerprint = Record<string, Record<string, string>>; // entity → partition ("date=…" or "snapshot") → fingerprint
@@ -49,9 +50,7 @@ export function readState(file: string): TransformState | null {
 }
 
 export function writeState(file: string, state: TransformState): void {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file + ".tmp", JSON.stringify(state));
-  renameSync(file + ".tmp", file);
+  writeJsonAtomic(file, state);
 }
 
 /**
