@@ -6,11 +6,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { SourcesSchema } from "../files/config.ts";
+import { SourcesSchema } from "../sources/files/config.ts";
 import { StaffingConfigSchema } from "../../models/staffing/config.ts";
 import { PrivacyConfigSchema } from "../privacy/config.ts";
 import { TextConfigSchema } from "../../models/text/config.ts";
-import { ScheduleConfigSchema } from "../schedule/config.ts";
+import { ScheduleConfigSchema } from "../app/schedule/config.ts";
 import { DeliveryConfigSchema } from "../../reports/delivery/config.ts";
 import { RulesConfigSchema } from "../../reports/rules/config.ts";
 

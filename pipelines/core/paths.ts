@@ -1,5 +1,7 @@
 /** Where every stage reads and writes, under the configured data directory. */
 import { resolve, join } from "node:path";
+import { existsSync, readdirSync } from "node:fs";
+import { lit } from "./duckdb.ts";
 import type { Config } from "./config.ts";
 
 export type Paths = ReturnType<typeof lakePaths>;
@@ -30,4 +32,14 @@ export const projectRoot = resolve(import.meta.dirname, "..", "..");
 /** DuckDB table expression reading every Parquet file of a mart (hive partitions as columns). */
 export function martScan(paths: Paths, mart: string): string {
   return `read_parquet('${join(paths.marts, mart).replaceAll("'", "''")}/**/*.parquet', hive_partitioning = true, union_by_name = true)`;
+}
+
+/** The relation a `source('entity')` reads: its day partitions or its snapshot file. */
+export function sourceRelation(rawDir: string, entity: string): string | null {
+  const dir = join(rawDir, entity);
+  if (!existsSync(dir)) return null;
+  const entries = readdirSync(dir);
+  if (entries.some((e) => e.includes("="))) return `read_parquet(${lit(dir + "/*/*.parquet")}, hive_partitioning = true)`;
+  if (entries.includes("data.parquet")) return `read_parquet(${lit(join(dir, "data.parquet"))})`;
+  return null;
 }

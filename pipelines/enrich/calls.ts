@@ -11,7 +11,7 @@ import { extractiveSummary } from "../../models/text/summarize.ts";
 import { textTerms } from "../../models/text/terms.ts";
 import { pickTopics, redactIn, type EnrichContext } from "./context.ts";
 import { rowsOf } from "./read.ts";
-import type { CallText, TextTerm, TranscriptTurn } from "./entities.ts";
+import type { CallText, TextTerm, TranscriptTurn } from "../catalog/enriched.ts";
 import type { EntityWriter } from "./write.ts";
 
 /** Calls (sql/calls.sql) and transcript turns (sql/turns.sql) of a month, column by column. */

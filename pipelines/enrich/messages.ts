@@ -3,7 +3,7 @@ import { z } from "zod";
 import { sentiment } from "../../models/text/sentiment.ts";
 import { textTerms } from "../../models/text/terms.ts";
 import { pickTopics, redactIn, type EnrichContext } from "./context.ts";
-import type { MessageText, SurveyComment, TextTerm } from "./entities.ts";
+import type { MessageText, SurveyComment, TextTerm } from "../catalog/enriched.ts";
 import { rowsOf } from "./read.ts";
 import type { EntityWriter } from "./write.ts";
 

@@ -8,8 +8,8 @@ import { join } from "node:path";
 import type { DuckDBAppender } from "@duckdb/node-api";
 import { publishPartitions } from "../core/atomic.ts";
 import { exec, lit, one, sqlTemplate, type Db } from "../core/duckdb.ts";
-import { duckdbColumns } from "../extract/duckdbTypes.ts";
-import type { EnrichedEntity } from "./entities.ts";
+import { duckdbColumns } from "../catalog/duckdbTypes.ts";
+import type { EnrichedEntity } from "../catalog/enriched.ts";
 
 const SQL = join(import.meta.dirname, "sql");
 

@@ -8,10 +8,10 @@ import { join } from "node:path";
 import { openDb } from "../core/duckdb.ts";
 import { clearStaging } from "../core/atomic.ts";
 import type { Paths } from "../core/paths.ts";
-import { ENTITIES, type Entity } from "./entities.ts";
-import { landEntity } from "./land.ts";
-import { writeQuarantine } from "./quarantine.ts";
-import { sourceFiles, validateFiles, type Quarantined } from "./validate.ts";
+import { ENTITIES, type Entity } from "../lake/entities.ts";
+import { landEntity } from "../lake/land.ts";
+import { writeQuarantine } from "../lake/quarantine.ts";
+import { sourceFiles, validateFiles, type Quarantined } from "../lake/validate.ts";
 
 export type EntityCounts = { entity: string; files: number; read: number; landed: number; updated: number; quarantined: number; partitions: number; quarantineFile: string | null };
 export type ExtractResult = { entities: EntityCounts[]; rowsIn: number; rowsOut: number; quarantined: Quarantined[]; outputs: string[] };

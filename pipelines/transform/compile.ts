@@ -1,21 +1,10 @@
 /** Turns a model's SQL into runnable DuckDB SQL: refs → relations, sources → raw Parquet scans. */
-import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 import { lit } from "../core/duckdb.ts";
 import type { Model } from "./project.ts";
 import { ProjectError } from "./project.ts";
 
 export type CompileContext = { rawDir: string; vars: Record<string, string | number> };
 
-/** The relation a `source('entity')` reads: its day partitions or its snapshot file. */
-export function sourceRelation(rawDir: string, entity: string): string | null {
-  const dir = join(rawDir, entity);
-  if (!existsSync(dir)) return null;
-  const entries = readdirSync(dir);
-  if (entries.some((e) => e.includes("="))) return `read_parquet(${lit(dir + "/*/*.parquet")}, hive_partitioning = true)`;
-  if (entries.includes("data.parquet")) return `read_parquet(${lit(join(dir, "data.parquet"))})`;
-  return null;
-}
 
 export function compile(model: Model, ctx: CompileContext): string {
   const sql = model.sql

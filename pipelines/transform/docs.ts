@@ -5,7 +5,7 @@
 import { writeFileSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { projectRoot } from "../core/paths.ts";
-import type { ColumnTest } from "./contract.ts";
+import type { ColumnTest } from "../catalog/contract.ts";
 import { loadProject, topoSort, type Model } from "./project.ts";
 import { TRANSFORMS_DIR } from "./run.ts";
 

@@ -3,10 +3,10 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { exec, lit, one, type Db } from "../core/duckdb.ts";
 import { log } from "../core/log.ts";
-import { duckdbColumns } from "../extract/duckdbTypes.ts";
-import { ENTITIES } from "../extract/entities.ts";
-import { ENRICHED } from "../enrich/entities.ts";
-import { sourceRelation } from "./compile.ts";
+import { duckdbColumns } from "../catalog/duckdbTypes.ts";
+import { ENTITIES } from "../lake/entities.ts";
+import { ENRICHED } from "../catalog/enriched.ts";
+import { sourceRelation } from "../core/paths.ts";
 
 /** An empty table typed exactly as the lake types the entity (from its zod schema). */
 export async function createEmptySource(db: Db, name: string): Promise<void> {

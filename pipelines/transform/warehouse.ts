@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { exec, lit, openDb, sqlTemplate } from "../core/duckdb.ts";
 import { publishFile } from "../core/atomic.ts";
 import type { Paths } from "../core/paths.ts";
-import { ENTITIES } from "../extract/entities.ts";
-import { sourceRelation } from "./compile.ts";
+import { ENTITIES } from "../lake/entities.ts";
+import { sourceRelation } from "../core/paths.ts";
 
 const SQL = join(import.meta.dirname, "sql");
 

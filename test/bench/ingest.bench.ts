@@ -12,8 +12,8 @@ import type { Bench } from "./index.ts";
 import { parseConfig } from "../../pipelines/core/config.ts";
 import { exec, lit, openDb } from "../../pipelines/core/duckdb.ts";
 import { lakePaths } from "../../pipelines/core/paths.ts";
-import { importSources } from "../../pipelines/files/import.ts";
-import { Mapping } from "../../pipelines/files/config.ts";
+import { importSources } from "../../pipelines/sources/files/import.ts";
+import { Mapping } from "../../pipelines/sources/files/config.ts";
 
 const ROWS = Number(process.env.BENCH_INGEST_ROWS ?? 1_000_000);
 

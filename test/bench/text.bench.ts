@@ -45,7 +45,7 @@ const PLACEHOLDER: Record<string, string> = { phone: "[PHONE]", email: "[EMAIL]"
 /** A small demo through enrich; planted PII against the placeholders in the enriched texts. */
 async function demoFigures(): Promise<BenchFigure[]> {
   const data = mkdtempSync(join(tmpdir(), "bench-text-"));
-  const { main } = await import("../../pipelines/cli.ts");
+  const { main } = await import("../../pipelines/app/cli.ts");
   for (const args of [["generate", "--scale", "small"], ["extract"], ["enrich"]]) {
     if (await main(["node", "commsight", "--data", data, ...args]) !== 0) throw new Error(`${args[0]} failed`);
   }

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { buildCli, main } from "../../pipelines/cli.ts";
+import { buildCli, main } from "../../pipelines/app/cli.ts";
 import { readLedger, summariseRuns } from "../../pipelines/core/ledger.ts";
 import { tmpDir } from "../helpers/records.ts";
 

@@ -35,7 +35,7 @@ describe("demo generator determinism", () => {
   it("writes into an existing directory without leaving stale files of an earlier run", async () => {
     const a = await generateInto("det-reuse", { years: 0.5, seed: 3 });
     const before = listFiles(a.outDir).length;
-    const { generateDemo } = await import("../../pipelines/demo/generate.ts");
+    const { generateDemo } = await import("../../pipelines/sources/demo/generate.ts");
     const again = await generateDemo({ ...QUICK, outDir: a.outDir, scale: "small", seed: 3, endDate: "2026-11-15", timezone: "America/New_York", open: "08:00", close: "20:00", businessName: "Acme Home Services" });
     expect(listFiles(a.outDir)).toEqual(again.files);
     expect(again.files.length).toBeLessThan(before);

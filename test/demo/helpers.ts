@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { generateDemo, type GenerateOptions, type GenerateResult } from "../../pipelines/demo/generate.ts";
+import { generateDemo, type GenerateOptions, type GenerateResult } from "../../pipelines/sources/demo/generate.ts";
 
 export const BASE_OPTIONS = {
   endDate: "2026-11-15",

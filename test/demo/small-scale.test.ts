@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { z } from "zod";
-import { CallFlowEvent } from "../../pipelines/callflow/schema.ts";
-import { SCALES } from "../../pipelines/demo/generate.ts";
-import { topicsInText } from "../../pipelines/demo/topics.ts";
-import { Call, CallSummary, CallTranscript, Contact, Message, PhoneNumber, User } from "../../pipelines/openphone/schemas.ts";
-import { SurveyResponse } from "../../pipelines/surveys/schema.ts";
+import { CallFlowEvent } from "../../pipelines/catalog/callflow.ts";
+import { SCALES } from "../../pipelines/sources/demo/generate.ts";
+import { topicsInText } from "../../pipelines/sources/demo/topics.ts";
+import { Call, CallSummary, CallTranscript, Contact, Message, PhoneNumber, User } from "../../pipelines/catalog/openphone.ts";
+import { SurveyResponse } from "../../pipelines/catalog/surveys.ts";
 import { BASE_OPTIONS, cleanup, generateInto, isoWeekdayOf, listFiles, loadRun, localDater, localHour, readEntity, summaryText, transcriptText } from "./helpers.ts";
 
 let dir = "";

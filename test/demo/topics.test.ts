@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { Calendar, formatDay, iso, isoWeekday, parseDay, usFederalHolidays, Zone } from "../../pipelines/demo/calendar.ts";
-import * as names from "../../pipelines/demo/names.ts";
-import * as phrases from "../../pipelines/demo/phrases.ts";
-import { isLuhnValid, makeCard, makeEmail, makePhone } from "../../pipelines/demo/pii.ts";
-import { Rng } from "../../pipelines/demo/rng.ts";
-import { REMINDER_ANSWERS, REMINDERS, TOPIC_TEXTS } from "../../pipelines/demo/topic-texts.ts";
-import { ALL_KEYWORDS, DEMO_TOPICS, topicsInText } from "../../pipelines/demo/topics.ts";
+import { Calendar, formatDay, iso, isoWeekday, parseDay, usFederalHolidays, Zone } from "../../pipelines/sources/demo/calendar.ts";
+import * as names from "../../pipelines/sources/demo/names.ts";
+import * as phrases from "../../pipelines/sources/demo/phrases.ts";
+import { isLuhnValid, makeCard, makeEmail, makePhone } from "../../pipelines/sources/demo/pii.ts";
+import { Rng } from "../../pipelines/sources/demo/rng.ts";
+import { REMINDER_ANSWERS, REMINDERS, TOPIC_TEXTS } from "../../pipelines/sources/demo/topic-texts.ts";
+import { ALL_KEYWORDS, DEMO_TOPICS, topicsInText } from "../../pipelines/sources/demo/topics.ts";
 
 const strings = (v: unknown): string[] =>
   typeof v === "string" ? [v] : Array.isArray(v) ? v.flatMap(strings) : v && typeof v === "object" ? Object.values(v).flatMap(strings) : [];

@@ -3,8 +3,8 @@
  * NDJSON files (computed here from the records, not from the generator's internals).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isLuhnValid } from "../../pipelines/demo/pii.ts";
-import { SENTIMENT_WORDS, topicsInText, type TopicId } from "../../pipelines/demo/topics.ts";
+import { isLuhnValid } from "../../pipelines/sources/demo/pii.ts";
+import { SENTIMENT_WORDS, topicsInText, type TopicId } from "../../pipelines/sources/demo/topics.ts";
 import { BASE_OPTIONS, cleanup, generateInto, isoWeekdayOf, loadRun, localDater, median, mondayOfDate, summaryText, transcriptText } from "./helpers.ts";
 
 let dir = "";

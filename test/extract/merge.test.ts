@@ -4,9 +4,9 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../pipelines/core/config.ts";
 import { openDb, rows } from "../../pipelines/core/duckdb.ts";
 import { lakePaths, type Paths } from "../../pipelines/core/paths.ts";
-import { commitStreams, streamPaths, type Stream } from "../../pipelines/extract/commit.ts";
+import { commitStreams, streamPaths, type Stream } from "../../pipelines/lake/commit.ts";
 import { extractFiles } from "../../pipelines/extract/index.ts";
-import { LandingWriter } from "../../pipelines/extract/landing.ts";
+import { LandingWriter } from "../../pipelines/lake/landing.ts";
 import { call, tmpDir, writeNdjson } from "../helpers/records.ts";
 
 /** Records landed as an API walk lands them: `{at, entity, record}` lines. */

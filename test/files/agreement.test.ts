@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Call } from "../../pipelines/openphone/schemas.ts";
+import { Call } from "../../pipelines/catalog/openphone.ts";
 import { call, tmpDir } from "../helpers/records.ts";
 import { join, run, setup, write } from "./helpers.ts";
 

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { main } from "../../pipelines/cli.ts";
+import { main } from "../../pipelines/app/cli.ts";
 import { parseConfig } from "../../pipelines/core/config.ts";
 import { lakePaths } from "../../pipelines/core/paths.ts";
 import { tmpDir } from "../helpers/records.ts";

@@ -6,7 +6,7 @@ import { parseConfig } from "../../pipelines/core/config.ts";
 import { openDb, rows } from "../../pipelines/core/duckdb.ts";
 import { lakePaths, type Paths } from "../../pipelines/core/paths.ts";
 import { fileSources } from "../../pipelines/extract/sources.ts";
-import { importSources } from "../../pipelines/files/import.ts";
+import { importSources } from "../../pipelines/sources/files/import.ts";
 import { tmpDir } from "../helpers/records.ts";
 
 export function write(path: string, text: string): string {

@@ -7,7 +7,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { main } from "../../pipelines/cli.ts";
+import { main } from "../../pipelines/app/cli.ts";
 
 const DATASETS = join(import.meta.dirname, "..", "..", "..", "shared", "datasets");
 const TELCO = join(DATASETS, "telco-churn-ibm", "Telco-Customer-Churn.csv");

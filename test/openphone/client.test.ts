@@ -3,8 +3,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import { afterEach, describe, expect, it } from "vitest";
-import { OpenPhoneClient, parseRetryAfter } from "../../pipelines/openphone/client.ts";
-import { TokenBucket } from "../../pipelines/openphone/rateLimit.ts";
+import { OpenPhoneClient, parseRetryAfter } from "../../pipelines/sources/openphone/client.ts";
+import { TokenBucket } from "../../pipelines/sources/openphone/rateLimit.ts";
 import { API_KEY } from "./env.ts";
 
 type Handler = (n: number, res: import("node:http").ServerResponse) => void;

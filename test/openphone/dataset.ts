@@ -5,7 +5,7 @@
 import type { z } from "zod";
 import {
   Call, CallRecording, CallSummary, CallTranscript, ContactCustomFieldDefinition, Conversation, Message, PhoneNumber,
-} from "../../pipelines/openphone/schemas.ts";
+} from "../../pipelines/catalog/openphone.ts";
 
 export type Dataset = {
   phoneNumbers: z.infer<typeof PhoneNumber>[];

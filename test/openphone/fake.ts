@@ -11,7 +11,7 @@ import { z } from "zod";
 import {
   ApiErrorBody, Call, CallRecording, CallSummary, CallTranscript, ContactCustomFieldDefinition, Conversation, DataResponse, ListResponse, Message,
   PhoneNumbersResponse,
-} from "../../pipelines/openphone/schemas.ts";
+} from "../../pipelines/catalog/openphone.ts";
 import type { Dataset } from "./dataset.ts";
 
 export type Faults = {

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { parseConfig } from "../../pipelines/core/config.ts";
 import { openDb, rows } from "../../pipelines/core/duckdb.ts";
 import { lakePaths, type Paths } from "../../pipelines/core/paths.ts";
-import { entityFiles } from "../../pipelines/extract/merge.ts";
-import { extractOpenPhone, type OpenPhoneOptions } from "../../pipelines/openphone/extract.ts";
+import { entityFiles } from "../../pipelines/lake/merge.ts";
+import { extractOpenPhone, type OpenPhoneOptions } from "../../pipelines/sources/openphone/extract.ts";
 import { tmpDir } from "../helpers/records.ts";
 
 export { API_KEY };

@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../pipelines/cli.ts";
+import { main } from "../../pipelines/app/cli.ts";
 import { openDb, rows } from "../../pipelines/core/duckdb.ts";
 import { readLedger, summariseRuns } from "../../pipelines/core/ledger.ts";
 import { fmtCount, fmtNps, fmtPercent, fmtRatio } from "../../reports/weekly/format.ts";

@@ -5,8 +5,8 @@
  * national ids, and hard negatives that must survive untouched: order and ticket numbers,
  * dates, times, prices, zip codes, versions, tracking codes, Luhn-invalid card-like numbers.
  */
-import { Rng } from "../../pipelines/demo/rng.ts";
-import { makeCard, makeEmail, makePhone } from "../../pipelines/demo/pii.ts";
+import { Rng } from "../../pipelines/sources/demo/rng.ts";
+import { makeCard, makeEmail, makePhone } from "../../pipelines/sources/demo/pii.ts";
 import type { PiiType } from "../../pipelines/privacy/config.ts";
 
 export type Labelled = { text: string; pii: { type: PiiType; value: string }[] };

@@ -35,7 +35,7 @@ beforeAll(async () => {
     return (realWriteSync as (...a: unknown[]) => number)(fd, buf, ...rest);
   }) as typeof fs.writeSync);
   try {
-    const { main } = await import("../../pipelines/cli.ts");
+    const { main } = await import("../../pipelines/app/cli.ts");
     exitCode = await main(["node", "commsight", "--data", data, "--config", config, "demo", "--scale", "small", "--seed", "42"]);
   } finally {
     out.mockRestore();

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { lit, one, openDb } from "../../pipelines/core/duckdb.ts";
 import { DEMO_PSEUDONYM_KEY, guardKeyChange, keyFingerprint, pseudonymKey, pseudonymOf } from "../../pipelines/privacy/pseudonym.ts";
-import { textTransformVars } from "../../pipelines/enrich/vars.ts";
+import { textTransformVars } from "../../pipelines/transform/vars.ts";
 import { parseConfig } from "../../pipelines/core/config.ts";
 import { tmpDir } from "../helpers/records.ts";
 

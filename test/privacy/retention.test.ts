@@ -2,11 +2,11 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { main } from "../../pipelines/cli.ts";
+import { main } from "../../pipelines/app/cli.ts";
 import { parseConfig } from "../../pipelines/core/config.ts";
 import { exec, lit, openDb } from "../../pipelines/core/duckdb.ts";
 import { readLedger } from "../../pipelines/core/ledger.ts";
-import { enrichedPeriodOf, periodOf } from "../../pipelines/privacy/retention.ts";
+import { enrichedPeriodOf, periodOf } from "../../pipelines/retention/retention.ts";
 import { tmpDir } from "../helpers/records.ts";
 
 const DAYS = Array.from({ length: 10 }, (_, i) => `2026-01-${String(i + 1).padStart(2, "0")}`);

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../pipelines/cli.ts";
+import { main } from "../../pipelines/app/cli.ts";
 import { parseConfig, type Config } from "../../pipelines/core/config.ts";
 import { openDb, rows } from "../../pipelines/core/duckdb.ts";
 import { lakePaths } from "../../pipelines/core/paths.ts";

@@ -9,11 +9,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ScheduleConfigSchema, type Job } from "../../pipelines/schedule/config.ts";
-import { firstFireAfter } from "../../pipelines/schedule/cron.ts";
-import { LockHeldError, SchedulerLock } from "../../pipelines/schedule/lock.ts";
-import { Scheduler, type SchedulerEvent, type StepRunner } from "../../pipelines/schedule/scheduler.ts";
-import { ScheduleStateFile } from "../../pipelines/schedule/state.ts";
+import { ScheduleConfigSchema, type Job } from "../../pipelines/app/schedule/config.ts";
+import { firstFireAfter } from "../../pipelines/app/schedule/cron.ts";
+import { LockHeldError, SchedulerLock } from "../../pipelines/app/schedule/lock.ts";
+import { Scheduler, type SchedulerEvent, type StepRunner } from "../../pipelines/app/schedule/scheduler.ts";
+import { ScheduleStateFile } from "../../pipelines/app/schedule/state.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "commsight-schedule-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -10,9 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../pipelines/cli.ts";
+import { main } from "../../pipelines/app/cli.ts";
 import { readLedger } from "../../pipelines/core/ledger.ts";
-import { ScheduleStateFile } from "../../pipelines/schedule/state.ts";
+import { ScheduleStateFile } from "../../pipelines/app/schedule/state.ts";
 import { buildFixture, FIXTURE } from "../reports/fixture.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "commsight-sigterm-"));

@@ -8,7 +8,7 @@ import { extractiveSummary } from "../../models/text/summarize.ts";
 import { textTerms } from "../../models/text/terms.ts";
 import { terms } from "../../models/text/tokenize.ts";
 import { keywordTopic, loadTaxonomy } from "../../models/text/topics.ts";
-import { DEMO_TOPICS } from "../../pipelines/demo/topics.ts";
+import { DEMO_TOPICS } from "../../pipelines/sources/demo/topics.ts";
 import { tmpDir } from "../helpers/records.ts";
 
 describe("topics", () => {

@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../pipelines/cli.ts";
+import { main } from "../../pipelines/app/cli.ts";
 import { exec, lit, openDb, rows } from "../../pipelines/core/duckdb.ts";
 import { DEMO_PSEUDONYM_KEY, pseudonymOf } from "../../pipelines/privacy/pseudonym.ts";
 import { parseConfig } from "../../pipelines/core/config.ts";

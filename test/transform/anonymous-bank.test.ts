@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../pipelines/cli.ts";
+import { main } from "../../pipelines/app/cli.ts";
 import { openDb, rows } from "../../pipelines/core/duckdb.ts";
 import { projectRoot } from "../../pipelines/core/paths.ts";
 import { tmpDir } from "../helpers/records.ts";

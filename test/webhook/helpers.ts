@@ -1,6 +1,6 @@
 /** Signed webhook posts over real HTTP, and event fixtures shaped as the vendor sends them. */
 import "../openphone/env.ts";
-import { sign } from "../../pipelines/webhook/signature.ts";
+import { sign } from "../../pipelines/sources/webhook/signature.ts";
 import { call, summary } from "../helpers/records.ts";
 
 export const OP_KEY = Buffer.from("openphone-signing-key-for-tests").toString("base64");

@@ -5,8 +5,8 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../pipelines/core/config.ts";
 import { openDb, rows } from "../../pipelines/core/duckdb.ts";
 import { lakePaths, type Paths } from "../../pipelines/core/paths.ts";
-import { commitStreams, streamPaths } from "../../pipelines/extract/commit.ts";
-import { webhookStream } from "../../pipelines/webhook/events.ts";
+import { commitStreams, streamPaths } from "../../pipelines/lake/commit.ts";
+import { webhookStream } from "../../pipelines/sources/webhook/events.ts";
 import { tmpDir } from "../helpers/records.ts";
 import { callEvent, event, OP_KEY, post, summaryEvent, survey, SURVEY_KEY } from "./helpers.ts";
 
@@ -75,7 +75,7 @@ describe("webhook events reach the lake through the landing zone", () => {
   it("a crash between the lake commit and marking the events consumed: the rerun gives the same lake", async () => {
     const data = tmpDir("wh-");
     const paths = lakePaths(parseConfig({ paths: { data } }));
-    const { LandingWriter } = await import("../../pipelines/extract/landing.ts");
+    const { LandingWriter } = await import("../../pipelines/lake/landing.ts");
     const w = new LandingWriter(streamPaths(paths, "webhooks").dir);
     const at = "2025-03-04T10:00:00.000Z";
     await w.append([callEvent("EV1", "AC1"), callEvent("EV2", "AC2"), summaryEvent("EV3", "AC1", "s")].map((e) => JSON.stringify({ at, endpoint: "openphone", id: `openphone:${e.id}`, body: e })));

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { listen, type Listener } from "../../pipelines/webhook/server.ts";
-import { sign } from "../../pipelines/webhook/signature.ts";
+import { listen, type Listener } from "../../pipelines/sources/webhook/server.ts";
+import { sign } from "../../pipelines/sources/webhook/signature.ts";
 import { tmpDir } from "../helpers/records.ts";
 import { callEvent, OP_KEY, post, survey, SURVEY_KEY } from "./helpers.ts";
 

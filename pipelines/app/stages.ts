@@ -1,0 +1,145 @@
+/**
+ * The pipeline's stages as the CLI runs them: each records itself in the run ledger and prints
+ * what it read, what it wrote and where. Stages meet only through data on disk.
+ */
+import { existsSync } from "node:fs";
+import type { Config } from "../core/config.ts";
+import type { Run } from "../core/ledger.ts";
+import { lakePaths } from "../core/paths.ts";
+import { progressBar } from "../core/progress.ts";
+import type { IngestOptions } from "../extract/sources.ts";
+
+const say = (line: string) => process.stdout.write(line + "\n");
+const fmt = (n: number) => n.toLocaleString("en-US");
+
+export async function generate(run: Run, config: Config, out?: string): Promise<void> {
+  const paths = lakePaths(config);
+  const { generateDemo } = await import("../sources/demo/generate.ts");
+  const outDir = out ?? paths.demoSource;
+  const bar = progressBar("generate");
+  const result = await run.stage("generate", async () => {
+    const r = await generateDemo({
+      outDir, scale: config.demo.scale, seed: config.demo.seed, endDate: config.demo.endDate, years: config.demo.years,
+      timezone: config.business.timezone, open: config.business.open, close: config.business.close,
+      businessName: config.business.name, onProgress: bar.update,
+    });
+    bar.stop();
+    const rowsOut = Object.values(r.counts).reduce((a, b) => a + b, 0);
+    const counts = Object.fromEntries(Object.entries(r.counts).map(([entity, n]) => [entity, { written: n }]));
+    return { outDir: r.outDir, manifestPath: r.manifestPath, written: r.counts, rowsOut, counts, outputs: [r.outDir, r.manifestPath] };
+  });
+  say(`generated ${config.demo.scale} demo (seed ${config.demo.seed}): ${Object.entries(result.written).map(([k, v]) => `${k} ${fmt(v)}`).join(", ")}`);
+  say(`  wrote ${result.outDir}`);
+  say(`  truths ${result.manifestPath}`);
+}
+
+export async function extract(run: Run, config: Config, input?: string, source?: IngestOptions): Promise<void> {
+  if (source) return (await import("../extract/sources.ts")).extractIncremental(run, config, source);
+  const paths = lakePaths(config);
+  const { extractFiles } = await import("../extract/index.ts");
+  const sourceDir = input ?? paths.demoSource;
+  const r = await run.stage("extract", async () => {
+    if (!existsSync(sourceDir)) throw new Error(`source directory ${sourceDir} does not exist (run \`commsight generate\` first, or pass --input)`);
+    const result = await extractFiles(paths, sourceDir);
+    const counts = Object.fromEntries(result.entities.map((e) => [e.entity, { read: e.read, landed: e.landed, updated: e.updated, quarantined: e.quarantined }]));
+    return { ...result, counts };
+  });
+  say(`extracted ${sourceDir}`);
+  say(`  ${"entity".padEnd(18)} ${"read".padStart(10)} ${"landed".padStart(10)} ${"updated".padStart(9)} ${"quarantined".padStart(12)}`);
+  for (const e of r.entities) {
+    say(`  ${e.entity.padEnd(18)} ${fmt(e.read).padStart(10)} ${fmt(e.landed).padStart(10)} ${fmt(e.updated).padStart(9)} ${fmt(e.quarantined).padStart(12)}`);
+  }
+  say(`  wrote ${paths.raw}`);
+  for (const e of r.entities) if (e.quarantineFile) say(`  quarantine ${e.quarantineFile}`);
+  for (const q of r.quarantined.slice(0, 5)) say(`  quarantined ${q.file}:${q.line} ${q.reason}`);
+  if (r.quarantined.length > 5) say(`  … and ${fmt(r.quarantined.length - 5)} more (see the quarantine files)`);
+}
+
+export async function enrich(run: Run, config: Config): Promise<void> {
+  const paths = lakePaths(config);
+  const { runEnrich } = await import("../enrich/run.ts");
+  const r = await run.stage("enrich", () => runEnrich(config, paths));
+  say(`enriched ${fmt(r.rowsIn)} raw texts in ${r.seconds.toFixed(1)} s: PII redacted ${Object.entries(r.pii).map(([k, v]) => `${k} ${fmt(v)}`).join(", ")}`);
+  say(`  calls: ${fmt(r.analysedCalls)} transcripts analysed, ${fmt(r.optedOutCalls)} of opted-out contacts left alone${r.classifier ? `; classifier: ${r.classifier}` : ""}`);
+  for (const e of r.entities) say(`  enriched ${e.name.padEnd(18)} ${fmt(e.rows).padStart(10)} rows in ${fmt(e.partitions)} day partitions`);
+  say(`  wrote ${paths.enriched}`);
+}
+
+export async function transform(run: Run, config: Config, opts: { select?: string; fullRefresh?: boolean } = {}): Promise<void> {
+  const paths = lakePaths(config);
+  const { runTransforms } = await import("../transform/run.ts");
+  const r = await run.stage("transform", () => runTransforms(config, paths, opts));
+  const marts = r.models.filter((m) => m.materialized === "mart" || m.materialized === "incremental");
+  say(`transformed ${r.models.length} models (${fmt(r.rowsIn)} raw rows in, ${fmt(r.rowsOut)} mart rows out), ${r.tests.length} data tests passed`);
+  for (const m of marts) {
+    const how = m.rebuilt === "all" ? "" : `  incremental: ${m.rebuilt} rebuilt`;
+    say(`  mart ${m.model.padEnd(26)} ${m.rebuilt === "all" ? fmt(m.rows).padStart(10) + " rows" : "".padStart(15)}  ${m.seconds.toFixed(2)} s${how}`);
+  }
+  say(`  wrote ${paths.marts}`);
+  say(`  wrote ${paths.warehouse}`);
+}
+
+export async function testData(run: Run, config: Config, opts: { select?: string; unit?: boolean }): Promise<void> {
+  const paths = lakePaths(config);
+  const { runTransforms } = await import("../transform/run.ts");
+  const r = await run.stage("test-data", () => runTransforms(config, paths, { select: opts.select, publish: false }).then((x) => ({ ...x, rowsOut: x.tests.length })));
+  say(`${r.tests.length} data tests passed on ${r.models.length} models`);
+  if (opts.unit) {
+    const { runUnitTests } = await import("../transform/unitTests.ts");
+    const u = await run.stage("unit-tests", () => runUnitTests(config, { select: opts.select }));
+    say(`${u.passed} unit tests passed`);
+  }
+}
+
+export async function train(run: Run, config: Config, which: "churn" | "forecast" | "all"): Promise<void> {
+  const paths = lakePaths(config);
+  const served = (r: { version: string; serving: string; promoted: boolean; reason: string }) =>
+    r.promoted ? `promoted (${r.reason})` : `not promoted, ${r.serving} keeps serving (${r.reason})`;
+  if (which === "churn" || which === "all") {
+    const { trainChurn } = await import("../../models/churn/index.ts");
+    const r = await run.stage("train-churn", () => trainChurn(config));
+    const m = r.metrics;
+    say(`trained churn model ${r.version}: ${served(r)}`);
+    say(`  test ${m.testSnapshots.join(" … ")} (${fmt(m.nTest)} contact-weeks, churn within ${m.labelWindowDays} days): ROC AUC ${num(m.rocAuc)}, PR AUC ${num(m.prAuc)}, Brier ${num(m.brier, 4)}, lift top decile ${num(m.liftTopDecile, 2)}`);
+    for (const o of r.outputs) say(`  wrote ${o}`);
+  }
+  if (which === "forecast" || which === "all") {
+    const { trainForecast } = await import("../../models/forecast/index.ts");
+    const r = await run.stage("train-forecast", () => trainForecast(config));
+    const m = r.metrics;
+    say(`trained forecast model ${r.version}: ${served(r)}`);
+    say(`  daily backtest:    MASE ${num(m.mase)} (seasonal naive ${num(m.naiveMase)}), coverage 80% ${num(m.coverage80, 2)}, 95% ${num(m.coverage95, 2)}`);
+    say(`  intraday backtest: MASE ${num(m.intervalMase)} (seasonal naive ${num(m.intervalNaiveMase)}), coverage 80% ${num(m.intervalCoverage80, 2)}, 95% ${num(m.intervalCoverage95, 2)}`);
+    say(`  staffing: ${fmt(r.staffing.rows)} interval plans (handle times from ${r.staffing.ahtSource}; Erlang A for ${r.staffing.linesWithPatience.join(", ") || "no line"})`);
+    for (const o of r.outputs) say(`  wrote ${o}`);
+  }
+  const { buildWarehouse } = await import("../transform/warehouse.ts");
+  await buildWarehouse(paths);
+  say(`  updated ${paths.warehouse}`);
+}
+
+export async function report(run: Run, config: Config): Promise<void> {
+  const { pipelineReports } = await import("../../reports/pipeline.ts");
+  const r = await run.stage("report", async () => {
+    const out = await pipelineReports(config);
+    return { ...out, rowsOut: out.leadership.rows + out.staffing.rows, outputs: [...out.leadership.files, ...out.staffing.files, out.alias] };
+  });
+  say(`rendered the weekly leadership report for ${r.leadership.period.start} – ${r.leadership.period.end} (${(r.leadership.ms / 1000).toFixed(1)} s)`);
+  say(`  wrote ${r.leadership.pdf}`);
+  say(`  wrote ${r.alias}`);
+  say(`rendered the staffing plan for ${r.staffing.period.start} – ${r.staffing.period.end}`);
+  say(`  wrote ${r.staffing.pdf}`);
+  if (r.staffing.csv) say(`  wrote ${r.staffing.csv}`);
+  for (const d of [...r.leadership.delivered, ...r.staffing.delivered]) say(`  e-mail ${d.destination}: ${d.status}`);
+}
+
+export async function all(run: Run, config: Config, opts: { generate?: boolean; input?: string }): Promise<void> {
+  if (opts.generate) await generate(run, config);
+  await extract(run, config, opts.input);
+  await enrich(run, config);
+  await transform(run, config);
+  await train(run, config, "all");
+  await report(run, config);
+}
+
+const num = (v: number | null, digits = 3) => (v === null || !Number.isFinite(v) ? "n/a" : v.toFixed(digits));

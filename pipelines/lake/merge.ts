@@ -1,0 +1,165 @@
+/**
+ * Merge-mode landing: a batch of incoming records of one entity is unioned with the existing rows
+ * of only the partitions it touches, deduplicated by key (latest version wins), and those
+ * partitions are rewritten whole and swapped in atomically (publish.ts). Each rewritten partition
+ * ends as one file, so small files never pile up. If the files' columns would disagree (the
+ * schema gained a field, or the lake was written by the snapshot extract without `_extra`), the
+ * whole entity is rewritten once so every partition keeps one schema.
+ */
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { exec, lit, one, rows, sqlTemplate, type Db } from "../core/duckdb.ts";
+import { isPartitioned, lakeColumns, type MergeEntity } from "../catalog/raw.ts";
+import { publishPartitions, publishSnapshot } from "./publish.ts";
+import type { Quarantined } from "./validate.ts";
+
+const SQL = join(import.meta.dirname, "sql");
+const sql = (file: string, vars: Record<string, string>) => sqlTemplate(join(SQL, file), vars);
+const q = (id: string) => `"${id.replaceAll('"', '""')}"`;
+
+export type MergeContext = { raw: string; staging: string };
+export type MergeCounts = { landed: number; updated: number; unchanged: number; partitions: number; orphans: Quarantined[] };
+
+/** Parquet files of an entity by partition ("date=…", or "" for a snapshot). */
+export function entityFiles(dir: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  if (!existsSync(dir)) return out;
+  for (const e of readdirSync(dir).sort()) {
+    if (e.endsWith(".parquet")) out.set("", [...(out.get("") ?? []), join(dir, e)]);
+    else if (e.includes("=")) {
+      const files = readdirSync(join(dir, e)).filter((f) => f.endsWith(".parquet")).sort().map((f) => join(dir, e, f));
+      if (files.length) out.set(e, files);
+    }
+  }
+  return out;
+}
+
+const fileList = (files: string[]) => `[${files.map(lit).join(", ")}]`;
+function reader(files: string[], partitioned: boolean): string {
+  const hive = partitioned ? ", hive_partitioning = true, hive_types = {'date': VARCHAR}" : "";
+  return `read_parquet(${fileList(files)}${hive}, union_by_name = true)`;
+}
+
+/** Merge the rows of table `incoming` (lake columns + `_seq` + `_day_hint`) into the entity. */
+export async function mergeInto(db: Db, e: MergeEntity, incoming: string, ctx: MergeContext): Promise<MergeCounts> {
+  const target = join(ctx.raw, e.name);
+  const partitioned = isPartitioned(e);
+  const key = e.key.map(q).join(", ");
+  const cols = Object.keys(lakeColumns(e));
+  const business = cols.filter((c) => !c.startsWith("_"));
+  await exec(db, sql("merge_incoming.sql", { incoming, partitioned: String(partitioned), ...(await dayOf(e, incoming, ctx.raw)) }));
+  const keyValue = e.key.length === 1 ? q(e.key[0]!) : `struct_pack(${key})`;
+  const stats = await one<{ n: number; orphans: number; keys: number; dates: string[] }>(db, sql("merge_stats.sql", { partitioned: String(partitioned), keyValue }));
+  const orphans = stats.orphans ? await orphanRows(db, e) : [];
+  const n = stats.n;
+  if (n === 0) return { landed: 0, updated: 0, unchanged: 0, partitions: 0, orphans };
+
+  const existing = entityFiles(target);
+  const incomingParts = partitioned ? stats.dates.map((d) => `date=${d}`) : [""];
+  const affected = new Set(incomingParts);
+  const all = [...existing.values()].flat();
+  if (partitioned && all.length) {
+    for (const r of await rows<{ date: string }>(db, sql("merge_affected.sql", { existing: reader(all, true), key }))) affected.add(`date=${r.date}`);
+  }
+  for (const [part, files] of existing) if (files.length > 1) affected.add(part); // compaction
+
+  const staged = join(ctx.staging, e.name);
+  rmSync(staged, { recursive: true, force: true });
+  mkdirSync(ctx.staging, { recursive: true });
+  const shape: Shape = { key, cols, business, partitioned, repeated: stats.keys < n };
+  let counts = await mergeAndWrite(db, e, affected, existing, staged, shape);
+  const untouched = [...existing.entries()].filter(([p]) => !affected.has(p)).flatMap(([, f]) => f);
+  if (untouched.length && !(await sameSchema(db, stagedFiles(staged, partitioned), untouched))) {
+    rmSync(staged, { recursive: true, force: true });
+    counts = await mergeAndWrite(db, e, new Set([...affected, ...existing.keys()]), existing, staged, shape);
+    for (const p of existing.keys()) affected.add(p);
+  }
+  let partitions = 1;
+  if (partitioned) {
+    const written = existsSync(staged) ? readdirSync(staged).filter((p) => p.includes("=")) : [];
+    const remove = [...affected].filter((p) => !written.includes(p) && existing.has(p));
+    publishPartitions(join(ctx.staging, `${e.name}.journal.json`), { target, staged, trash: join(ctx.staging, `${e.name}.trash`), swap: written, remove });
+    partitions = written.length;
+  } else {
+    publishSnapshot(`${staged}.parquet`, target);
+  }
+  await exec(db, "DROP TABLE IF EXISTS existing_rows; DROP TABLE IF EXISTS merged; DROP VIEW IF EXISTS merged_view;");
+  return { ...counts, unchanged: n - counts.landed - counts.updated, partitions, orphans };
+}
+
+type Shape = { key: string; cols: string[]; business: string[]; partitioned: boolean; repeated: boolean };
+
+async function mergeAndWrite(db: Db, e: MergeEntity, affected: Set<string>, existing: Map<string, string[]>, staged: string, s: Shape) {
+  const files = [...affected].flatMap((p) => existing.get(p) ?? []);
+  let merged = "merged";
+  let counts = { landed: 0, updated: 0 };
+  if (!files.length && !s.repeated) {
+    // First landing of these keys and no key twice: the incoming rows are the merge.
+    await exec(db, "CREATE OR REPLACE TEMP VIEW merged_view AS SELECT *, true AS _new FROM incoming_dated");
+    merged = "merged_view";
+    counts = { landed: (await one<{ n: number }>(db, "SELECT count(*)::BIGINT AS n FROM incoming_dated")).n, updated: 0 };
+  } else {
+    const empty = "(SELECT * EXCLUDE (_seq) FROM incoming_dated LIMIT 0)";
+    await exec(db, sql("merge_existing.sql", { existing: files.length ? reader(files, s.partitioned) : empty }));
+    await exec(db, sql("merge_rows.sql", { key: s.key, version: e.version ? `${e.version},` : "" }));
+    const row = `struct_pack(${s.business.map(q).join(", ")})`;
+    counts = await one<{ landed: number; updated: number }>(db, sql("merge_counts.sql", { key: s.key, row }));
+  }
+  const columns = s.cols.map(q).join(", ");
+  if (s.partitioned) {
+    await exec(db, sql("merge_copy_partitioned.sql", { columns, merged, out: lit(staged) }));
+    await compactPartitions(db, staged);
+  } else {
+    await exec(db, sql("merge_copy_snapshot.sql", { columns, merged, key: s.key, out: lit(`${staged}.parquet`) }));
+  }
+  return counts;
+}
+
+/**
+ * DuckDB's partitioned COPY starts a second file in a partition once more than 100 partitions are
+ * open at a time (raising that limit slows the writer several-fold); the few partitions that got
+ * two files are folded back into one before anything is published.
+ */
+export async function compactPartitions(db: Db, dir: string): Promise<void> {
+  if (!existsSync(dir)) return;
+  for (const part of readdirSync(dir).filter((p) => p.includes("="))) {
+    const files = readdirSync(join(dir, part)).filter((f) => f.endsWith(".parquet")).sort().map((f) => join(dir, part, f));
+    if (files.length < 2) continue;
+    const out = join(dir, part, "compacted.tmp");
+    await exec(db, sql("compact_partition.sql", { files: fileList(files), out: lit(out) }));
+    for (const f of files) rmSync(f);
+    renameSync(out, join(dir, part, "part-0.parquet"));
+  }
+}
+
+function stagedFiles(staged: string, partitioned: boolean): string[] {
+  if (!partitioned) return [`${staged}.parquet`];
+  return [...entityFiles(staged).values()].flat().slice(0, 1);
+}
+
+async function sameSchema(db: Db, staged: string[], others: string[]): Promise<boolean> {
+  if (!staged.length) return true;
+  const sigs = await rows<{ signature: string }>(db, sql("schema_signature.sql", { files: fileList([...staged, ...others]) }));
+  return new Set(sigs.map((s) => s.signature)).size === 1;
+}
+
+async function dayOf(e: MergeEntity, incoming: string, raw: string): Promise<{ day: string; join: string }> {
+  if (e.day) return { day: `coalesce(${e.day}, i._day_hint)`, join: "" };
+  if (!e.dayFrom) return { day: "NULL::VARCHAR", join: "" };
+  const parentFiles = [...entityFiles(join(raw, e.dayFrom.entity)).values()].flat();
+  if (!parentFiles.length) return { day: "i._day_hint", join: "" };
+  const join_ = sql("merge_parent.sql", {
+    parentKey: q(e.dayFrom.parentKey), expr: e.dayFrom.expr, files: fileList(parentFiles), on: q(e.dayFrom.on), incoming,
+  });
+  return { day: "coalesce(parent._parent_day, i._day_hint)", join: join_ };
+}
+
+async function orphanRows(db: Db, e: MergeEntity): Promise<Quarantined[]> {
+  const keyText = e.key.map((k) => `CAST(${q(k)} AS VARCHAR)`).join(" || '/' || ");
+  const found = await rows<{ file: string; line: number; key: string }>(db, sql("merge_orphans.sql", { keyText, partitioned: "true" }));
+  const parent = e.dayFrom ? `${e.dayFrom.on} ${"$key"} not found among landed ${e.dayFrom.entity}` : "no partition day";
+  return found.map((o) => ({
+    entity: e.name, file: o.file, line: o.line, field: e.dayFrom?.on ?? null,
+    reason: `${parent.replace("$key", o.key)}, and the source gave no date`, record: "",
+  }));
+}

@@ -1,0 +1,101 @@
+/**
+ * Retention by purpose: each raw (and enriched) entity is kept for as long as the longest purpose
+ * that needs it (privacy.retention.purposes), then its expired day partitions are deleted whole.
+ * An enriched entity without a purpose of its own is kept no longer than the shortest-kept raw
+ * entity it derives from. Entities no purpose names are kept: retention never guesses.
+ * A partition `date=D` is expired on day T when D < T − days.
+ */
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import type { Config } from "../core/config.ts";
+import { lit, openDb, rows } from "../core/duckdb.ts";
+import type { Paths } from "../core/paths.ts";
+import { ENRICHED } from "../catalog/enriched.ts";
+
+export type Period = { days: number; purpose: string };
+export type Expired = { zone: "raw" | "enriched"; entity: string; partition: string; date: string; rows: number; purpose: string; days: number };
+export type RetentionPlan = { asOf: string; expired: Expired[]; kept: { zone: string; entity: string; period: Period | null }[] };
+
+/** The period an entity is kept for: the longest purpose naming it, or null (kept). */
+export function periodOf(config: Config, name: string): Period | null {
+  let best: Period | null = null;
+  for (const p of config.privacy.retention.purposes) {
+    if (p.entities.includes(name) && (!best || p.days > best.days)) best = { days: p.days, purpose: p.name };
+  }
+  return best;
+}
+
+/** An enriched entity's own period, else the shortest of the raw entities it derives from. */
+export function enrichedPeriodOf(config: Config, name: string): Period | null {
+  const own = periodOf(config, `enriched.${name}`);
+  if (own) return own;
+  const from = ENRICHED.find((e) => e.name === name)?.from ?? [];
+  let shortest: Period | null = null;
+  for (const f of from) {
+    const p = periodOf(config, f);
+    if (p && (!shortest || p.days < shortest.days)) shortest = { days: p.days, purpose: `${p.purpose} (as ${f})` };
+  }
+  return shortest;
+}
+
+function minusDays(day: string, days: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - days);
+  return d.toISOString().slice(0, 10);
+}
+
+function dayPartitions(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((p) => /^date=\d{4}-\d{2}-\d{2}$/.test(p)).sort();
+}
+
+/** What retention would delete on `asOf` (YYYY-MM-DD), with the rows in each partition. */
+export async function planRetention(config: Config, paths: Paths, asOf: string): Promise<RetentionPlan> {
+  const plan: RetentionPlan = { asOf, expired: [], kept: [] };
+  const zones: { zone: "raw" | "enriched"; root: string; period: (name: string) => Period | null }[] = [
+    { zone: "raw", root: paths.raw, period: (n) => periodOf(config, n) },
+    { zone: "enriched", root: paths.enriched, period: (n) => enrichedPeriodOf(config, n) },
+  ];
+  const db = await openDb();
+  try {
+    for (const z of zones) {
+      if (!existsSync(z.root)) continue;
+      for (const entity of readdirSync(z.root).sort()) {
+        const parts = dayPartitions(join(z.root, entity));
+        if (parts.length === 0) continue; // snapshots (contacts, users) have no day partitions to expire
+        const period = z.period(entity);
+        plan.kept.push({ zone: z.zone, entity, period });
+        if (!period) continue;
+        const cutoff = minusDays(asOf, period.days);
+        const expired = parts.filter((p) => p.slice(5) < cutoff);
+        if (expired.length === 0) continue;
+        const counts = new Map((await rows<{ date: string; n: number }>(db,
+          `SELECT date::VARCHAR AS date, count(*) AS n FROM read_parquet(${lit(join(z.root, entity) + "/date=*/*.parquet")}, hive_partitioning = true)
+           WHERE date < DATE ${lit(cutoff)} GROUP BY ALL`)).map((r) => [r.date.slice(0, 10), r.n]));
+        for (const p of expired) {
+          const date = p.slice(5);
+          plan.expired.push({ zone: z.zone, entity, partition: join(z.root, entity, p), date, rows: counts.get(date) ?? 0, purpose: period.purpose, days: period.days });
+        }
+      }
+    }
+  } finally {
+    db.close();
+  }
+  return plan;
+}
+
+/**
+ * Delete the expired partitions. Each is first renamed into a trash folder inside the lake (one
+ * rename, atomic), so a reader never sees half a partition, then the trash is removed.
+ */
+export function applyRetention(plan: RetentionPlan, paths: Paths): number {
+  const trash = join(paths.staging, `retention-trash-${process.pid}-${Date.now()}`);
+  mkdirSync(trash, { recursive: true });
+  let deleted = 0;
+  for (const e of plan.expired) {
+    if (!existsSync(e.partition)) continue;
+    renameSync(e.partition, join(trash, String(deleted++)));
+  }
+  rmSync(trash, { recursive: true, force: true });
+  return deleted;
+}
