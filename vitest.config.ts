@@ -8,5 +8,7 @@ export default defineConfig({
     pool: "forks",
     fileParallelism: true,
     maxWorkers: 2,
+    // The CLI assembles the config from every module's section (pipelines/app/config.ts); tests do too.
+    setupFiles: ["pipelines/app/config.ts"],
   },
 });

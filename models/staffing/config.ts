@@ -3,6 +3,7 @@
  * intraday forecast and the staffing plan use, and the planners' service targets.
  */
 import { z } from "zod";
+import { registerConfigSection } from "../../pipelines/core/config.ts";
 
 export const StaffingConfigSchema = z.strictObject({
   /** Interval of the intraday forecast and the staffing plan, in minutes. */
@@ -23,3 +24,8 @@ export const StaffingConfigSchema = z.strictObject({
 }).prefault({});
 
 export type StaffingConfig = z.infer<typeof StaffingConfigSchema>;
+
+declare module "../../pipelines/core/config.ts" {
+  interface ConfigSections { models: { staffing: StaffingConfig } }
+}
+registerConfigSection("models.staffing", StaffingConfigSchema);

@@ -3,6 +3,7 @@
  * topic taxonomy and classifier, emerging-term detection, themes, and contact tag rules.
  */
 import { z } from "zod";
+import { registerConfigSection } from "../../pipelines/core/config.ts";
 
 const Tag = z.strictObject({
   /** The tag's name as it lands in contact_tags (e.g. "payment_trouble"). */
@@ -76,3 +77,8 @@ export const TextConfigSchema = z.strictObject({
 
 export type TextConfig = z.infer<typeof TextConfigSchema>;
 export type TagRule = z.infer<typeof Tag>;
+
+declare module "../../pipelines/core/config.ts" {
+  interface ConfigSections { text: TextConfig }
+}
+registerConfigSection("text", TextConfigSchema);

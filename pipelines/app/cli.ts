@@ -3,7 +3,7 @@
  * commands/index.ts); every one has --help, prints where it wrote, and exits non-zero on failure.
  */
 import { Command } from "commander";
-import { ConfigError } from "../core/config.ts";
+import { ConfigError } from "./config.ts";
 import { COMMANDS } from "./commands/index.ts";
 import { UsageError } from "./commands/shared.ts";
 

@@ -6,13 +6,6 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { SourcesSchema } from "../sources/files/config.ts";
-import { StaffingConfigSchema } from "../../models/staffing/config.ts";
-import { PrivacyConfigSchema } from "../privacy/config.ts";
-import { TextConfigSchema } from "../../models/text/config.ts";
-import { ScheduleConfigSchema } from "../app/schedule/config.ts";
-import { DeliveryConfigSchema } from "../../reports/delivery/config.ts";
-import { RulesConfigSchema } from "../../reports/rules/config.ts";
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected a time HH:MM");
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD");
@@ -22,7 +15,25 @@ const timeZone = z.string().refine((tz) => {
 
 export const Scale = z.enum(["small", "medium", "large"]);
 
-export const ConfigSchema = z.strictObject({
+/**
+ * The config sections of the modules above core (privacy, text, staffing, sources, schedule, delivery,
+ * rules) register themselves here (`registerConfigSection`), so core imports none of them: each
+ * module adds its section's type to `ConfigSections` by declaration merging and its schema at load.
+ * The application (pipelines/app/config.ts) imports every section module before parsing.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ConfigSections {}
+const sections = new Map<string, z.ZodType>();
+
+/** `name` is a top-level key, or `parent.key` to add a key to a base section (e.g. models.staffing). */
+export function registerConfigSection(name: string, schema: z.ZodType): void {
+  sections.set(name, schema);
+}
+
+/** The sections registered so far (the app checks it has them all). */
+export const registeredSections = (): string[] => [...sections.keys()];
+
+export const BaseConfigSchema = z.strictObject({
   business: z.strictObject({
     name: z.string().default("Acme Home Services"),
     timezone: timeZone.default("America/New_York"),
@@ -76,31 +87,44 @@ export const ConfigSchema = z.strictObject({
       epochs: z.number().int().positive().default(200),
       seed: z.number().int().default(7),
     }).prefault({}),
-    staffing: StaffingConfigSchema,
   }).prefault({}),
-  /** File drops (CSV, TSV, NDJSON, JSON) and how their columns map to the canonical records. */
-  sources: SourcesSchema.default([]),
   report: z.strictObject({
     /** The report covers the ISO week ending on this date (default: the last full week in the data). */
     weekEnding: isoDate.optional(),
     /** Path to a Chromium/Chrome binary; default: found on PATH (chromium, chromium-browser, google-chrome). */
     chromiumPath: z.string().optional(),
   }).prefault({}),
-  privacy: PrivacyConfigSchema,
-  text: TextConfigSchema,
-  schedule: ScheduleConfigSchema,
-  delivery: DeliveryConfigSchema,
-  rules: RulesConfigSchema,
 });
 
-export type Config = z.infer<typeof ConfigSchema>;
+export type Config = z.infer<typeof BaseConfigSchema> & ConfigSections;
+
+/** The whole config schema: the base sections and every registered one. */
+export function configSchema(): z.ZodType<Config> {
+  if (sections.size === 0) throw new Error("no config sections are registered: import pipelines/app/config.ts (the CLI does) before parsing a config");
+  const top: Record<string, z.ZodType> = {};
+  const nested = new Map<string, Record<string, z.ZodType>>();
+  for (const [name, schema] of sections) {
+    const [parent, key] = name.split(".");
+    if (key === undefined) top[parent!] = schema;
+    else nested.set(parent!, { ...nested.get(parent!), [key]: schema });
+  }
+  const shape = BaseConfigSchema.shape as Record<string, z.ZodType>;
+  for (const [parent, keys] of nested) {
+    const base = shape[parent];
+    if (!base) throw new Error(`config section ${parent} does not exist (registering ${Object.keys(keys).join(", ")})`);
+    // A base section is a strict object behind .prefault({}): extend the object, keep the prefault.
+    const inner = (base instanceof z.ZodObject ? base : (base as unknown as { _zod: { def: { innerType: z.ZodObject } } })._zod.def.innerType);
+    top[parent] = inner.extend(keys).prefault({});
+  }
+  return BaseConfigSchema.extend(top) as unknown as z.ZodType<Config>;
+}
 export const DEFAULT_CONFIG_FILE = "commsight.config.yaml";
 
 export class ConfigError extends Error {}
 
 /** Parse an already-loaded object; errors name the key, the value and what was expected. */
 export function parseConfig(raw: unknown, source = "config"): Config {
-  const result = ConfigSchema.safeParse(raw ?? {}, { reportInput: true });
+  const result = configSchema().safeParse(raw ?? {}, { reportInput: true });
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     const key = issue.path.length ? issue.path.join(".") : "(top level)";

@@ -4,6 +4,7 @@
  * purpose. The pseudonym key is a secret and so never lives here: COMMSIGHT_PSEUDONYM_KEY.
  */
 import { z } from "zod";
+import { registerConfigSection } from "../core/config.ts";
 
 export const PII_TYPES = ["phone", "email", "card", "iban", "national_id"] as const;
 export const PiiType = z.enum(PII_TYPES);
@@ -57,3 +58,8 @@ export const DEFAULT_MIN_GROUP_SIZE = 5;
 export function minGroupSize(privacy: PrivacyConfig): number {
   return privacy.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
 }
+
+declare module "../core/config.ts" {
+  interface ConfigSections { privacy: PrivacyConfig }
+}
+registerConfigSection("privacy", PrivacyConfigSchema);

@@ -4,6 +4,7 @@
  * COMMSIGHT_SMTP_PASS from the environment (no auth when unset, e.g. a local relay).
  */
 import { z } from "zod";
+import { registerConfigSection } from "../../pipelines/core/config.ts";
 
 export const SmtpSchema = z.strictObject({
   host: z.string().default("127.0.0.1"),
@@ -33,3 +34,8 @@ export const DeliveryConfigSchema = z.strictObject({
   }).prefault({}),
 }).prefault({});
 export type DeliveryConfig = z.infer<typeof DeliveryConfigSchema>;
+
+declare module "../../pipelines/core/config.ts" {
+  interface ConfigSections { delivery: DeliveryConfig }
+}
+registerConfigSection("delivery", DeliveryConfigSchema);

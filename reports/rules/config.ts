@@ -3,6 +3,7 @@
  * hard to try delivering alerts. The rules themselves live in their own file (schema.ts).
  */
 import { z } from "zod";
+import { registerConfigSection } from "../../pipelines/core/config.ts";
 
 export const RulesConfigSchema = z.strictObject({
   /** The rules file; default ./commsight.rules.yaml when it exists, else the embedded default set (reports/rules/default.rules.yaml). */
@@ -16,3 +17,8 @@ export const RulesConfigSchema = z.strictObject({
   retryDays: z.number().int().positive().default(7),
 }).prefault({});
 export type RulesConfig = z.infer<typeof RulesConfigSchema>;
+
+declare module "../../pipelines/core/config.ts" {
+  interface ConfigSections { rules: RulesConfig }
+}
+registerConfigSection("rules", RulesConfigSchema);

@@ -3,6 +3,7 @@
  * prints their figures. Benchmarks report ratios measured in one run (the machines are shared
  * and noisy), and write everything to data/bench/<name>.json.
  */
+import "../../pipelines/app/config.ts";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";

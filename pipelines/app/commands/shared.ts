@@ -1,6 +1,6 @@
 /** What every command shares: loading the config with global overrides, and running under the ledger. */
 import type { Command } from "commander";
-import { loadConfig, type Config } from "../../core/config.ts";
+import { loadConfig, type Config } from "../config.ts";
 import { Run } from "../../core/ledger.ts";
 import { lakePaths } from "../../core/paths.ts";
 

@@ -4,6 +4,7 @@
  */
 import cron from "node-cron";
 import { z } from "zod";
+import { registerConfigSection } from "../../core/config.ts";
 
 const timeZone = z.string().refine((tz) => {
   try { new Intl.DateTimeFormat("en-US", { timeZone: tz }); return true; } catch { return false; }
@@ -53,3 +54,8 @@ export const ScheduleConfigSchema = z.strictObject({
   }).prefault({}),
 }).prefault({});
 export type ScheduleConfig = z.infer<typeof ScheduleConfigSchema>;
+
+declare module "../../core/config.ts" {
+  interface ConfigSections { schedule: ScheduleConfig }
+}
+registerConfigSection("schedule", ScheduleConfigSchema);

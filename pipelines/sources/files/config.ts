@@ -4,6 +4,7 @@
  * the canonical records. A mapping may sit inline or in its own YAML file (`mapping: path.yaml`).
  */
 import { z } from "zod";
+import { registerConfigSection } from "../../core/config.ts";
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const timeZone = z.string().refine((tz) => {
@@ -99,3 +100,10 @@ export const FileSource = z.strictObject({
 export type FileSource = z.infer<typeof FileSource>;
 
 export const SourcesSchema = z.array(FileSource).refine((s) => new Set(s.map((x) => x.name)).size === s.length, "source names must be unique");
+
+/** File drops (CSV, TSV, NDJSON, JSON) and how their columns map to the canonical records. */
+const SourcesSection = SourcesSchema.default([]);
+declare module "../../core/config.ts" {
+  interface ConfigSections { sources: FileSource[] }
+}
+registerConfigSection("sources", SourcesSection);

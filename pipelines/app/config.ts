@@ -1,0 +1,14 @@
+/**
+ * Config assembly: every module that owns a config section registers it with core when loaded
+ * (core imports none of them). Importing this file loads them all, so a config parsed after it
+ * has every section; the CLI, the scheduler and the test setup import it first.
+ */
+import "../privacy/config.ts";
+import "../sources/files/config.ts";
+import "../../models/text/config.ts";
+import "../../models/staffing/config.ts";
+import "../../reports/rules/config.ts";
+import "../../reports/delivery/config.ts";
+import "./schedule/config.ts";
+
+export { loadConfig, parseConfig, ConfigError, type Config } from "../core/config.ts";
