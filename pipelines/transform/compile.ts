@@ -1,7 +1,7 @@
 /** Turns a model's SQL into runnable DuckDB SQL: refs → relations, sources → raw Parquet scans. */
 import { lit } from "../core/duckdb.ts";
-import type { Model } from "./project.ts";
-import { ProjectError } from "./project.ts";
+import type { Model } from "../catalog/project.ts";
+import { ProjectError } from "../catalog/project.ts";
 
 export type CompileContext = { rawDir: string; vars: Record<string, string | number> };
 

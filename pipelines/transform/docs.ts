@@ -6,7 +6,7 @@ import { writeFileSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { projectRoot } from "../core/paths.ts";
 import type { ColumnTest } from "../catalog/contract.ts";
-import { loadProject, topoSort, type Model } from "./project.ts";
+import { loadProject, topoSort, type Model } from "../catalog/project.ts";
 import { TRANSFORMS_DIR } from "./run.ts";
 
 export const DOCS_FILE = join(projectRoot, "docs", "marts.md");

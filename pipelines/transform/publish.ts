@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { exec, lit, sqlTemplate, type Db } from "../core/duckdb.ts";
-import type { Model } from "./project.ts";
+import type { Model } from "../catalog/project.ts";
 import { publishPartitions } from "../core/atomic.ts";
 
 const SQL = join(import.meta.dirname, "sql");

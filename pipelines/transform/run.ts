@@ -17,7 +17,7 @@ import { registerSeedTables, registerSources } from "./inputs.ts";
 import { loadMacros, registerMacros } from "./macros.ts";
 import { checkColumns } from "../catalog/contract.ts";
 import { describeFailure, runDataTests, type TestResult } from "./dataTests.ts";
-import { loadProject, select, topoSort, type Model } from "./project.ts";
+import { loadProject, select, topoSort, type Model } from "../catalog/project.ts";
 import { publishIncremental, publishMart } from "./publish.ts";
 import { changedDays, fingerprintRaw, modelHashes, readState, upstreamSources, writeState, type TransformState } from "./state.ts";
 import { buildWarehouse } from "./warehouse.ts";

@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { writeJsonAtomic } from "../core/stateFile.ts";
-import type { Model } from "./project.ts";
+import type { Model } from "../catalog/project.ts";
 
 export type RawFingerprint = Record<string, Record<string, string>>; // entity → partition ("date=…" or "snapshot") → fingerprint
 export type TransformState = { raw: RawFingerprint; models: Record<string, string> };

@@ -13,7 +13,7 @@ import { lakePaths } from "../core/paths.ts";
 import { readJsonColumns } from "../catalog/duckdbTypes.ts";
 import { compile } from "./compile.ts";
 import type { UnitTest } from "../catalog/contract.ts";
-import { loadProject, select, topoSort, type Model } from "./project.ts";
+import { loadProject, select, topoSort, type Model } from "../catalog/project.ts";
 import { TRANSFORMS_DIR, transformVars } from "./run.ts";
 import { registerEmptySources, registerSeedTables } from "./inputs.ts";
 import { loadMacros, registerMacros } from "./macros.ts";

@@ -15,7 +15,7 @@ import { parseConfig } from "../../pipelines/core/config.ts";
 import { compile } from "../../pipelines/transform/compile.ts";
 import { registerSources } from "../../pipelines/transform/inputs.ts";
 import { loadMacros, registerMacros } from "../../pipelines/transform/macros.ts";
-import { loadProject } from "../../pipelines/transform/project.ts";
+import { loadProject } from "../../pipelines/catalog/project.ts";
 import { TRANSFORMS_DIR, transformVars } from "../../pipelines/transform/run.ts";
 import { tmpDir } from "../helpers/records.ts";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { sqlProject } from "../helpers/records.ts";
-import { loadProject, select, topoSort } from "../../pipelines/transform/project.ts";
+import { loadProject, select, topoSort } from "../../pipelines/catalog/project.ts";
 import { TRANSFORMS_DIR } from "../../pipelines/transform/run.ts";
 
 describe("SQL model project", () => {

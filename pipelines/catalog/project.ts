@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative } from "node:path";
-import { loadContract, type Contract } from "../catalog/contract.ts";
+import { loadContract, type Contract } from "./contract.ts";
 
 export type Materialization = "view" | "table" | "mart" | "incremental";
 export type Model = {
