@@ -33,6 +33,13 @@ export const UnitTest = z.strictObject({
 });
 
 export const Contract = z.strictObject({
+  /** Prediction marts (models/<model>/<mart>.yml) name themselves and the catalog's producing stage. */
+  name: z.string().optional(),
+  produced_by: z.string().optional(),
+  partition_by: z.string().nullable().optional(),
+  key: z.array(z.string()).optional(),
+  /** The datasets a prediction mart is computed from (mart names, or zone.name ids). */
+  reads: z.array(z.string()).optional(),
   description: z.string(),
   /** The grain: what one row is (e.g. "one call"). */
   grain: z.string().optional(),
