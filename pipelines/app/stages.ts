@@ -119,7 +119,7 @@ export async function train(run: Run, config: Config, which: "churn" | "forecast
 }
 
 export async function report(run: Run, config: Config): Promise<void> {
-  const { pipelineReports } = await import("../../reports/pipeline.ts");
+  const { pipelineReports } = await import("../../reports/publish/pipeline.ts");
   const r = await run.stage("report", async () => {
     const out = await pipelineReports(config);
     return { ...out, rowsOut: out.leadership.rows + out.staffing.rows, outputs: [...out.leadership.files, ...out.staffing.files, out.alias] };

@@ -25,6 +25,3 @@ export const Alert = z.object({
   tag: z.string().optional(),
 });
 export type Alert = z.infer<typeof Alert>;
-
-/** A report to e-mail (delivery) travels the same path as an alert, with the PDF attached. */
-export type Attachment = { filename: string; path: string; contentType: string };

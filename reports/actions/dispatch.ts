@@ -7,10 +7,11 @@
  *   failed            → tried again on the next run, up to maxAttempts runs
  */
 import type { SmtpConfig } from "../delivery/config.ts";
-import { alertMail, sendMail } from "../delivery/email.ts";
+import { sendMail } from "../delivery/email.ts";
 import type { Alert } from "./alert.ts";
 import { sendSlack, sendWebhook } from "./chat.ts";
 import { IDEMPOTENT, MissingSecretError, type Destination } from "./destinations.ts";
+import { alertMail } from "./email.ts";
 import { DEFAULT_RETRY, isRetryable, withRetries, type RetryPolicy } from "./http.ts";
 import type { ActionLedger } from "./ledger.ts";
 import { tagContact } from "./openphone.ts";

@@ -1,12 +1,15 @@
 /**
- * Sending e-mail through the configured SMTP server with nodemailer: reports with their PDF attached,
- * and alerts. The Message-ID is derived from the idempotency key, so a receiving system that
+ * Sending e-mail through the configured SMTP server with nodemailer: the transport under both the
+ * reports' delivery (publish/deliver.ts, the PDF attached) and the alerts' e-mail action
+ * (actions/email.ts). The Message-ID is derived from the idempotency key, so a receiving system that
  * deduplicates by Message-ID sees one message even if a person forces a resend.
  */
 import { createHash } from "node:crypto";
 import nodemailer from "nodemailer";
-import type { Alert, Attachment } from "../actions/alert.ts";
 import type { SmtpConfig } from "./config.ts";
+
+/** A file sent with a message (a report's PDF, the staffing CSV). */
+export type Attachment = { filename: string; path: string; contentType: string };
 
 export type Mail = { to: string[]; cc?: string[]; subject: string; text: string; html?: string; attachments?: Attachment[]; key: string };
 
@@ -33,10 +36,4 @@ export async function sendMail(smtp: SmtpConfig, mail: Mail, env: NodeJS.Process
   } finally {
     transport.close();
   }
-}
-
-export function alertMail(alert: Alert, to: string[]): Mail {
-  const lines = [alert.text, "", `Rule: ${alert.ruleName}`, `Severity: ${alert.severity}`, `Period: ${alert.period}`,
-    ...(alert.contactId ? [`Contact: ${alert.contactId}`] : []), "", `Alert ${alert.key}`];
-  return { to, subject: `[Commsight ${alert.severity}] ${alert.title}`, text: lines.join("\n"), key: alert.key };
 }

@@ -3,8 +3,8 @@
  * against the period before. Notable means beyond a fixed threshold per KPI (below), and for NPS and
  * CSAT also beyond the noise of the survey (their 95% interval), which the sentence says.
  */
-import { fmtOneDp } from "../format.ts";
-import type { Kpi, KpiKey } from "../kpis.ts";
+import { fmtOneDp } from "../shared/format.ts";
+import type { Kpi, KpiKey } from "../shared/kpis.ts";
 
 /** How big a change must be to be worth a sentence, in the KPI's change units (%, pts, points, seconds). */
 export const NOTABLE: Record<KpiKey, number> = {

@@ -4,11 +4,11 @@
  */
 import type { Db } from "../../pipelines/core/duckdb.ts";
 import type { Paths } from "../../pipelines/core/paths.ts";
-import { addDays } from "../dates.ts";
-import { findMart } from "../discover.ts";
-import { fmtDay } from "../format.ts";
-import { martAvailable, query, type SqlParam } from "../sql.ts";
-import { readStaffingPlan } from "../staffing/mart.ts";
+import { addDays } from "../shared/dates.ts";
+import { findMart } from "../shared/discover.ts";
+import { fmtDay } from "../shared/format.ts";
+import { martAvailable, query, type SqlParam } from "../shared/sql.ts";
+import { readStaffingPlan } from "../shared/staffing.ts";
 import { fmtMetric, METRIC_LABEL, readMetric, rulesQueries, windowRanges } from "./metrics.ts";
 import type { Rule } from "./schema.ts";
 import { contactTags } from "./tags.ts";

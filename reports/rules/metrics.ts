@@ -5,10 +5,10 @@
 import { join } from "node:path";
 import type { Db } from "../../pipelines/core/duckdb.ts";
 import { projectRoot, type Paths } from "../../pipelines/core/paths.ts";
-import { addDays } from "../dates.ts";
-import { fmtRange } from "../format.ts";
-import { lastCompletePeriod, periodContaining } from "../period.ts";
-import { martAvailable, query, type SqlParam } from "../sql.ts";
+import { addDays } from "../shared/dates.ts";
+import { fmtRange } from "../shared/format.ts";
+import { lastCompletePeriod, periodContaining } from "../shared/period.ts";
+import { martAvailable, query, type SqlParam } from "../shared/sql.ts";
 import type { Metric } from "./schema.ts";
 
 export const rulesQueries = join(projectRoot, "reports", "rules", "queries");

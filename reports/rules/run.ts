@@ -12,7 +12,7 @@ import type { Alert } from "../actions/alert.ts";
 import { contactResolver } from "../actions/contacts.ts";
 import { dispatchAlert, type Outcome } from "../actions/dispatch.ts";
 import { ActionLedger } from "../actions/ledger.ts";
-import { query } from "../sql.ts";
+import { query } from "../shared/sql.ts";
 import { evaluateRule, type Condition } from "./evaluate.ts";
 import { AlertJournal, stateKey } from "./journal.ts";
 import { loadRules } from "./load.ts";

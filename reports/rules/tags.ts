@@ -6,7 +6,7 @@
 import { rows, type Db } from "../../pipelines/core/duckdb.ts";
 import { lit } from "../../pipelines/core/duckdb.ts";
 import { martScan, type Paths } from "../../pipelines/core/paths.ts";
-import { ident, martColumns, pick } from "../discover.ts";
+import { ident, martColumns, pick } from "../shared/discover.ts";
 
 export type Tagged = { contactId: string; day: string; reason: string };
 

@@ -1,5 +1,5 @@
 /** The staffing plan as CSV for planners' spreadsheets: one row per interval, raw numbers (no formatting). */
-import type { StaffingRow } from "./mart.ts";
+import type { StaffingRow } from "../shared/staffing.ts";
 
 export const CSV_COLUMNS = [
   "interval_start", "date", "line", "interval_minutes", "forecast_calls", "lower80", "upper80", "aht_seconds", "agents_needed", "scheduled_agents",

@@ -9,18 +9,17 @@ import type { Config } from "../../pipelines/core/config.ts";
 import { openDb } from "../../pipelines/core/duckdb.ts";
 import { log } from "../../pipelines/core/log.ts";
 import { lakePaths, projectRoot } from "../../pipelines/core/paths.ts";
-import { addDays } from "../dates.ts";
-import { fmtCount, fmtDay, fmtDuration, fmtOneDp } from "../format.ts";
-import { freshness, type Freshness } from "../freshness.ts";
-import { staffingByDay } from "../leadership/sections/forecast.ts";
-import type { ChartSection, Table } from "../leadership/sections/types.ts";
-import { lastCompletePeriod, periodContaining, type PeriodKind, type ReportPeriod } from "../period.ts";
+import type { ChartSection, Table } from "../render/model.ts";
 import { findChromium } from "../render/pdf.ts";
 import { pageStyle, printReport, template } from "../render/page.ts";
 import { renderChart } from "../render/svg.ts";
-import { query } from "../sql.ts";
+import { addDays } from "../shared/dates.ts";
+import { fmtCount, fmtDay, fmtDuration, fmtOneDp } from "../shared/format.ts";
+import { freshness, type Freshness } from "../shared/freshness.ts";
+import { lastCompletePeriod, periodContaining, type PeriodKind, type ReportPeriod } from "../shared/period.ts";
+import { query } from "../shared/sql.ts";
+import { readStaffingPlan, staffingByDay, type StaffingRow } from "../shared/staffing.ts";
 import { toCsv } from "./csv.ts";
-import { readStaffingPlan, type StaffingRow } from "./mart.ts";
 
 export type StaffingOptions = { period?: PeriodKind; date?: string | undefined; outDir?: string | undefined };
 

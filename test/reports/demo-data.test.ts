@@ -11,10 +11,10 @@ import { main } from "../../pipelines/app/cli.ts";
 import { parseConfig, type Config } from "../../pipelines/core/config.ts";
 import { openDb, rows } from "../../pipelines/core/duckdb.ts";
 import { lakePaths } from "../../pipelines/core/paths.ts";
-import { fmtCount, fmtNps, fmtPercent, fmtRatio } from "../../reports/format.ts";
+import { fmtCount, fmtNps, fmtPercent, fmtRatio } from "../../reports/shared/format.ts";
 import { renderLeadershipReport } from "../../reports/leadership/render.ts";
 import { runAlerts } from "../../reports/rules/run.ts";
-import { query } from "../../reports/sql.ts";
+import { query } from "../../reports/shared/sql.ts";
 import { tmpDir } from "../helpers/records.ts";
 import { pdfText, squash } from "./pdf.ts";
 

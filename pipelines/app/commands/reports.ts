@@ -16,12 +16,12 @@ export function register(program: Command): void {
       if (opts.weekEnding && (opts.date || opts.period === "month")) throw new UsageError("report: --week-ending cannot be combined with --date or --period month");
       const period = opts.weekEnding ? "week" : (opts.period ?? "week");
       const config = configFrom(cmd, opts.weekEnding ? { report: { weekEnding: opts.weekEnding } } : {});
-      const { weekEndingOn } = await import("../../../reports/dates.ts");
+      const { weekEndingOn } = await import("../../../reports/shared/dates.ts");
       let date: string | undefined = opts.date;
       if (opts.weekEnding) {
         try { date = weekEndingOn(opts.weekEnding).end; } catch (err) { throw new UsageError(`report: --week-ending: ${(err as Error).message}`); }
       }
-      const { produceReport } = await import("../../../reports/produce.ts");
+      const { produceReport } = await import("../../../reports/publish/produce.ts");
       await ledgered(config, "report", async (run) => {
         const r = await run.stage(`report-${opts.kind}-${period}`, async () => {
           const out = await produceReport(config, { kind: opts.kind, period, date, deliver: opts.deliver });
@@ -44,8 +44,8 @@ export function register(program: Command): void {
     .action(async (opts, cmd) => {
       if (opts.from > opts.to) throw new UsageError(`backfill: --from ${opts.from} is after --to ${opts.to}`);
       const config = configFrom(cmd);
-      const { periodsEndingBetween } = await import("../../../reports/period.ts");
-      const { produceReport } = await import("../../../reports/produce.ts");
+      const { periodsEndingBetween } = await import("../../../reports/shared/period.ts");
+      const { produceReport } = await import("../../../reports/publish/produce.ts");
       const kinds = opts.kind === "all" ? (["leadership", "staffing"] as const) : [opts.kind as "leadership" | "staffing"];
       const periods = opts.period === "all" ? (["week", "month"] as const) : [opts.period as "week" | "month"];
       await ledgered(config, "backfill", async (run) => {

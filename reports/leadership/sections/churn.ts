@@ -2,9 +2,9 @@
  * Section: churn risk, aggregated — contacts by segment and risk band from the latest scoring in churn_risk.
  * No contact is named in the leadership report; segments of fewer than k contacts are pooled.
  */
-import { fmtCount, fmtRatio } from "../../format.ts";
-import { isSmall } from "../../privacy/suppress.ts";
-import { martAvailable, query } from "../../sql.ts";
+import { fmtCount, fmtRatio } from "../../shared/format.ts";
+import { isSmall } from "../../shared/suppress.ts";
+import { martAvailable, query } from "../../shared/sql.ts";
 import { unavailable, type Section, type SectionContext, type Table } from "./types.ts";
 
 type SegRow = { as_of: string; segment: string; contacts: number; high: number; medium: number };

@@ -4,9 +4,9 @@
  * may still come are left out), which the note says.
  */
 import { renderChart } from "../../render/svg.ts";
-import { fmtCount, fmtRatio } from "../../format.ts";
-import { suppressRows, suppressionNote } from "../../privacy/suppress.ts";
-import { martAvailable, query } from "../../sql.ts";
+import { fmtCount, fmtRatio } from "../../shared/format.ts";
+import { suppressRows, suppressionNote } from "../../shared/suppress.ts";
+import { martAvailable, query } from "../../shared/sql.ts";
 import { emptySection, unavailable, type ChartSection, type Section, type SectionContext, type Table } from "./types.ts";
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];

@@ -3,10 +3,10 @@
  * actual calls (volume_forecast), and the staffing need per day from the staffing plan when it exists.
  */
 import { renderChart, setTemporalTicks } from "../../render/svg.ts";
-import { addDays, mondays } from "../../dates.ts";
-import { fmtCount, fmtDay, fmtOneDp, fmtRange } from "../../format.ts";
-import { martAvailable, query } from "../../sql.ts";
-import { readStaffingPlan, type StaffingRow } from "../../staffing/mart.ts";
+import { addDays, mondays } from "../../shared/dates.ts";
+import { fmtCount, fmtDay, fmtOneDp, fmtRange } from "../../shared/format.ts";
+import { martAvailable, query } from "../../shared/sql.ts";
+import { readStaffingPlan, staffingByDay } from "../../shared/staffing.ts";
 import { emptySection, type ChartSection, type Section, type SectionContext, type Table } from "./types.ts";
 
 type ForecastRow = {
@@ -35,20 +35,6 @@ async function forecastChart(ctx: SectionContext): Promise<{ chart: ChartSection
   const first = actual[0]?.date ?? fc[0]!.date;
   const svg = await renderChart("forecast", { forecast: fc, actual }, (spec) => setTemporalTicks(spec, mondays(first, fc.at(-1)!.date)));
   return { chart: { id, title, svg, takeaway }, days: fc };
-}
-
-/** Per day: forecast calls, the most agents any interval needs, and agent-hours (agents × interval length). */
-export function staffingByDay(rows: readonly StaffingRow[]) {
-  const days = new Map<string, { date: string; forecast: number; peakAgents: number; peakAt: string; agentHours: number; scheduledPeak: number | null }>();
-  for (const r of rows) {
-    const d = days.get(r.date) ?? { date: r.date, forecast: 0, peakAgents: 0, peakAt: "", agentHours: 0, scheduledPeak: null };
-    d.forecast += r.forecast;
-    d.agentHours += (r.agents * r.interval_minutes) / 60;
-    if (r.agents > d.peakAgents) { d.peakAgents = r.agents; d.peakAt = r.interval_start.slice(11); }
-    if (r.scheduled !== null) d.scheduledPeak = Math.max(d.scheduledPeak ?? 0, r.scheduled);
-    days.set(r.date, d);
-  }
-  return [...days.values()].sort((a, b) => a.date.localeCompare(b.date));
 }
 
 export async function forecastSection(ctx: SectionContext): Promise<Section> {

@@ -1,9 +1,9 @@
 /** Section: IVR drop-off (ivr_funnel, by month): where callers hang up in the menus, against the month before. */
 import { renderChart } from "../../render/svg.ts";
-import { fmtCount, fmtOneDp, fmtRatio } from "../../format.ts";
-import { periodContaining } from "../../period.ts";
-import { suppressRows, suppressionNote } from "../../privacy/suppress.ts";
-import { martAvailable, query } from "../../sql.ts";
+import { fmtCount, fmtOneDp, fmtRatio } from "../../shared/format.ts";
+import { periodContaining } from "../../shared/period.ts";
+import { suppressRows, suppressionNote } from "../../shared/suppress.ts";
+import { martAvailable, query } from "../../shared/sql.ts";
 import { unavailable, type Section, type SectionContext, type Table } from "./types.ts";
 
 type MenuRow = { which: "current" | "previous"; menu: string; visits: number; chose_option: number; dropped: number; drop_off_rate: number; avg_seconds_in_menu: number | null };

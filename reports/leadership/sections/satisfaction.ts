@@ -4,10 +4,10 @@
  * estimates (|difference| > 1.96 × √(se₁² + se₂²), each se taken from its interval's half-width ÷ 1.96).
  */
 import { renderChart, setTemporalTicks } from "../../render/svg.ts";
-import { fmtCount, fmtNps, fmtOneDp, fmtPercent } from "../../format.ts";
-import { trailingPeriods } from "../../period.ts";
-import { isSmall, suppressionNote } from "../../privacy/suppress.ts";
-import { martAvailable, query } from "../../sql.ts";
+import { fmtCount, fmtNps, fmtOneDp, fmtPercent } from "../../shared/format.ts";
+import { trailingPeriods } from "../../shared/period.ts";
+import { isSmall, suppressionNote } from "../../shared/suppress.ts";
+import { martAvailable, query } from "../../shared/sql.ts";
 import { emptySection, unavailable, type ChartSection, type Section, type SectionContext, type Table } from "./types.ts";
 
 type Estimate = { value: number | null; low: number | null; high: number | null };

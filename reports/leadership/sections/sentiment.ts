@@ -6,8 +6,8 @@
  */
 import { rows } from "../../../pipelines/core/duckdb.ts";
 import { martScan } from "../../../pipelines/core/paths.ts";
-import { findMart, ident, martColumns, pick } from "../../discover.ts";
-import { fmtCount } from "../../format.ts";
+import { findMart, ident, martColumns, pick } from "../../shared/discover.ts";
+import { fmtCount } from "../../shared/format.ts";
 import { unavailable, type Section, type SectionContext, type Table } from "./types.ts";
 
 const DAY_COLUMNS = ["date", "day", "week_start", "period_start", "month_start"];

@@ -1,8 +1,8 @@
 /** Section: service levels — a weekday × hour heatmap of the period and a table per line against the period before. */
 import { renderChart } from "../../render/svg.ts";
-import { changeOf } from "../../kpis.ts";
-import { fmtCount, fmtDuration, fmtRatio } from "../../format.ts";
-import { martAvailable, query } from "../../sql.ts";
+import { changeOf } from "../../shared/kpis.ts";
+import { fmtCount, fmtDuration, fmtRatio } from "../../shared/format.ts";
+import { martAvailable, query } from "../../shared/sql.ts";
 import { emptySection, unavailable, type ChartSection, type Section, type SectionContext, type Table } from "./types.ts";
 
 const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];

@@ -3,10 +3,10 @@
  * and the topics topic_anomalies flagged in the period, new ones first.
  */
 import { renderChart } from "../../render/svg.ts";
-import { addDays } from "../../dates.ts";
-import { fmtCount, fmtDay, fmtOneDp } from "../../format.ts";
-import { periodContaining } from "../../period.ts";
-import { martAvailable, query } from "../../sql.ts";
+import { addDays } from "../../shared/dates.ts";
+import { fmtCount, fmtDay, fmtOneDp } from "../../shared/format.ts";
+import { periodContaining } from "../../shared/period.ts";
+import { martAvailable, query } from "../../shared/sql.ts";
 import { emptySection, type ChartSection, type Section, type SectionContext, type Table } from "./types.ts";
 
 export const TOP_TOPICS = 8;

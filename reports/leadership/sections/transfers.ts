@@ -3,10 +3,10 @@
  * months the period touches (transfer_paths), naming the loops: paths that send a caller back to a team.
  */
 import { renderChart, setTemporalTicks } from "../../render/svg.ts";
-import { addDays, mondays } from "../../dates.ts";
-import { fmtCount, fmtDuration, fmtRatio } from "../../format.ts";
-import { suppressRows, suppressionNote } from "../../privacy/suppress.ts";
-import { martAvailable, query } from "../../sql.ts";
+import { addDays, mondays } from "../../shared/dates.ts";
+import { fmtCount, fmtDuration, fmtRatio } from "../../shared/format.ts";
+import { suppressRows, suppressionNote } from "../../shared/suppress.ts";
+import { martAvailable, query } from "../../shared/sql.ts";
 import { emptySection, unavailable, type ChartSection, type Section, type SectionContext, type Table } from "./types.ts";
 
 /** The mart writes paths with "→", which the embedded font lacks; "›" reads the same. */

@@ -1,8 +1,8 @@
 /** Section: volume and channel mix — daily volume around the period, the line/channel mix and call outcomes by line. */
 import { renderChart, setTemporalTicks } from "../../render/svg.ts";
-import { addDays, mondays } from "../../dates.ts";
-import { fmtCount, fmtDay, fmtOneDp, fmtRatio } from "../../format.ts";
-import { query } from "../../sql.ts";
+import { addDays, mondays } from "../../shared/dates.ts";
+import { fmtCount, fmtDay, fmtOneDp, fmtRatio } from "../../shared/format.ts";
+import { query } from "../../shared/sql.ts";
 import { emptySection, type ChartSection, type Section, type SectionContext } from "./types.ts";
 
 const CHANNEL_LABEL: Record<string, string> = { call: "Calls", message: "Messages" };

@@ -3,8 +3,8 @@
  * name and its columns, so a section can use what is there and say "not available yet" otherwise.
  */
 import { readdirSync } from "node:fs";
-import { rows, type Db } from "../pipelines/core/duckdb.ts";
-import { martScan, type Paths } from "../pipelines/core/paths.ts";
+import { rows, type Db } from "../../pipelines/core/duckdb.ts";
+import { martScan, type Paths } from "../../pipelines/core/paths.ts";
 import { martAvailable } from "./sql.ts";
 
 /** The first mart (in the order given, then by name) whose name matches, with Parquet files in it. */

@@ -3,12 +3,12 @@
  * render (leadership or staffing, week or month) into <reports>/<period end>/, then e-mail it where
  * delivery is configured.
  */
-import type { Config } from "../pipelines/core/config.ts";
-import type { Outcome } from "./actions/dispatch.ts";
-import { deliverReport, type DeliverOptions } from "./delivery/deliver.ts";
-import { renderLeadershipReport } from "./leadership/render.ts";
-import type { PeriodKind, ReportPeriod } from "./period.ts";
-import { renderStaffingReport } from "./staffing/render.ts";
+import type { Config } from "../../pipelines/core/config.ts";
+import type { Outcome } from "../actions/dispatch.ts";
+import { renderLeadershipReport } from "../leadership/render.ts";
+import type { PeriodKind, ReportPeriod } from "../shared/period.ts";
+import { renderStaffingReport } from "../staffing/render.ts";
+import { deliverReport, type DeliverOptions } from "./deliver.ts";
 
 export const REPORT_KINDS = ["leadership", "staffing"] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];

@@ -3,9 +3,9 @@
  * (the last extract or transform stage that finished) from the run ledger. Report runs themselves do not
  * count, so rendering the same report twice prints the same line.
  */
-import type { Db } from "../pipelines/core/duckdb.ts";
-import { readLedger } from "../pipelines/core/ledger.ts";
-import type { Paths } from "../pipelines/core/paths.ts";
+import type { Db } from "../../pipelines/core/duckdb.ts";
+import { readLedger } from "../../pipelines/core/ledger.ts";
+import type { Paths } from "../../pipelines/core/paths.ts";
 import { martAvailable, query } from "./sql.ts";
 
 export type Freshness = { latestData: string | null; lastRefresh: string | null; lastRefreshRun: string | null; text: string };

@@ -7,7 +7,7 @@
 import type { Config } from "../../pipelines/core/config.ts";
 import { minGroupSize as privacyMinGroupSize } from "../../pipelines/privacy/config.ts";
 import { showable } from "../../pipelines/privacy/suppress.ts";
-import { fmtCount } from "../format.ts";
+import { fmtCount } from "./format.ts";
 
 export function minGroupSize(config: Config): number {
   return privacyMinGroupSize(config.privacy);

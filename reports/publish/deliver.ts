@@ -5,12 +5,11 @@
  */
 import { basename } from "node:path";
 import type { Config } from "../../pipelines/core/config.ts";
-import type { Attachment } from "../actions/alert.ts";
 import { dispatchOnce, type Outcome } from "../actions/dispatch.ts";
 import { ActionLedger } from "../actions/ledger.ts";
-import type { ReportPeriod } from "../period.ts";
+import { sendMail, type Attachment } from "../delivery/email.ts";
 import { statePaths } from "../rules/run.ts";
-import { sendMail } from "./email.ts";
+import type { ReportPeriod } from "../shared/period.ts";
 
 export type Produced = { kind: "leadership" | "staffing"; period: ReportPeriod; pdf: string; csv?: string; title: string };
 

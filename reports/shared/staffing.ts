@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { rows, type Db } from "../../pipelines/core/duckdb.ts";
 import { martScan, type Paths } from "../../pipelines/core/paths.ts";
-import { findMart, ident, martColumns, pick } from "../discover.ts";
+import { findMart, ident, martColumns, pick } from "./discover.ts";
 
 export const STAFFING_MARTS = ["staffing_plan", "staffing", "staffing_intervals", "staffing_interval"] as const;
 
@@ -78,4 +78,18 @@ export async function readStaffingPlan(db: Db, paths: Paths, from: string, to: s
 function inferMinutes(raw: Record<string, unknown>[]): number {
   const [a, b] = raw.map((r) => Date.parse(`${String(r.interval_start).replace(" ", "T")}:00Z`));
   return a !== undefined && b !== undefined && b > a ? Math.round((b - a) / 60_000) : 30;
+}
+
+/** Per day: forecast calls, the most agents any interval needs, and agent-hours (agents × interval length). */
+export function staffingByDay(rows: readonly StaffingRow[]) {
+  const days = new Map<string, { date: string; forecast: number; peakAgents: number; peakAt: string; agentHours: number; scheduledPeak: number | null }>();
+  for (const r of rows) {
+    const d = days.get(r.date) ?? { date: r.date, forecast: 0, peakAgents: 0, peakAt: "", agentHours: 0, scheduledPeak: null };
+    d.forecast += r.forecast;
+    d.agentHours += (r.agents * r.interval_minutes) / 60;
+    if (r.agents > d.peakAgents) { d.peakAgents = r.agents; d.peakAt = r.interval_start.slice(11); }
+    if (r.scheduled !== null) d.scheduledPeak = Math.max(d.scheduledPeak ?? 0, r.scheduled);
+    days.set(r.date, d);
+  }
+  return [...days.values()].sort((a, b) => a.date.localeCompare(b.date));
 }

@@ -4,8 +4,8 @@
  * kpi_weekly's definitions to the calls, interactions and satisfaction marts (kpis_month.sql).
  * Change is relative (%) for counts, in percentage points for rates, in points for NPS, in m:ss for handle time.
  */
-import type { Db } from "../pipelines/core/duckdb.ts";
-import type { Paths } from "../pipelines/core/paths.ts";
+import type { Db } from "../../pipelines/core/duckdb.ts";
+import type { Paths } from "../../pipelines/core/paths.ts";
 import { fmtCount, fmtDuration, fmtNps, fmtOneDp, fmtPercent, fmtRatio, NA } from "./format.ts";
 import type { ReportPeriod } from "./period.ts";
 import { martAvailable, query } from "./sql.ts";

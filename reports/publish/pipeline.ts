@@ -6,9 +6,9 @@
  */
 import { copyFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
-import type { Config } from "../pipelines/core/config.ts";
-import { lakePaths } from "../pipelines/core/paths.ts";
-import { weekEndingOn } from "./dates.ts";
+import type { Config } from "../../pipelines/core/config.ts";
+import { lakePaths } from "../../pipelines/core/paths.ts";
+import { weekEndingOn } from "../shared/dates.ts";
 import { produceReport, type ProducedReport } from "./produce.ts";
 
 export type PipelineReports = { leadership: ProducedReport; staffing: ProducedReport; alias: string };

@@ -6,8 +6,8 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { lit, rows, type Db } from "../pipelines/core/duckdb.ts";
-import { martScan, projectRoot, type Paths } from "../pipelines/core/paths.ts";
+import { lit, rows, type Db } from "../../pipelines/core/duckdb.ts";
+import { martScan, projectRoot, type Paths } from "../../pipelines/core/paths.ts";
 
 export const queriesDir = join(projectRoot, "reports", "queries");
 
