@@ -8,6 +8,7 @@ import type { Run } from "../core/ledger.ts";
 import { lakePaths } from "../core/paths.ts";
 import { progressBar } from "../core/progress.ts";
 import type { IngestOptions } from "../extract/sources.ts";
+import type { Stage } from "../catalog/datasets.ts";
 
 const say = (line: string) => process.stdout.write(line + "\n");
 const fmt = (n: number) => n.toLocaleString("en-US");
@@ -113,7 +114,7 @@ export async function train(run: Run, config: Config, which: "churn" | "forecast
     say(`  staffing: ${fmt(r.staffing.rows)} interval plans (handle times from ${r.staffing.ahtSource}; Erlang A for ${r.staffing.linesWithPatience.join(", ") || "no line"})`);
     for (const o of r.outputs) say(`  wrote ${o}`);
   }
-  const { buildWarehouse } = await import("../transform/warehouse.ts");
+  const { buildWarehouse } = await import("../lake/warehouse.ts");
   await buildWarehouse(paths);
   say(`  updated ${paths.warehouse}`);
 }
@@ -133,13 +134,55 @@ export async function report(run: Run, config: Config): Promise<void> {
   for (const d of [...r.leadership.delivered, ...r.staffing.delivered]) say(`  e-mail ${d.destination}: ${d.status}`);
 }
 
-export async function all(run: Run, config: Config, opts: { generate?: boolean; input?: string }): Promise<void> {
-  if (opts.generate) await generate(run, config);
-  await extract(run, config, opts.input);
-  await enrich(run, config);
-  await transform(run, config);
-  await train(run, config, "all");
-  await report(run, config);
+/** Retention as of a day (default today, UTC): every expired partition deleted and ledgered. */
+export async function retention(run: Run, config: Config, opts: { dryRun?: boolean; asOf?: string } = {}): Promise<void> {
+  const paths = lakePaths(config);
+  const { applyRetention, planRetention } = await import("../retention/retention.ts");
+  const dryRun = Boolean(opts.dryRun);
+  const asOf = opts.asOf ?? new Date().toISOString().slice(0, 10);
+  const plan = await planRetention(config, paths, asOf);
+  const verb = dryRun ? "would delete" : "deleted";
+  // The ledger lists every partition that went (or would go), with its rows and the purpose that let it go.
+  const lines = plan.expired.map((e) => `${verb} ${e.zone}/${e.entity}/date=${e.date}: ${e.rows} rows (${e.purpose}, ${e.days} days)`);
+  const rowsOut = plan.expired.reduce((a, e) => a + e.rows, 0);
+  await run.stage(dryRun ? "retention-dry-run" : "retention", async () => {
+    if (!dryRun) applyRetention(plan, paths);
+    return { rowsIn: rowsOut, rowsOut: dryRun ? 0 : rowsOut, outputs: lines };
+  });
+  say(`retention as of ${asOf}: ${verb} ${fmt(plan.expired.length)} day partitions (${fmt(rowsOut)} rows)${dryRun ? " — dry run, nothing deleted" : ""}`);
+  for (const k of plan.kept) {
+    const gone = plan.expired.filter((e) => e.zone === k.zone && e.entity === k.entity);
+    const rule = k.period ? `${k.period.days} days (${k.period.purpose})` : "kept (no purpose names it)";
+    say(`  ${`${k.zone}/${k.entity}`.padEnd(32)} ${rule.padEnd(48)} ${gone.length ? `${verb} ${gone.length} partitions, ${gone[0]!.date} … ${gone[gone.length - 1]!.date}` : "nothing expired"}`);
+  }
+  if (!dryRun && plan.expired.length) say("  the next transform rebuilds the marts of the affected days");
+}
+
+/** The alert rules as of the last day of data; actions sent at most once. */
+export async function alerts(run: Run, config: Config, opts: { date?: string; dryRun?: boolean } = {}): Promise<void> {
+  const { runAlerts } = await import("../../reports/rules/run.ts");
+  const { printAlertsRun } = await import("../../reports/rules/print.ts");
+  const r = await run.stage("alerts", async () => {
+    const out = await runAlerts(config, { date: opts.date, dryRun: Boolean(opts.dryRun) });
+    return { ...out, rowsOut: out.fired.length };
+  });
+  printAlertsRun(r, Boolean(opts.dryRun));
+  if (r.outcomes.some((o) => o.status === "failed")) throw new Error("some alert actions failed; the next run retries them");
+}
+
+/** Run stages of the graph in-process, in the order given (resolveSelection gives dependency order). */
+export async function runStages(run: Run, config: Config, stageNames: Stage[], opts: { input?: string } = {}): Promise<void> {
+  const runners: Record<Stage, () => Promise<void>> = {
+    extract: () => extract(run, config, opts.input),
+    enrich: () => enrich(run, config),
+    retention: () => retention(run, config),
+    transform: () => transform(run, config),
+    "train-churn": () => train(run, config, "churn"),
+    "train-forecast": () => train(run, config, "forecast"),
+    report: () => report(run, config),
+    alerts: () => alerts(run, config),
+  };
+  for (const s of stageNames) await runners[s]();
 }
 
 const num = (v: number | null, digits = 3) => (v === null || !Number.isFinite(v) ? "n/a" : v.toFixed(digits));

@@ -18,8 +18,11 @@ const Purpose = z.strictObject({
   name: z.string().min(1),
   /** Kept for this many days after its partition day. */
   days: z.number().int().positive(),
-  /** Raw entities (`calls`) or enriched ones (`enriched.message_texts`) kept for this purpose. */
-  entities: z.array(z.string().min(1)).min(1),
+  /**
+   * Raw entities (`calls`) or enriched ones (`enriched.message_texts`) kept for this purpose, besides
+   * those the catalog declares for it (pipelines/catalog/raw.ts: calls for contractual evidence, …).
+   */
+  entities: z.array(z.string().min(1)).default([]),
 });
 
 export const PrivacyConfigSchema = z.strictObject({
@@ -44,9 +47,9 @@ export const PrivacyConfigSchema = z.strictObject({
      * their own entry follow the raw entity they are derived from.
      */
     purposes: z.array(Purpose).default([
-      { name: "contractual evidence", days: 5 * 365, entities: ["calls", "messages", "call_flow_events"] },
-      { name: "analytics", days: 365, entities: ["survey_responses", "call_summaries"] },
-      { name: "training", days: 183, entities: ["call_transcripts"] },
+      { name: "contractual evidence", days: 5 * 365, entities: [] },
+      { name: "analytics", days: 365, entities: [] },
+      { name: "training", days: 183, entities: [] },
     ]),
   }).prefault({}),
 }).prefault({});

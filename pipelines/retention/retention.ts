@@ -10,17 +10,22 @@ import { join } from "node:path";
 import type { Config } from "../core/config.ts";
 import { lit, openDb, rows } from "../core/duckdb.ts";
 import type { Paths } from "../core/paths.ts";
-import { ENRICHED } from "../catalog/enriched.ts";
+import { catalog, datasetDir } from "../catalog/datasets.ts";
 
 export type Period = { days: number; purpose: string };
 export type Expired = { zone: "raw" | "enriched"; entity: string; partition: string; date: string; rows: number; purpose: string; days: number };
 export type RetentionPlan = { asOf: string; expired: Expired[]; kept: { zone: string; entity: string; period: Period | null }[] };
 
-/** The period an entity is kept for: the longest purpose naming it, or null (kept). */
+/**
+ * The period an entity is kept for: the longest of the configured purposes that name it or that the
+ * catalog declares it for (raw `calls` is declared for "contractual evidence", …), or null (kept).
+ */
 export function periodOf(config: Config, name: string): Period | null {
+  const [zone, bare] = name.startsWith("enriched.") ? ["enriched", name.slice(9)] : ["raw", name];
+  const declared = catalog().find(`${zone}.${bare}`)?.purpose ?? null;
   let best: Period | null = null;
   for (const p of config.privacy.retention.purposes) {
-    if (p.entities.includes(name) && (!best || p.days > best.days)) best = { days: p.days, purpose: p.name };
+    if ((p.entities.includes(name) || p.name === declared) && (!best || p.days > best.days)) best = { days: p.days, purpose: p.name };
   }
   return best;
 }
@@ -29,7 +34,7 @@ export function periodOf(config: Config, name: string): Period | null {
 export function enrichedPeriodOf(config: Config, name: string): Period | null {
   const own = periodOf(config, `enriched.${name}`);
   if (own) return own;
-  const from = ENRICHED.find((e) => e.name === name)?.from ?? [];
+  const from = catalog().find(`enriched.${name}`)?.derivedFrom ?? [];
   let shortest: Period | null = null;
   for (const f of from) {
     const p = periodOf(config, f);
@@ -52,30 +57,25 @@ function dayPartitions(dir: string): string[] {
 /** What retention would delete on `asOf` (YYYY-MM-DD), with the rows in each partition. */
 export async function planRetention(config: Config, paths: Paths, asOf: string): Promise<RetentionPlan> {
   const plan: RetentionPlan = { asOf, expired: [], kept: [] };
-  const zones: { zone: "raw" | "enriched"; root: string; period: (name: string) => Period | null }[] = [
-    { zone: "raw", root: paths.raw, period: (n) => periodOf(config, n) },
-    { zone: "enriched", root: paths.enriched, period: (n) => enrichedPeriodOf(config, n) },
-  ];
   const db = await openDb();
   try {
-    for (const z of zones) {
-      if (!existsSync(z.root)) continue;
-      for (const entity of readdirSync(z.root).sort()) {
-        const parts = dayPartitions(join(z.root, entity));
-        if (parts.length === 0) continue; // snapshots (contacts, users) have no day partitions to expire
-        const period = z.period(entity);
-        plan.kept.push({ zone: z.zone, entity, period });
-        if (!period) continue;
-        const cutoff = minusDays(asOf, period.days);
-        const expired = parts.filter((p) => p.slice(5) < cutoff);
-        if (expired.length === 0) continue;
-        const counts = new Map((await rows<{ date: string; n: number }>(db,
-          `SELECT date::VARCHAR AS date, count(*) AS n FROM read_parquet(${lit(join(z.root, entity) + "/date=*/*.parquet")}, hive_partitioning = true)
-           WHERE date < DATE ${lit(cutoff)} GROUP BY ALL`)).map((r) => [r.date.slice(0, 10), r.n]));
-        for (const p of expired) {
-          const date = p.slice(5);
-          plan.expired.push({ zone: z.zone, entity, partition: join(z.root, entity, p), date, rows: counts.get(date) ?? 0, purpose: period.purpose, days: period.days });
-        }
+    for (const d of catalog().datasets) {
+      if ((d.zone !== "raw" && d.zone !== "enriched") || d.partitionBy !== "date") continue;
+      const dir = datasetDir(paths, d);
+      const parts = dayPartitions(dir);
+      if (parts.length === 0) continue;
+      const period = d.zone === "raw" ? periodOf(config, d.name) : enrichedPeriodOf(config, d.name);
+      plan.kept.push({ zone: d.zone, entity: d.name, period });
+      if (!period) continue;
+      const cutoff = minusDays(asOf, period.days);
+      const expired = parts.filter((p) => p.slice(5) < cutoff);
+      if (expired.length === 0) continue;
+      const counts = new Map((await rows<{ date: string; n: number }>(db,
+        `SELECT date::VARCHAR AS date, count(*) AS n FROM read_parquet(${lit(dir + "/date=*/*.parquet")}, hive_partitioning = true)
+         WHERE date < DATE ${lit(cutoff)} GROUP BY ALL`)).map((r) => [r.date.slice(0, 10), r.n]));
+      for (const p of expired) {
+        const date = p.slice(5);
+        plan.expired.push({ zone: d.zone, entity: d.name, partition: join(dir, p), date, rows: counts.get(date) ?? 0, purpose: period.purpose, days: period.days });
       }
     }
   } finally {

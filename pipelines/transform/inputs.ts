@@ -3,17 +3,16 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { exec, lit, one, type Db } from "../core/duckdb.ts";
 import { log } from "../core/log.ts";
-import { duckdbColumns } from "../catalog/duckdbTypes.ts";
-import { ENTITIES } from "../lake/entities.ts";
-import { ENRICHED } from "../catalog/enriched.ts";
+import { catalog } from "../catalog/datasets.ts";
 import { sourceRelation } from "../core/paths.ts";
 
-/** An empty table typed exactly as the lake types the entity (from its zod schema). */
+/** An empty table typed exactly as the lake types the entity (the catalog's columns, from its zod schema). */
 export async function createEmptySource(db: Db, name: string): Promise<void> {
-  const entity = ENTITIES.find((e) => e.name === name) ?? ENRICHED.find((e) => e.name === name);
-  if (!entity) throw new Error(`source('${name}') is no known raw or enriched entity`);
-  const cols = Object.entries({ ...duckdbColumns(entity.schema), _source_file: "VARCHAR", _source_line: "BIGINT", date: "DATE" })
-    .map(([k, t]) => `"${k}" ${t}`).join(", ");
+  const c = catalog();
+  const entity = c.find(`raw.${name}`) ?? c.find(`enriched.${name}`);
+  if (!entity) throw new Error(`source('${name}') is no raw or enriched entity of the catalog`);
+  const columns = entity.columns.some((x) => x.name === "date") ? entity.columns : [...entity.columns, { name: "date", type: "DATE" }];
+  const cols = columns.map((x) => `"${x.name}" ${x.type}`).join(", ");
   await exec(db, `CREATE OR REPLACE TABLE src_${name} (${cols})`);
 }
 

@@ -16,11 +16,11 @@ import { compile } from "./compile.ts";
 import { registerSeedTables, registerSources } from "./inputs.ts";
 import { loadMacros, registerMacros } from "./macros.ts";
 import { checkColumns } from "../catalog/contract.ts";
-import { describeFailure, runDataTests, type TestResult } from "./dataTests.ts";
+import { describeFailure, runDataTests, type TestResult } from "../catalog/dataTests.ts";
 import { loadProject, select, topoSort, type Model } from "../catalog/project.ts";
 import { publishIncremental, publishMart } from "./publish.ts";
 import { changedDays, fingerprintRaw, modelHashes, readState, upstreamSources, writeState, type TransformState } from "./state.ts";
-import { buildWarehouse } from "./warehouse.ts";
+import { buildWarehouse } from "../lake/warehouse.ts";
 import { textTransformVars } from "./vars.ts";
 
 export const TRANSFORMS_DIR = join(projectRoot, "transforms");

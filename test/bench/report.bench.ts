@@ -11,6 +11,7 @@ import { join } from "node:path";
 import type { Bench, BenchFigure } from "./index.ts";
 import { parseConfig } from "../../pipelines/core/config.ts";
 import { openDb, rows } from "../../pipelines/core/duckdb.ts";
+import { openWarehouse } from "../../pipelines/lake/warehouse.ts";
 import { renderLeadershipReport } from "../../reports/leadership/render.ts";
 import { renderStaffingReport } from "../../reports/staffing/render.ts";
 
@@ -30,7 +31,7 @@ const bench: Bench = {
       figures.push({ name: `demo --scale ${scale} (to build the marts)`, value: Number(((performance.now() - t0) / 1000).toFixed(1)), unit: "s" });
     }
     const config = parseConfig({ paths: { data } });
-    const db = await openDb(join(data, "warehouse.duckdb"), { access_mode: "READ_ONLY" });
+    const db = await openWarehouse(join(data, "warehouse.duckdb"));
     const [size] = await rows<{ calls: number }>(db, "SELECT count(*) AS calls FROM calls").finally(() => db.close());
     for (const period of ["week", "month"] as const) {
       const ms: number[] = [];

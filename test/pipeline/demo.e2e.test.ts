@@ -8,8 +8,9 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../pipelines/app/cli.ts";
 import { openDb, rows } from "../../pipelines/core/duckdb.ts";
+import { openWarehouse } from "../../pipelines/lake/warehouse.ts";
 import { readLedger, summariseRuns } from "../../pipelines/core/ledger.ts";
-import { fmtCount, fmtNps, fmtPercent, fmtRatio } from "../../reports/weekly/format.ts";
+import { fmtCount, fmtNps, fmtPercent, fmtRatio } from "../../reports/shared/format.ts";
 import { localDate, readEntity, weekStart } from "../helpers/sources.ts";
 import { tmpDir } from "../helpers/records.ts";
 
@@ -20,7 +21,7 @@ let manifest: any;
 let exitCode = -1;
 
 async function q<T = Record<string, any>>(sql: string): Promise<T[]> {
-  const db = await openDb(join(data, "warehouse.duckdb"), { access_mode: "READ_ONLY" });
+  const db = await openWarehouse(join(data, "warehouse.duckdb"));
   try { return await rows<T>(db, sql); } finally { db.close(); }
 }
 

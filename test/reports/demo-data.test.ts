@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../pipelines/app/cli.ts";
 import { parseConfig, type Config } from "../../pipelines/core/config.ts";
 import { openDb, rows } from "../../pipelines/core/duckdb.ts";
+import { openWarehouse } from "../../pipelines/lake/warehouse.ts";
 import { lakePaths } from "../../pipelines/core/paths.ts";
 import { fmtCount, fmtNps, fmtPercent, fmtRatio } from "../../reports/shared/format.ts";
 import { renderLeadershipReport } from "../../reports/leadership/render.ts";
@@ -21,7 +22,7 @@ import { pdfText, squash } from "./pdf.ts";
 let data = "";
 let config: Config;
 const q = async <T>(sql: string): Promise<T[]> => {
-  const db = await openDb(join(data, "warehouse.duckdb"), { access_mode: "READ_ONLY" });
+  const db = await openWarehouse(join(data, "warehouse.duckdb"));
   try { return await rows<T>(db, sql); } finally { db.close(); }
 };
 

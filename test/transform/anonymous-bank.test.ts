@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../pipelines/app/cli.ts";
 import { openDb, rows } from "../../pipelines/core/duckdb.ts";
+import { openWarehouse } from "../../pipelines/lake/warehouse.ts";
 import { projectRoot } from "../../pipelines/core/paths.ts";
 import { tmpDir } from "../helpers/records.ts";
 
@@ -32,7 +33,7 @@ function rawCalls(): Row[] {
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 let data = "";
 async function q<T = Record<string, any>>(sql: string): Promise<T[]> {
-  const db = await openDb(join(data, "warehouse.duckdb"), { access_mode: "READ_ONLY" });
+  const db = await openWarehouse(join(data, "warehouse.duckdb"));
   try { return await rows<T>(db, sql); } finally { db.close(); }
 }
 

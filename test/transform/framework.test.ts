@@ -3,9 +3,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../pipelines/core/config.ts";
 import { openDb, rows } from "../../pipelines/core/duckdb.ts";
+import { openWarehouse } from "../../pipelines/lake/warehouse.ts";
 import { lakePaths } from "../../pipelines/core/paths.ts";
 import { extractFiles } from "../../pipelines/extract/index.ts";
-import { DOCS_FILE, renderDocs } from "../../pipelines/transform/docs.ts";
+import { DOCS_FILE, renderDocs } from "../../pipelines/catalog/docs.ts";
 import { DataTestError, runTransforms } from "../../pipelines/transform/run.ts";
 import { runUnitTests } from "../../pipelines/transform/unitTests.ts";
 import { call, sqlProject, tmpDir, writeNdjson } from "../helpers/records.ts";
@@ -108,7 +109,7 @@ describe("transform framework", () => {
     await runTransforms(c, paths, { fullRefresh: true });
     expect(await read()).toEqual(incremental);
     // downstream marts read the whole published mart, not only the rebuilt days
-    const db = await openDb(paths.warehouse);
+    const db = await openWarehouse(paths.warehouse);
     try {
       const [k] = await rows<{ n: number }>(db, "SELECT sum(calls) AS n FROM kpi_weekly WHERE line = 'All'");
       expect(k!.n).toBe(4);

@@ -3,6 +3,8 @@ import { Option, type Command } from "commander";
 import * as stages from "../stages.ts";
 import { configFrom, ledgered, parseIntStrict, UsageError } from "./shared.ts";
 import { ingestFrom, withIngestOptions } from "./ingest.ts";
+import { ALL, resolveSelection, SelectionError, stageGraph } from "../graph.ts";
+import type { Stage } from "../../catalog/datasets.ts";
 
 export function register(program: Command): void {
   program.command("generate")
@@ -45,26 +47,53 @@ export function register(program: Command): void {
   program.command("docs")
     .description("regenerate the data dictionary docs/marts.md from the model contracts")
     .action(async () => {
-      const { writeDocs } = await import("../../transform/docs.ts");
+      const { writeDocs } = await import("../../catalog/docs.ts");
       process.stdout.write(`wrote ${writeDocs()}\n`);
     });
 
   // `train` lives in models.ts with the other model commands.
 
   program.command("run")
-    .description("the whole pipeline on existing sources: extract → transform → train → report")
-    .option("--input <dir>", "source directory (default: <data>/sources/demo)")
+    .description("run the stage graph: by default every stage (extract from the configured sources → enrich → retention → transform → train → report → alerts)")
+    .option("--select <selection...>", "stages or datasets: extract+ (and downstream), +marts.churn_risk (and upstream), -report (leave out)", ALL)
+    .option("--input <dir>", "extract this folder of OpenPhone-shaped NDJSON instead of the configured sources")
+    .option("--list", "print the stages the selection resolves to, run nothing")
     .action(async (opts, cmd) => {
       const config = configFrom(cmd);
-      await ledgered(config, "run", (run) => stages.all(run, config, { input: opts.input }));
+      const chosen = resolve(opts.select);
+      if (opts.list) return printStages(chosen);
+      await ledgered(config, "run", (run) => stages.runStages(run, config, chosen, { input: opts.input }));
     });
 
   program.command("demo")
-    .description("generate demo data, then run the whole pipeline on it")
+    .description("generate demo data, then run the stage graph on it (every stage but retention: the demo is two years of history landed at once)")
     .addOption(new Option("--scale <scale>", "demo size").choices(["small", "medium", "large"]))
     .option("--seed <n>", "random seed", parseIntStrict("--seed"))
     .action(async (opts, cmd) => {
       const config = configFrom(cmd, { demo: { scale: opts.scale, seed: opts.seed } });
-      await ledgered(config, "demo", (run) => stages.all(run, config, { generate: true }));
+      await ledgered(config, "demo", async (run) => {
+        await stages.generate(run, config);
+        await stages.runStages(run, config, resolve(DEMO));
+      });
     });
+}
+
+/** What `demo` runs: the whole graph but retention, so the generated history stays whole for the report. */
+export const DEMO = [...ALL, "-retention"];
+
+function resolve(selection: string[]): Stage[] {
+  try {
+    return resolveSelection(selection);
+  } catch (err) {
+    if (err instanceof SelectionError) throw new UsageError(`--select: ${err.message}`);
+    throw err;
+  }
+}
+
+function printStages(chosen: Stage[]): void {
+  const graph = stageGraph();
+  for (const [i, s] of chosen.entries()) {
+    const n = graph.get(s)!;
+    process.stdout.write(`${String(i + 1).padStart(2)}. ${s.padEnd(15)} commsight ${n.argv.join(" ").padEnd(16)} ${n.description}\n`);
+  }
 }

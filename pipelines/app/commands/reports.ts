@@ -1,5 +1,6 @@
 /** The reporting commands: report, backfill, alerts (run, list, rules) and schedule. */
 import { Option, type Command } from "commander";
+import * as stages from "../stages.ts";
 import { configFrom, ledgered, parseDate, parseIntStrict, UsageError } from "./shared.ts";
 
 const say = (line: string) => process.stdout.write(line + "\n");
@@ -70,16 +71,7 @@ export function register(program: Command): void {
     .option("--dry-run", "evaluate and print; record and send nothing")
     .action(async (opts, cmd) => {
       const config = configFrom(cmd);
-      const { runAlerts } = await import("../../../reports/rules/run.ts");
-      const { printAlertsRun } = await import("../../../reports/rules/print.ts");
-      await ledgered(config, "alerts", async (run) => {
-        const r = await run.stage("alerts", async () => {
-          const out = await runAlerts(config, { date: opts.date, dryRun: Boolean(opts.dryRun) });
-          return { ...out, rowsOut: out.fired.length };
-        });
-        printAlertsRun(r, Boolean(opts.dryRun));
-        if (r.outcomes.some((o) => o.status === "failed")) throw new Error("some alert actions failed; the next run retries them");
-      });
+      await ledgered(config, "alerts", (run) => stages.alerts(run, config, { date: opts.date, dryRun: Boolean(opts.dryRun) }));
     });
   alerts.command("list")
     .description("recent alerts and the state of their actions (sent, failed, in doubt)")

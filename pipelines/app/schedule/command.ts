@@ -10,6 +10,7 @@ import { nextFire } from "./cron.ts";
 import { Scheduler, type SchedulerEvent, type StepRunner } from "./scheduler.ts";
 import { ScheduleStateFile } from "./state.ts";
 import { commandRunner } from "./steps.ts";
+import { stageOfStep } from "../graph.ts";
 
 const say = (line: string) => process.stdout.write(line + "\n");
 
@@ -57,7 +58,11 @@ export function printJobs(config: Config): void {
     const at = j.enabled ? nextFire(j.cron, tz, now) : null;
     const next = !j.enabled ? "disabled" : at ? local(at, tz) : "(none within 70 days)";
     say(`  ${j.name.padEnd(20)} ${j.cron.padEnd(14)} next ${next}  last ${st?.lastStatus ?? "never"}${st?.lastFinishedAt ? ` at ${st.lastFinishedAt}` : ""}`);
-    for (const s of j.steps) say(`      commsight ${s.join(" ")}`);
+    if (j.select) say(`      select ${j.select.join(" ")} → ${j.steps.map((s) => stageOfStep(s) ?? s[0]).join(" → ")}`);
+    for (const s of j.steps) {
+      const stage = stageOfStep(s);
+      say(`      ${(stage ?? "").padEnd(15)} commsight ${s.join(" ")}`);
+    }
   }
 }
 

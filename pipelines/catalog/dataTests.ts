@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { lit, one, sqlTemplate, type Db } from "../core/duckdb.ts";
-import type { ColumnTest, Contract } from "../catalog/contract.ts";
+import type { ColumnTest, Contract } from "./contract.ts";
 
 const SQL = join(import.meta.dirname, "sql", "tests");
 

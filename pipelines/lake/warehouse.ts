@@ -1,0 +1,80 @@
+/**
+ * data/warehouse.duckdb: the analysts' catalog, derived from the dataset catalog. A view per mart and
+ * prediction mart (schema main), per enriched entity (schema enriched) and per raw entity (schema raw,
+ * only the columns the catalog classes as holding no PII: a raw view never shows a phone number,
+ * e-mail, name, contact id or unredacted text; the redacted and pseudonymised forms are in the
+ * enriched entities and the marts). Every view and column carries the catalog's description
+ * (COMMENT ON, as dbt's persist_docs). Paths in the views are relative to the folder that holds the
+ * database file, so the data folder can be moved or copied: open the database from that folder, or
+ * `SET file_search_path` to it (`commsight sql` does). Built beside and renamed into place.
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { dirname, join, relative, sep } from "node:path";
+import { exec, lit, openDb, rows, type Db } from "../core/duckdb.ts";
+import { publishFile } from "../core/atomic.ts";
+import type { Paths } from "../core/paths.ts";
+import { catalog, datasetDir, type Dataset } from "../catalog/datasets.ts";
+
+export const WAREHOUSE_SCHEMAS = { marts: "main", enriched: "enriched", raw: "raw" } as const;
+
+const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
+
+/** The scan of a dataset's Parquet, with a path relative to the data folder. */
+function relation(paths: Paths, d: Dataset): string | null {
+  const dir = datasetDir(paths, d);
+  if (!existsSync(dir)) return null;
+  const entries = readdirSync(dir).filter((e) => !e.startsWith("."));
+  const rel = relative(paths.data, dir).split(sep).join("/");
+  if (entries.some((e) => e.includes("="))) {
+    return `read_parquet(${lit(rel + "/**/*.parquet")}, hive_partitioning = true, union_by_name = true)`;
+  }
+  if (entries.some((e) => e.endsWith(".parquet"))) return `read_parquet(${lit(rel + "/*.parquet")}, union_by_name = true)`;
+  return null;
+}
+
+export type WarehouseView = { schema: string; name: string; dataset: string; columns: number; hidden: string[] };
+
+/** Views the warehouse shows for the datasets on disk: which columns, which are held back as PII. */
+async function createView(db: Db, paths: Paths, d: Dataset): Promise<WarehouseView | null> {
+  const rel = relation(paths, d);
+  if (!rel || d.zone === "exports") return null;
+  const schema = WAREHOUSE_SCHEMAS[d.zone];
+  const described = await rows<{ column_name: string }>(db, `DESCRIBE SELECT * FROM ${rel}`);
+  const onDisk = described.map((c) => c.column_name);
+  const meta = new Map(d.columns.map((c) => [c.name, c]));
+  // Raw columns are shown only when the catalog knows them and classes them as holding no PII.
+  const hidden = d.zone === "raw" ? onDisk.filter((c) => meta.get(c)?.pii !== "none") : [];
+  const shown = onDisk.filter((c) => !hidden.includes(c));
+  const select = d.zone === "raw" ? shown.map(ident).join(", ") : "*";
+  await exec(db, `CREATE OR REPLACE VIEW ${schema}.${ident(d.name)} AS SELECT ${select} FROM ${rel}`);
+  const note = hidden.length ? ` Columns that can identify a person are not shown here (${hidden.join(", ")}); see the enriched entities and marts for their redacted or pseudonymised forms.` : "";
+  await exec(db, `COMMENT ON VIEW ${schema}.${ident(d.name)} IS ${lit(`${d.description}${d.grain ? ` Grain: ${d.grain}.` : ""}${note} Declared in ${d.declaredIn}.`)}`);
+  for (const c of shown) {
+    const m = meta.get(c);
+    const text = m?.description || (c === "date" ? "Partition day." : "");
+    if (text) await exec(db, `COMMENT ON COLUMN ${schema}.${ident(d.name)}.${ident(c)} IS ${lit(text)}`);
+  }
+  return { schema, name: d.name, dataset: d.id, columns: shown.length, hidden };
+}
+
+export async function buildWarehouse(paths: Paths, stagedFile = join(paths.staging, "warehouse.duckdb")): Promise<string> {
+  mkdirSync(dirname(stagedFile), { recursive: true });
+  rmSync(stagedFile, { force: true });
+  rmSync(stagedFile + ".wal", { force: true });
+  const db = await openDb(stagedFile, { file_search_path: paths.data });
+  try {
+    await exec(db, "CREATE SCHEMA IF NOT EXISTS raw");
+    await exec(db, "CREATE SCHEMA IF NOT EXISTS enriched");
+    for (const d of catalog().datasets) await createView(db, paths, d);
+    await exec(db, "CHECKPOINT");
+  } finally {
+    db.close();
+  }
+  publishFile(stagedFile, paths.warehouse);
+  return paths.warehouse;
+}
+
+/** Open the warehouse so its relative paths resolve (against the folder the database file is in). */
+export async function openWarehouse(file: string): Promise<Db> {
+  return openDb(file, { file_search_path: dirname(file), access_mode: "READ_ONLY" });
+}

@@ -1,1 +1,0 @@
-CREATE OR REPLACE VIEW {{schema}}.{{name}} AS SELECT * FROM {{relation}};
