@@ -9,11 +9,11 @@
  *     plans); its residuals over (E, T] give the final intervals;
  *   final model (targets ≤ T) → the forecast.
  */
+import type { SeriesBundle } from "../shared/series.ts";
 import { dayEndOrigins, fitEngine, originRows, predictLog, residualIntervals, type EngineOptions, type Fitted } from "./engine.ts";
 import { prepareSeries, type SeriesData } from "./design.ts";
 import { coverage, mae, maseScale, seasonalNaive, smape } from "./evaluate.ts";
 import { toBounds, type IntervalModel } from "./intervals.ts";
-import type { SeriesBundle } from "./series.ts";
 
 export type SeriesBacktest = {
   mase: number; smape: number; coverage80: number; coverage95: number;

@@ -14,7 +14,7 @@
  * The model predicts z_t − base. A slot that was zero in each of the last 8 weeks (a closed day,
  * the night) is forecast as zero: "closed stays closed" beats any smoothed guess.
  */
-import { cyclesBack, type Grid } from "./grid.ts";
+import { cyclesBack, type Grid } from "../shared/grid.ts";
 
 export const WEEKLY_LAGS = 8;
 export const BASE_CYCLES = 4;

@@ -3,12 +3,13 @@
  * trained on forecasts made at the end of each day (the moment a planner runs it) for targets
  * up to H points ahead, and empirical prediction intervals from out-of-sample residuals.
  */
+import type { Grid } from "../shared/grid.ts";
 import { fitRidge, applyScaler, type Scaler } from "../shared/ridge.ts";
 import { mulberry32 } from "../shared/rng.ts";
+import type { Path } from "../shared/series.ts";
 import { predictColumn } from "../shared/train.ts";
 import { tf } from "../shared/tf.ts";
 import { buildDesign, featureNames, type Rows, type SeriesData } from "./design.ts";
-import type { Grid } from "./grid.ts";
 import { fitIntervals, toBounds, type IntervalModel } from "./intervals.ts";
 
 export type EngineOptions = {
@@ -96,8 +97,6 @@ export function residualIntervals(f: Fitted, g: Grid, d: SeriesData, origins: nu
   const res = Float64Array.from(pred, (p, r) => d.z[rows.s[r]!]![rows.t[r]!]! - p);
   return fitIntervals(pred, res);
 }
-
-export type Path = { forecast: Float64Array; lower80: Float64Array; upper80: Float64Array; lower95: Float64Array; upper95: Float64Array };
 
 /** Forecast each series h = 1…H points after origin o (the grid must reach o + H). */
 export function forecastFrom(f: Fitted, g: Grid, d: SeriesData, o: number, H: number, iv: IntervalModel): Path[] {

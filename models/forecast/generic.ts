@@ -13,11 +13,11 @@ import { existsSync } from "node:fs";
 import { lit, openDb } from "../../pipelines/core/duckdb.ts";
 import { readColumns } from "../shared/columnar.ts";
 import { isoToDays } from "../shared/dates.ts";
+import { calendarGrid, indexGrid, type Grid } from "../shared/grid.ts";
 import { initTf } from "../shared/tf.ts";
 import { prepareSeries } from "./design.ts";
 import { DEFAULT_LAMBDA, DEFAULT_MAX_ROWS, dayEndOrigins, fitEngine, forecastFrom, residualIntervals, type EngineOptions } from "./engine.ts";
 import { maseScale, naiveBounds, pointMetrics, type PointMetrics } from "./evaluate.ts";
-import { calendarGrid, indexGrid, type Grid } from "./grid.ts";
 
 export type GenericForecastOptions = {
   input: string;

@@ -14,13 +14,14 @@ import { lakePaths } from "../../pipelines/core/paths.ts";
 import { progressBar } from "../../pipelines/core/progress.ts";
 import { configHash, newVersion, saveModelVersion } from "../shared/modelStore.ts";
 import { decide, recordVersion, servingEntry, type RegistryEntry } from "../shared/registry.ts";
+import type { SeriesBundle } from "../shared/series.ts";
 import { initTf } from "../shared/tf.ts";
 import { buildStaffing, type StaffingResult } from "../staffing/index.ts";
 import { runGranularity, scoreOrigins, type BacktestMetrics, type GranularityRun } from "./backtest.ts";
 import { DEFAULT_LAMBDA, DEFAULT_MAX_ROWS, forecastFrom, type EngineOptions, type Fitted } from "./engine.ts";
 import type { IntervalModel } from "./intervals.ts";
 import { writeDailyMart, writeIntervalMart } from "./marts.ts";
-import { loadDailySeries, loadIntervalSeries, type SeriesBundle } from "./series.ts";
+import { loadDailySeries, loadIntervalSeries } from "./series.ts";
 import { dayIso, featureHash, loadForecastVersion, partMeta, type ForecastMeta, type LoadedForecast } from "./store.ts";
 
 export type ForecastHeadline = {

@@ -8,8 +8,7 @@ import type { Db } from "../../pipelines/core/duckdb.ts";
 import { sqlTemplate } from "../../pipelines/core/duckdb.ts";
 import type { Paths } from "../../pipelines/core/paths.ts";
 import { loadTable, writeMart } from "../shared/mart.ts";
-import type { Path } from "./engine.ts";
-import type { SeriesBundle } from "./series.ts";
+import type { Path, SeriesBundle } from "../shared/series.ts";
 
 export const DAILY_MART = "volume_forecast";
 export const INTERVAL_MART = "volume_forecast_interval";

@@ -4,35 +4,18 @@
  * dense calendar grid that runs `futureDays` past the data. Holidays come from the `calendar` mart
  * and, where it does not reach (the horizon), from the US federal calendar.
  */
-import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Db } from "../../pipelines/core/duckdb.ts";
 import { sqlTemplate } from "../../pipelines/core/duckdb.ts";
 import { martScan, type Paths } from "../../pipelines/core/paths.ts";
 import { readColumns } from "../shared/columnar.ts";
+import { calendarGrid } from "../shared/grid.ts";
 import { usFederalHolidaySet } from "../shared/holidays.ts";
-import { calendarGrid, type Grid } from "./grid.ts";
+import { martExists } from "../shared/mart.ts";
+import type { SeriesBundle, SeriesKey } from "../shared/series.ts";
 
 export const ALL = "All";
 const SQL = join(import.meta.dirname, "sql");
-
-export type SeriesKey = { line: string; channel: string };
-
-export type SeriesBundle = {
-  grid: Grid;
-  keys: SeriesKey[];
-  /** `line/channel`, e.g. "Support/call". */
-  names: string[];
-  y: Float64Array[];
-  /** Day number of day ordinal 0. */
-  firstDay: number;
-  holidaySource: "calendar" | "us-federal" | "calendar+us-federal";
-};
-
-export function martExists(paths: Paths, name: string): boolean {
-  const dir = join(paths.marts, name);
-  return existsSync(dir) && readdirSync(dir, { recursive: true }).some((f) => String(f).endsWith(".parquet"));
-}
 
 export const seriesName = (k: SeriesKey) => `${k.line}/${k.channel}`;
 

@@ -6,10 +6,10 @@
 import type { Paths } from "../../pipelines/core/paths.ts";
 import { configHash, loadModelVersion } from "../shared/modelStore.ts";
 import type { Scaler } from "../shared/ridge.ts";
+import type { SeriesBundle } from "../shared/series.ts";
 import type { GranularityRun } from "./backtest.ts";
 import type { Fitted } from "./engine.ts";
 import type { IntervalModel } from "./intervals.ts";
-import type { SeriesBundle } from "./series.ts";
 
 export type PartMeta = {
   features: string[];

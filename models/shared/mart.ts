@@ -1,13 +1,15 @@
 /**
  * Writing model outputs: typed columns are appended to a DuckDB table in data chunks
  * (columnar, no per-row JSON), then COPY'd to `<marts>/<name>/data.parquet` through a
- * temporary file in the same directory and an atomic rename.
+ * temporary file in the same directory and an atomic rename. A prediction mart (contracts.ts)
+ * is checked against its contract first; one that breaks it is never written.
  */
-import { mkdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { DATE, DOUBLE, DuckDBDataChunk, VARCHAR, dateValue, type DuckDBType, type DuckDBValue } from "@duckdb/node-api";
 import { exec, lit, one, type Db } from "../../pipelines/core/duckdb.ts";
 import type { Paths } from "../../pipelines/core/paths.ts";
+import { predictionContract, stagePrediction, stagedTable } from "./contracts.ts";
 
 export type OutColumn =
   | { name: string; type: "VARCHAR"; values: readonly string[] }
@@ -47,19 +49,34 @@ export async function loadTable(db: Db, table: string, columns: OutColumn[]): Pr
   return n;
 }
 
-/** COPY a query to `<marts>/<name>/data.parquet` atomically; returns the file and its row count. */
-export async function writeMart(db: Db, paths: Paths, name: string, selectSql: string): Promise<{ path: string; rows: number }> {
+/** A mart folder holding Parquet. */
+export function martExists(paths: Paths, name: string): boolean {
   const dir = join(paths.marts, name);
-  mkdirSync(dir, { recursive: true });
+  return existsSync(dir) && readdirSync(dir, { recursive: true }).some((f) => String(f).endsWith(".parquet"));
+}
+
+/**
+ * COPY a query to `<marts>/<name>/data.parquet` atomically; returns the file and its row count.
+ * A prediction mart's rows must first pass its contract (columns, order, types, data tests), else
+ * PredictionContractError and nothing is written.
+ */
+export async function writeMart(db: Db, paths: Paths, name: string, selectSql: string): Promise<{ path: string; rows: number }> {
+  const contract = predictionContract(name);
+  if (contract) await stagePrediction(db, contract, selectSql);
+  const source = contract ? `SELECT * FROM ${stagedTable(name)}` : selectSql;
+  const dir = join(paths.marts, name);
   const final = join(dir, "data.parquet");
   // Not ending in .parquet, so a concurrent martScan never picks up a half-written file.
   const tmp = join(dir, `.data.parquet.${process.pid}.${Date.now()}.tmp`);
   try {
-    await exec(db, `COPY (${selectSql}) TO ${lit(tmp)} (FORMAT parquet, COMPRESSION zstd)`);
+    mkdirSync(dir, { recursive: true });
+    await exec(db, `COPY (${source}) TO ${lit(tmp)} (FORMAT parquet, COMPRESSION zstd)`);
     renameSync(tmp, final);
   } catch (err) {
     rmSync(tmp, { force: true });
     throw err;
+  } finally {
+    if (contract) await exec(db, `DROP TABLE IF EXISTS ${stagedTable(name)}`);
   }
   const { n } = await one<{ n: number }>(db, `SELECT count(*)::BIGINT AS n FROM read_parquet(${lit(final)})`);
   return { path: final, rows: n };

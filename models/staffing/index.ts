@@ -10,8 +10,7 @@ import { exec, lit, sqlTemplate, type Db } from "../../pipelines/core/duckdb.ts"
 import type { Paths } from "../../pipelines/core/paths.ts";
 import { isoDow } from "../shared/dates.ts";
 import { loadTable, writeMart } from "../shared/mart.ts";
-import type { Path } from "../forecast/engine.ts";
-import type { SeriesBundle } from "../forecast/series.ts";
+import type { Path, SeriesBundle } from "../shared/series.ts";
 import type { StaffingConfig } from "./config.ts";
 import { loadHistory } from "./history.ts";
 import { planInterval } from "./plan.ts";

@@ -6,8 +6,8 @@
  * are missing; in index mode days are just consecutive blocks of S points and the cycle is C blocks.
  * The grid extends past the observed points into the future so the horizon has calendar features.
  */
-import { isoDow } from "../shared/dates.ts";
-import { usFederalHolidaySet } from "../shared/holidays.ts";
+import { isoDow } from "./dates.ts";
+import { usFederalHolidaySet } from "./holidays.ts";
 
 export type Grid = {
   mode: "calendar" | "index";
