@@ -5,13 +5,11 @@
 import type { Db } from "../../pipelines/core/duckdb.ts";
 import type { Paths } from "../../pipelines/core/paths.ts";
 import { addDays } from "../shared/dates.ts";
-import { findMart } from "../shared/discover.ts";
 import { fmtDay } from "../shared/format.ts";
 import { martAvailable, query, type SqlParam } from "../shared/sql.ts";
 import { readStaffingPlan } from "../shared/staffing.ts";
 import { fmtMetric, METRIC_LABEL, readMetric, rulesQueries, windowRanges } from "./metrics.ts";
 import type { Rule } from "./schema.ts";
-import { contactTags } from "./tags.ts";
 
 export type Condition = {
   condition: string;
@@ -111,10 +109,12 @@ async function eventRule(ctx: Ctx, rule: Extract<Rule, { kind: "event" }>): Prom
   }
   // tag_applied: the text stage's contact_tags mart when it exists, else the topic of recent interactions.
   const tag = rule.tag!;
-  const tagged = findMart(ctx.paths, "contact_tags")
-    ? await contactTags(ctx.db, ctx.paths, tag, start, ctx.asOf, rule.limit)
+  const params = { tag, start, end: ctx.asOf, limit: rule.limit };
+  const tagged = martAvailable(ctx.paths, "contact_tags")
+    ? (await q<{ contact_id: string; day: string; reason: string | null }>(ctx, "contact_tags", params))
+      .map((r) => ({ contactId: r.contact_id, day: r.day, reason: r.reason ?? "tag applied by the text stage" }))
     : martAvailable(ctx.paths, "interactions")
-      ? (await q<{ contact_id: string; interactions: number; last_day: string }>(ctx, "topic_contacts", { tag, start, end: ctx.asOf, limit: rule.limit }))
+      ? (await q<{ contact_id: string; interactions: number; last_day: string }>(ctx, "topic_contacts", params))
         .map((r) => ({ contactId: r.contact_id, day: r.last_day, reason: `${r.interactions} interaction(s) about ${tag}` }))
       : null;
   if (tagged === null) return { conditions: [], skipped: "neither contact_tags nor interactions has been built" };
