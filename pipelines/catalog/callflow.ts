@@ -3,6 +3,7 @@
  * phone system's flow log (or the demo generator) in this canonical shape, one event a line.
  */
 import { z } from "zod";
+import { col } from "./meta.ts";
 
 export const CallFlowEventType = z.enum([
   "ivr_entered",     // caller reached a menu (`menu` names it)
@@ -15,16 +16,20 @@ export const CallFlowEventType = z.enum([
 ]);
 
 export const CallFlowEvent = z.object({
-  id: z.string().min(1),
-  callId: z.string().regex(/^AC(.*)$/, "expected a call id (AC...)"),
-  seq: z.number().int().nonnegative(),        // order of the event within its call
-  type: CallFlowEventType,
-  occurredAt: z.iso.datetime({ offset: true }),
-  menu: z.string().nullable(),
-  option: z.string().nullable(),
-  team: z.string().nullable(),
-  agentId: z.string().nullable(),
-  reason: z.string().nullable(),
-  by: z.enum(["caller", "agent", "system"]).nullable(),
+  id: col(z.string().min(1), "Unique id of the event, as the flow log (or demo generator) assigns it; the key.", "none"),
+  callId: col(z.string().regex(/^AC(.*)$/, "expected a call id (AC...)"), "Id (AC…) of the call the event belongs to (calls.id).", "none"),
+  seq: col(z.number().int().nonnegative(), "Order of the event within its call (ascending in time; the demo numbers from 0).", "none"),
+  type: col(
+    CallFlowEventType,
+    "What happened: ivr_entered, option_chosen, queue_entered, queue_left, transfer, voicemail or hangup (which fields apply depends on it).",
+    "none",
+  ),
+  occurredAt: col(z.iso.datetime({ offset: true }), "When the event happened (UTC instant); sets the lake partition day (UTC).", "none"),
+  menu: col(z.string().nullable(), "IVR menu reached or chosen in (ivr_entered, option_chosen; also on a hang-up in a menu), e.g. main, billing; else null.", "none"),
+  option: col(z.string().nullable(), "Menu option the caller pressed or said (option_chosen); else null.", "none"),
+  team: col(z.string().nullable(), "Team (line/queue name) the call queued for or was transferred to (queue_entered, queue_left, transfer); else null.", "none"),
+  agentId: col(z.string().nullable(), "Id (US…) of the user who took the call (queue_left answered, transfer to an agent); else null.", "identifier"),
+  reason: col(z.string().nullable(), "Why the call left the queue (queue_left): answered, abandoned or timeout; else null.", "none"),
+  by: col(z.enum(["caller", "agent", "system"]).nullable(), "Who ended the call (hangup): caller, agent or system; else null.", "none"),
 });
 export type CallFlowEvent = z.infer<typeof CallFlowEvent>;

@@ -11,6 +11,7 @@ import {
 import { CallFlowEvent } from "./callflow.ts";
 import { SurveyResponse } from "./surveys.ts";
 import { duckdbColumns } from "./duckdbTypes.ts";
+import { col } from "./meta.ts";
 
 export type MergeEntity = {
   name: string;
@@ -30,7 +31,13 @@ const utcDay = (col: string) => `strftime(${col} AT TIME ZONE 'UTC', '%Y-%m-%d')
 const callDay = { entity: "calls", on: "callId", parentKey: "id", expr: utcDay("createdAt") };
 
 /** Recordings carry no call id in the API; the extractor adds the one it asked for. */
-export const CallRecordingRecord = CallRecording.extend({ callId: z.string().regex(/^AC(.*)$/, "expected a call id (AC...)") });
+export const CallRecordingRecord = CallRecording.extend({
+  callId: col(
+    z.string().regex(/^AC(.*)$/, "expected a call id (AC...)"),
+    "Id (AC…) of the call the recording belongs to (calls.id): not in the API's record, added by the extractor from the request.",
+    "none",
+  ),
+});
 
 /** Order matters: parents land before the records that take their partition day from them. */
 export const MERGE_ENTITIES: MergeEntity[] = [
