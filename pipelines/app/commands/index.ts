@@ -9,5 +9,6 @@ import * as text from "./text.ts";
 import * as models from "./models.ts";
 import * as ingest from "./ingest.ts";
 import * as reports from "./reports.ts";
+import * as catalogCmd from "./catalog.ts";
 
-export const COMMANDS: { register(program: Command): void }[] = [pipeline, status, ingest, models, text, reports];
+export const COMMANDS: { register(program: Command): void }[] = [pipeline, status, ingest, models, text, reports, catalogCmd];

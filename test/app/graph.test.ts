@@ -1,0 +1,42 @@
+/** The stage graph derived from the catalog, and selections over it (stages, datasets, x+, +x, -x). */
+import { describe, expect, it } from "vitest";
+import { resolveSelection, SelectionError, stageGraph } from "../../pipelines/app/graph.ts";
+import { catalog } from "../../pipelines/catalog/datasets.ts";
+
+describe("the stage graph", () => {
+  const graph = stageGraph();
+
+  it("derives each stage's upstream from what it reads", () => {
+    expect(graph.get("extract")!.after).toEqual([]);
+    expect(graph.get("enrich")!.after).toEqual(["extract"]);
+    expect(new Set(graph.get("transform")!.after)).toEqual(new Set(["extract", "enrich", "retention"]));
+    expect(graph.get("train-churn")!.after).toEqual(["transform"]);
+    expect(graph.get("train-churn")!.produces).toEqual(["marts.churn_risk"]);
+    expect(new Set(graph.get("train-forecast")!.produces)).toEqual(new Set(["marts.volume_forecast", "marts.volume_forecast_interval", "marts.staffing"]));
+    expect(new Set(graph.get("report")!.after)).toEqual(new Set(["transform", "train-churn", "train-forecast"]));
+  });
+
+  it("every dataset but the raw entities is produced from datasets of the catalog", () => {
+    const c = catalog();
+    for (const d of c.datasets) {
+      if (d.kind === "raw") continue;
+      expect(d.inputs.length, d.id).toBeGreaterThan(0);
+      for (const i of d.inputs) expect(c.find(i), `${d.id} reads ${i}`).toBeDefined();
+    }
+  });
+
+  it("resolves selections: downstream, upstream, datasets, globs and exclusions, in dependency order", () => {
+    expect(resolveSelection(["extract+"])).toEqual(["extract", "enrich", "retention", "transform", "train-churn", "train-forecast", "report", "alerts"]);
+    expect(resolveSelection(["extract+", "-report"])).toEqual(["extract", "enrich", "retention", "transform", "train-churn", "train-forecast", "alerts"]);
+    expect(resolveSelection(["+marts.churn_risk"])).toEqual(["extract", "enrich", "retention", "transform", "train-churn"]);
+    expect(resolveSelection(["enriched.*"])).toEqual(["enrich"]);
+    expect(resolveSelection(["marts.staffing+"])).toEqual(["train-forecast", "report", "alerts"]);
+    expect(resolveSelection(["transform", "extract"])).toEqual(["extract", "transform"]);
+  });
+
+  it("names what it does not know", () => {
+    expect(() => resolveSelection(["marts.nope"])).toThrow(SelectionError);
+    expect(() => resolveSelection(["marts.nope"])).toThrow(/marts\.nope/);
+    expect(() => resolveSelection(["trian-churn"])).toThrow(/trian-churn/);
+  });
+});
