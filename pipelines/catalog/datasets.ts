@@ -70,15 +70,14 @@ function zodColumns(schema: Parameters<typeof columnMeta>[0]): Column[] {
 }
 
 function rawDatasets(): Dataset[] {
-  return MERGE_ENTITIES.map((entity) => {
-    const e = entity as typeof entity & { description?: string; purpose?: string };
+  return MERGE_ENTITIES.map((e) => {
     const partitioned = isPartitioned(e);
     const cols = zodColumns(e.schema);
     const lake = lakeColumns(e);
     for (const c of LINEAGE) if (c.name in lake) cols.push(c);
     if (partitioned) cols.push(DATE);
     return {
-      id: `raw.${e.name}`, name: e.name, zone: "raw", kind: "raw", description: e.description ?? "", grain: null,
+      id: `raw.${e.name}`, name: e.name, zone: "raw", kind: "raw", description: e.description, grain: null,
       columns: cols, key: e.key, partitionBy: partitioned ? "date" : null, producer: "extract", inputs: [],
       purpose: e.purpose ?? null, derivedFrom: [], pii: cols.some((c) => c.pii !== "none"), declaredIn: "pipelines/catalog/raw.ts", contract: null,
     } satisfies Dataset;
@@ -86,11 +85,10 @@ function rawDatasets(): Dataset[] {
 }
 
 function enrichedDatasets(): Dataset[] {
-  return ENRICHED.map((entity) => {
-    const e = entity as typeof entity & { description?: string };
+  return ENRICHED.map((e) => {
     const cols = [...zodColumns(e.schema), { ...DATE, description: "The UTC day partition of the raw record it was derived from." }];
     return {
-      id: `enriched.${e.name}`, name: e.name, zone: "enriched", kind: "enriched", description: e.description ?? "", grain: null,
+      id: `enriched.${e.name}`, name: e.name, zone: "enriched", kind: "enriched", description: e.description, grain: null,
       columns: cols, key: e.key, partitionBy: "date", producer: "enrich",
       inputs: [...e.from, "contacts"].map((f) => `raw.${f}`), purpose: null, derivedFrom: e.from,
       pii: cols.some((c) => c.pii !== "none"), declaredIn: "pipelines/catalog/enriched.ts", contract: null,
@@ -106,18 +104,18 @@ function contractColumns(c: Contract): Column[] {
 function martInputs(model: Model, byName: Map<string, Model>, raw: Set<string>): string[] {
   const out = new Set<string>();
   const seen = new Set<string>();
-  const visit = (m: Model, top: boolean) => {
+  // Staging and intermediate models are in-memory steps of the transform: look through them.
+  const visit = (m: Model) => {
     if (seen.has(m.name)) return;
     seen.add(m.name);
     for (const s of m.sources) out.add(raw.has(s) ? `raw.${s}` : `enriched.${s}`);
     for (const r of m.refs) {
       const dep = byName.get(r)!;
-      if (dep.layer === "marts" && !top) continue;
       if (dep.layer === "marts") out.add(`marts.${dep.name}`);
-      else visit(dep, false);
+      else visit(dep);
     }
   };
-  visit(model, true);
+  visit(model);
   return [...out].sort();
 }
 

@@ -10,6 +10,8 @@ import { col } from "./meta.ts";
 
 export type EnrichedEntity = {
   name: string;
+  /** One line for the data dictionary and the warehouse: what a row is. */
+  description: string;
   schema: z.ZodType;
   /**
    * The raw entities it is derived from: unless configured otherwise, retention keeps it only as
@@ -120,11 +122,11 @@ export const TextTerm = z.object({
 });
 
 export const ENRICHED: EnrichedEntity[] = [
-  { name: "message_texts", schema: MessageText, from: ["messages"], key: ["message_id"] },
-  { name: "transcript_turns", schema: TranscriptTurn, from: ["call_transcripts"], key: ["call_id", "turn"] },
-  { name: "call_texts", schema: CallText, from: ["call_summaries"], key: ["call_id"] },
-  { name: "survey_comments", schema: SurveyComment, from: ["survey_responses"], key: ["response_id"] },
-  { name: "text_terms", schema: TextTerm, from: ["messages", "call_transcripts", "survey_responses"], key: ["interaction_id", "theme", "term"] },
+  { name: "message_texts", description: "Each text message, redacted, with its sentiment and topic; one row per message.", schema: MessageText, from: ["messages"], key: ["message_id"] },
+  { name: "transcript_turns", description: "Each turn of a call transcript, redacted, with its speaker, timing and sentiment; one row per turn.", schema: TranscriptTurn, from: ["call_transcripts"], key: ["call_id", "turn"] },
+  { name: "call_texts", description: "Per call: the redacted summary (the provider's or an extractive one), topic, customer sentiment at start and end, and conversation metrics; one row per call.", schema: CallText, from: ["call_summaries"], key: ["call_id"] },
+  { name: "survey_comments", description: "Each survey comment, redacted, with its sentiment; one row per response with a comment.", schema: SurveyComment, from: ["survey_responses"], key: ["response_id"] },
+  { name: "text_terms", description: "Words and 2-3 word phrases customers used in messages, calls and survey comments, themed irritant, objection or feedback; one row per interaction, theme and term.", schema: TextTerm, from: ["messages", "call_transcripts", "survey_responses"], key: ["interaction_id", "theme", "term"] },
 ];
 
 export type MessageText = z.infer<typeof MessageText>;

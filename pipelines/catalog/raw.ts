@@ -15,6 +15,13 @@ import { col } from "./meta.ts";
 
 export type MergeEntity = {
   name: string;
+  /** One line for the data dictionary and the warehouse: what a record is. */
+  description: string;
+  /**
+   * The retention purpose it is kept for (its days are in privacy.retention.purposes): contractual
+   * evidence (5 years), analytics (1 year), training (6 months). Unset: kept (a snapshot, or no purpose).
+   */
+  purpose?: "contractual evidence" | "analytics" | "training";
   schema: z.ZodType;
   key: string[];
   /** ORDER BY fragment, newest first; arrival order breaks ties. */
@@ -41,24 +48,24 @@ export const CallRecordingRecord = CallRecording.extend({
 
 /** Order matters: parents land before the records that take their partition day from them. */
 export const MERGE_ENTITIES: MergeEntity[] = [
-  { name: "phone_numbers", schema: PhoneNumber, key: ["id"], version: "updatedAt DESC NULLS LAST", day: null },
-  { name: "users", schema: User, key: ["id"], version: null, day: null },
-  { name: "contacts", schema: Contact, key: ["id"], version: "updatedAt DESC NULLS LAST", day: null },
-  { name: "contact_custom_fields", schema: ContactCustomFieldDefinition, key: ["key"], version: null, day: null },
-  { name: "conversations", schema: Conversation, key: ["id"], version: "updatedAt DESC NULLS LAST", day: null },
+  { name: "phone_numbers", description: "The business's phone lines (numbers) in the phone system, with the users who share each; one snapshot row per line.", schema: PhoneNumber, key: ["id"], version: "updatedAt DESC NULLS LAST", day: null },
+  { name: "users", description: "The people who answer the lines (agents, admins), as the phone numbers list them; one snapshot row per user.", schema: User, key: ["id"], version: null, day: null },
+  { name: "contacts", description: "The business's contacts (customers, leads) with their default and custom fields; one snapshot row per contact, latest version.", schema: Contact, key: ["id"], version: "updatedAt DESC NULLS LAST", day: null },
+  { name: "contact_custom_fields", description: "Definitions of the contacts' custom fields (key, name, type), e.g. the churned date or the opt-out flag.", schema: ContactCustomFieldDefinition, key: ["key"], version: null, day: null },
+  { name: "conversations", description: "Conversation threads between a line and its participants, with the last activity; one row per conversation.", schema: Conversation, key: ["id"], version: "updatedAt DESC NULLS LAST", day: null },
   {
     // A ringing call has no end yet; its completed version has, so it sorts newer even when the
     // API leaves updatedAt null ("null if never updated").
-    name: "calls", schema: Call, key: ["id"], version: "coalesce(updatedAt, completedAt, answeredAt, createdAt) DESC NULLS LAST",
+    name: "calls", description: "Every call, incoming or outgoing, with its status, timestamps (UTC), duration and the agent; one row per call, latest version.", purpose: "contractual evidence", schema: Call, key: ["id"], version: "coalesce(updatedAt, completedAt, answeredAt, createdAt) DESC NULLS LAST",
     day: utcDay("i.createdAt"),
   },
-  { name: "messages", schema: Message, key: ["id"], version: "updatedAt DESC NULLS LAST", day: utcDay("i.createdAt") },
-  { name: "call_recordings", schema: CallRecordingRecord, key: ["id"], version: null, day: null, dayFrom: callDay },
-  { name: "call_summaries", schema: CallSummary, key: ["callId"], version: null, day: null, dayFrom: callDay },
-  { name: "call_transcripts", schema: CallTranscript, key: ["callId"], version: "createdAt DESC NULLS LAST", day: null, dayFrom: callDay },
-  { name: "call_flow_events", schema: CallFlowEvent, key: ["id"], version: null, day: utcDay("i.occurredAt") },
+  { name: "messages", description: "Every text message (SMS/MMS) sent or received on a line, with its text; one row per message, latest version.", purpose: "contractual evidence", schema: Message, key: ["id"], version: "updatedAt DESC NULLS LAST", day: utcDay("i.createdAt") },
+  { name: "call_recordings", description: "Recordings of calls (links to the audio, kept for training and review); one row per recording, partitioned with its call.", purpose: "training", schema: CallRecordingRecord, key: ["id"], version: null, day: null, dayFrom: callDay },
+  { name: "call_summaries", description: "The phone system's AI summary of a call and its next steps; one row per call.", purpose: "analytics", schema: CallSummary, key: ["callId"], version: null, day: null, dayFrom: callDay },
+  { name: "call_transcripts", description: "The transcript of a call as timed dialogue segments by speaker; one row per call.", purpose: "training", schema: CallTranscript, key: ["callId"], version: "createdAt DESC NULLS LAST", day: null, dayFrom: callDay },
+  { name: "call_flow_events", description: "Call-flow (IVR and routing) events: menu entered, option chosen, queued, transferred, answered, abandoned; one row per event.", purpose: "contractual evidence", schema: CallFlowEvent, key: ["id"], version: null, day: utcDay("i.occurredAt") },
   {
-    name: "survey_responses", schema: SurveyResponse, key: ["id"], version: "respondedAt DESC NULLS LAST", day: utcDay("i.respondedAt"),
+    name: "survey_responses", description: "NPS and CSAT survey answers after an interaction, with the optional comment; one row per response.", purpose: "analytics", schema: SurveyResponse, key: ["id"], version: "respondedAt DESC NULLS LAST", day: utcDay("i.respondedAt"),
     checks: [{ sql: "nps IS NULL AND csat IS NULL", field: "nps", reason: "nps: a response needs an nps or a csat score" }],
   },
 ];
