@@ -9,24 +9,15 @@
  * DuckDB types) and the data tests (pipelines/catalog/dataTests.ts) must pass, or a
  * PredictionContractError names the mart, the column and the problem and no file is touched.
  */
-import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { checkColumns, ContractError, loadContract, type Contract } from "../../pipelines/catalog/contract.ts";
+import { checkColumns, ContractError, type Contract } from "../../pipelines/catalog/contract.ts";
+import { catalog, type Dataset } from "../../pipelines/catalog/datasets.ts";
+import { projectRoot } from "../../pipelines/core/paths.ts";
 import { exec, rows, type Db } from "../../pipelines/core/duckdb.ts";
 import { describeFailure, runDataTests, type TestResult } from "../../pipelines/catalog/dataTests.ts";
 
 /** The pipeline stages that write prediction marts. */
 export type PredictionStage = "train-churn" | "train-forecast";
-
-/** Every prediction mart, the model folder holding its contract, and the stage that writes it. */
-const MARTS: readonly { name: string; model: string; producer: PredictionStage }[] = [
-  { name: "churn_risk", model: "churn", producer: "train-churn" },
-  { name: "volume_forecast", model: "forecast", producer: "train-forecast" },
-  { name: "volume_forecast_interval", model: "forecast", producer: "train-forecast" },
-  { name: "staffing", model: "staffing", producer: "train-forecast" },
-];
-
-const MODELS_DIR = join(import.meta.dirname, "..");
 
 export type PredictionContract = {
   /** The mart (folder under data/lake/marts). */
@@ -41,34 +32,31 @@ export type PredictionContract = {
   contract: Contract;
 };
 
-/** Every prediction mart with its contract (read from its YAML file now). */
+/** Every prediction mart with its contract: the catalog's prediction datasets (models/<model>/<mart>.yml). */
 export function predictionContracts(): PredictionContract[] {
-  return MARTS.map(load);
+  return catalog().datasets.filter((d) => d.kind === "prediction").map(validate);
 }
 
 /** The contract of a prediction mart, or null when `name` is not one. */
 export function predictionContract(name: string): PredictionContract | null {
-  const m = MARTS.find((x) => x.name === name);
-  return m ? load(m) : null;
+  const d = catalog().find(`marts.${name}`);
+  return d?.kind === "prediction" ? validate(d) : null;
 }
 
-function load(m: (typeof MARTS)[number]): PredictionContract {
-  const file = `models/${m.model}/${m.name}.yml`;
-  const path = join(MODELS_DIR, m.model, `${m.name}.yml`);
-  if (!existsSync(path)) throw new ContractError(`${m.name}: its contract ${file} is missing`);
-  const c = loadContract(path)!;
+function validate(d: Dataset): PredictionContract {
+  const file = d.declaredIn;
+  const c = d.contract!;
   const columns = c.columns.map((x) => x.name);
   const problems: string[] = [];
-  if (c.name !== m.name) problems.push(`name is ${JSON.stringify(c.name)}, expected ${m.name}`);
-  if (c.produced_by !== m.producer) problems.push(`produced_by is ${JSON.stringify(c.produced_by)}, expected ${m.producer}`);
-  if (!c.key?.length) problems.push("key (the columns that identify a row) is missing");
-  for (const k of c.key ?? []) if (!columns.includes(k)) problems.push(`key column ${k} is not a contract column`);
-  if (c.key?.length && !c.tests.some((t) => "unique_combination" in t && sameSet(t.unique_combination, c.key!))) {
-    problems.push(`key [${c.key.join(", ")}] has no unique_combination test`);
+  if (d.producer !== "train-churn" && d.producer !== "train-forecast") problems.push(`produced_by is ${JSON.stringify(d.producer)}, expected a training stage`);
+  if (!d.key.length) problems.push("key (the columns that identify a row) is missing");
+  for (const k of d.key) if (!columns.includes(k)) problems.push(`key column ${k} is not a contract column`);
+  if (d.key.length && !c.tests.some((t) => "unique_combination" in t && sameSet(t.unique_combination, d.key))) {
+    problems.push(`key [${d.key.join(", ")}] has no unique_combination test`);
   }
-  if (c.partition_by != null && !columns.includes(c.partition_by)) problems.push(`partition_by ${c.partition_by} is not a contract column`);
+  if (d.partitionBy != null && !columns.includes(d.partitionBy)) problems.push(`partition_by ${d.partitionBy} is not a contract column`);
   if (problems.length) throw new ContractError(`${file} is not a valid prediction contract:\n  ${problems.join("\n  ")}`);
-  return { name: m.name, file, path, producer: m.producer, key: c.key!, partitionBy: c.partition_by ?? null, contract: c };
+  return { name: d.name, file, path: join(projectRoot, file), producer: d.producer as PredictionStage, key: d.key, partitionBy: d.partitionBy, contract: c };
 }
 
 const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
