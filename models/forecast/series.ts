@@ -11,7 +11,7 @@ import { martScan, type Paths } from "../../pipelines/core/paths.ts";
 import { readColumns } from "../shared/columnar.ts";
 import { calendarGrid } from "../shared/grid.ts";
 import { usFederalHolidaySet } from "../shared/holidays.ts";
-import { martExists } from "../shared/mart.ts";
+import { martExists } from "../../pipelines/core/paths.ts";
 import type { SeriesBundle, SeriesKey } from "../shared/series.ts";
 
 export const ALL = "All";

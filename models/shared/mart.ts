@@ -49,12 +49,6 @@ export async function loadTable(db: Db, table: string, columns: OutColumn[]): Pr
   return n;
 }
 
-/** A mart folder holding Parquet. */
-export function martExists(paths: Paths, name: string): boolean {
-  const dir = join(paths.marts, name);
-  return existsSync(dir) && readdirSync(dir, { recursive: true }).some((f) => String(f).endsWith(".parquet"));
-}
-
 /**
  * COPY a query to `<marts>/<name>/data.parquet` atomically; returns the file and its row count.
  * A prediction mart's rows must first pass its contract (columns, order, types, data tests), else

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { sqlTemplate, type Db } from "../../pipelines/core/duckdb.ts";
 import { martScan, type Paths } from "../../pipelines/core/paths.ts";
 import { readColumns } from "../shared/columnar.ts";
-import { martExists } from "../shared/mart.ts";
+import { martExists } from "../../pipelines/core/paths.ts";
 
 export const DEFAULT_AHT_SECONDS = 300;
 /** Weight (in calls) of the line average when shrinking an interval's handle time toward it. */

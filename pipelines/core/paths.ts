@@ -34,6 +34,12 @@ export function martScan(paths: Paths, mart: string): string {
   return `read_parquet('${join(paths.marts, mart).replaceAll("'", "''")}/**/*.parquet', hive_partitioning = true, union_by_name = true)`;
 }
 
+/** A mart is there to read when its folder holds at least one Parquet file (written by transform or a model). */
+export function martExists(paths: Paths, name: string): boolean {
+  const dir = join(paths.marts, name);
+  return existsSync(dir) && readdirSync(dir, { recursive: true }).some((f) => String(f).endsWith(".parquet"));
+}
+
 /** The relation a `source('entity')` reads: its day partitions or its snapshot file. */
 export function sourceRelation(rawDir: string, entity: string): string | null {
   const dir = join(rawDir, entity);

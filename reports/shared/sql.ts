@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { lit, rows, type Db } from "../../pipelines/core/duckdb.ts";
-import { martScan, projectRoot, type Paths } from "../../pipelines/core/paths.ts";
+import { martExists, martScan, projectRoot, type Paths } from "../../pipelines/core/paths.ts";
 
 export const queriesDir = join(projectRoot, "reports", "queries");
 
@@ -23,16 +23,8 @@ function literal(v: SqlParam): string {
   return ISO_DATE.test(v) ? `DATE ${lit(v)}` : lit(v);
 }
 
-/** Does the mart have at least one Parquet file? */
-export function martAvailable(paths: Paths, mart: string): boolean {
-  const dir = join(paths.marts, mart);
-  try {
-    if (!statSync(dir).isDirectory()) return false;
-    return readdirSync(dir, { recursive: true, encoding: "utf8" }).some((f) => f.endsWith(".parquet"));
-  } catch {
-    return false;
-  }
-}
+/** Whether a mart can be read (one definition for every stage: core/paths.ts). */
+export const martAvailable = martExists;
 
 /** The SQL of <dir>/<name>.sql (default reports/queries) with its placeholders substituted. */
 export function sqlFor(name: string, paths: Paths, params: Record<string, SqlParam> = {}, dir = queriesDir): string {
