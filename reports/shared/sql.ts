@@ -4,7 +4,7 @@
  *   {{<param>}}      → a SQL literal (YYYY-MM-DD strings become DATE literals)
  * An unknown placeholder is an error, never left in the SQL.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { lit, rows, type Db } from "../../pipelines/core/duckdb.ts";
 import { martExists, martScan, projectRoot, type Paths } from "../../pipelines/core/paths.ts";
