@@ -4,7 +4,7 @@
  * (`select: [extract+]`: extract and everything downstream), resolved to its stages when the config is
  * read, or lists commsight command lines (`steps`) for commands with options, such as a report's kind.
  */
-import cron from "node-cron";
+import { validCron } from "./cron.ts";
 import { z } from "zod";
 import { registerConfigSection } from "../../core/config.ts";
 import { resolveSelection, SelectionError, selectionSteps } from "../graph.ts";
@@ -22,8 +22,8 @@ export const Step = z.array(z.string().min(1)).min(1).refine((s) => (STEP_COMMAN
 
 const JobFields = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "expected a name of lower-case letters, digits, - and _"),
-  /** Five fields (minute hour day month weekday) or six with seconds first, node-cron syntax. */
-  cron: z.string().refine((c) => cron.validate(c), "expected a cron expression such as \"0 7 * * 1\" (Mondays 07:00)"),
+  /** Five fields (minute hour day month weekday) or six with seconds first (croner). */
+  cron: z.string().refine((c) => validCron(c), "expected a cron expression such as \"0 7 * * 1\" (Mondays 07:00)"),
   /** Stages or datasets of the graph: `extract+` (and downstream), `+marts.churn_risk` (and upstream), `-report` (leave out). */
   select: z.array(z.string().min(1)).min(1).optional(),
   steps: z.array(Step).min(1).optional(),

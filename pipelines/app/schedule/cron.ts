@@ -1,54 +1,41 @@
 /**
- * Cron arithmetic node-cron does not offer: the first scheduled time after a given instant, used to tell
- * whether a job's run was missed while the scheduler was down. Matching is node-cron's own (task.match,
- * in the job's time zone); only candidate instants whose local hour and minute (and second, for six-field
- * patterns) are in the pattern get that full check, so a month of minutes takes well under a second.
+ * Cron times through croner (maintained, DST-aware, time-zone-aware): whether a pattern is valid, the
+ * first time it fires after an instant (to tell whether a job's run was missed while the scheduler was
+ * down) and the next run (for `schedule --list`). Five fields (minute hour day month weekday), or six
+ * with seconds first.
  */
-import cron from "node-cron";
+import { Cron } from "croner";
 
 export type FireSearch = { pattern: string; timezone: string; after: Date; until: Date };
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function localParts(d: Date, timeZone: string): { hour: number; minute: number; second: number } {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", { timeZone, hour: "numeric", minute: "numeric", second: "numeric", hourCycle: "h23" });
-    formatters.set(timeZone, f);
-  }
-  const p = Object.fromEntries(f.formatToParts(d).map((x) => [x.type, x.value]));
-  return { hour: Number(p.hour), minute: Number(p.minute), second: Number(p.second) };
-}
 
 export function hasSeconds(pattern: string): boolean {
   return pattern.trim().split(/\s+/).length === 6;
 }
 
-/** Longest walk: seconds patterns are for tests and short intervals, so a day of them is plenty. */
-const MAX_STEPS = 100_000;
-
-/** The first time in (after, until] the pattern fires, or null. */
-export function firstFireAfter({ pattern, timezone, after, until }: FireSearch): Date | null {
-  const fields = cron.parse(pattern);
-  const hours = new Set(fields.hour);
-  const minutes = new Set(fields.minute);
-  const seconds = new Set(fields.second);
-  const step = hasSeconds(pattern) ? 1000 : 60_000;
-  const task = cron.createTask(pattern, () => {}, { timezone });
+/** A cron expression of five or six fields that croner accepts (not an ISO date, which croner also takes). */
+export function validCron(pattern: string): boolean {
+  const n = pattern.trim().split(/\s+/).length;
+  if (n !== 5 && n !== 6) return false;
   try {
-    let t = Math.floor(after.getTime() / step) * step + step;
-    for (let i = 0; t <= until.getTime() && i < MAX_STEPS; i++, t += step) {
-      const d = new Date(t);
-      const p = localParts(d, timezone);
-      if (!hours.has(p.hour) || !minutes.has(p.minute) || (step === 1000 && !seconds.has(p.second))) continue;
-      if (task.match(d)) return d;
-    }
-    return null;
-  } finally {
-    void task.destroy();
+    new Cron(pattern, { paused: true });
+    return true;
+  } catch {
+    return false;
   }
 }
 
-/** The next time the pattern fires after `from` (for `schedule --list`; within about two months). */
+/** A paused job: computes times, never fires. */
+export function cronOf(pattern: string, timezone: string): Cron {
+  return new Cron(pattern, { timezone, paused: true });
+}
+
+/** The first time in (after, until] the pattern fires, or null. */
+export function firstFireAfter({ pattern, timezone, after, until }: FireSearch): Date | null {
+  const next = cronOf(pattern, timezone).nextRun(after);
+  return next && next.getTime() <= until.getTime() ? next : null;
+}
+
+/** The next time the pattern fires after `from` (for `schedule --list`). */
 export function nextFire(pattern: string, timezone: string, from: Date): Date | null {
-  return firstFireAfter({ pattern, timezone, after: from, until: new Date(from.getTime() + 70 * 86_400_000) });
+  return cronOf(pattern, timezone).nextRun(from);
 }

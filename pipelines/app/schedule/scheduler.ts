@@ -1,11 +1,11 @@
 /**
- * The scheduler: node-cron fires each job in the configured time zone; jobs run one at a time from a
+ * The scheduler: croner fires each job in the configured time zone; jobs run one at a time from a
  * queue (a job already running or queued is not queued again, so a job never overlaps itself, and two
  * jobs never fight over the lake); a failed step is retried with exponential backoff; on start, a job
  * whose scheduled time passed while no scheduler ran is caught up once; stop() (SIGTERM) lets the
  * running step finish, skips the rest and releases the lock.
  */
-import cron, { type ScheduledTask } from "node-cron";
+import { Cron } from "croner";
 import type { Job, ScheduleConfig } from "./config.ts";
 import { firstFireAfter } from "./cron.ts";
 import { SchedulerLock } from "./lock.ts";
@@ -47,7 +47,7 @@ export class Scheduler {
   readonly lock: SchedulerLock;
   readonly state: ScheduleStateFile;
   private readonly now: () => Date;
-  private tasks: ScheduledTask[] = [];
+  private tasks: Cron[] = [];
   private queue: Queued[] = [];
   private running: { job: Job; done: Promise<JobStatus> } | null = null;
   private stopping = false;
@@ -105,10 +105,7 @@ export class Scheduler {
     }
     if (withCron) {
       for (const job of this.jobs) {
-        this.tasks.push(cron.schedule(job.cron, (ctx) => { this.enqueue(job, ctx.date ?? this.now(), "cron"); }, {
-          timezone: this.opts.timezone, name: job.name,
-          logger: { info() {}, warn() {}, error() {}, debug() {} },
-        }));
+        this.tasks.push(new Cron(job.cron, { timezone: this.opts.timezone }, (self: Cron) => { this.enqueue(job, self.currentRun() ?? this.now(), "cron"); }));
       }
     }
   }
@@ -211,7 +208,7 @@ export class Scheduler {
     if (this.stopping) return this.stopped;
     this.stopping = true;
     this.emit({ type: "stopping", reason });
-    for (const t of this.tasks) await t.destroy();
+    for (const t of this.tasks) t.stop();
     this.tasks = [];
     this.queue = [];
     this.abort.abort();
