@@ -19,11 +19,11 @@ function npmPackages() {
   const lock = join(root, "package-lock.json");
   const stale = !existsSync(marker) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs + 1000);
   if (!stale) return;
-  // `npm install` with the committed lock installs the locked versions. Not `npm ci`: npm 11 leaves
-  // other platforms' optional packages (DuckDB's native bindings) out of the lock and `npm ci` then
-  // refuses the lock as out of sync.
-  say("installing npm packages (npm install, locked versions)…");
-  execFileSync("npm", ["install", "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit" });
+  // `npm ci`: exactly the committed lock, which it never rewrites (so a fresh clone stays clean). The
+  // lock holds every platform's optional DuckDB binding (test/core/lock.test.ts checks it), which is
+  // what `npm ci` needs to accept it; npm installs only this platform's.
+  say("installing npm packages (npm ci: the locked versions)…");
+  execFileSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit" });
 }
 
 function aptInstall(pkgs, why) {
