@@ -1,41 +1,88 @@
 /**
  * The commsight command line. Commands live in commands/ (one file each, listed in
- * commands/index.ts); every one has --help, prints where it wrote, and exits non-zero on failure.
+ * commands/index.ts); every one has --help, prints where it wrote, and exits non-zero on failure:
+ * 2 for bad usage or config, 1 for a failed run. No stack trace unless --debug.
  */
-import { Command } from "commander";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Command, Option } from "commander";
 import { ConfigError } from "./config.ts";
 import { COMMANDS } from "./commands/index.ts";
 import { UsageError } from "./commands/shared.ts";
+import { configureLog, LOG_LEVELS, type LogFormat, type LogLevel } from "../core/log.ts";
+import { configureProgress, stopProgress } from "../core/progress.ts";
+import { projectRoot } from "../core/paths.ts";
+import { MissingInputError } from "./inputs.ts";
+
+export const VERSION: string = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")).version;
+
+type GlobalOptions = { config?: string; data?: string; logLevel?: LogLevel; logFormat?: LogFormat; quiet?: boolean; debug?: boolean };
+
+const ENVIRONMENT = `
+Environment variables:
+  COMMSIGHT_LOG_LEVEL       default for --log-level (trace, debug, info, warn, error, fatal, silent)
+  COMMSIGHT_LOG_FORMAT      default for --log-format (text or json)
+  COMMSIGHT_DEBUG=1         the same as --debug
+  COMMSIGHT_CHROMIUM        the Chromium binary for PDF reports (else report.chromiumPath, else PATH)
+  COMMSIGHT_PSEUDONYM_KEY   the key of the pseudonyms in the marts (the demo key when unset)
+  OPENPHONE_API_KEY         the OpenPhone/Quo API key (extract --source openphone)
+  OPENPHONE_BASE_URL        the API's base URL (default https://api.openphone.com)
+  OPENPHONE_WEBHOOK_SECRET, COMMSIGHT_SURVEY_WEBHOOK_SECRET   signing keys of \`commsight listen\`
+  NO_COLOR                  no colours in text logs`;
 
 export function buildCli(): Command {
   const program = new Command("commsight")
     .description("Commsight: batch ELT + forecasting for business phone communication data")
+    .version(VERSION, "-V, --version", "print the version")
     .option("-c, --config <file>", "config file (default: ./commsight.config.yaml if present, else embedded defaults)")
     .option("-d, --data <dir>", "data directory (overrides paths.data)")
+    .addOption(new Option("--log-level <level>", "log level (default info; env COMMSIGHT_LOG_LEVEL)").choices(LOG_LEVELS))
+    .addOption(new Option("--log-format <format>", "text (default, also outside a terminal) or json (one object a line, for log shippers; env COMMSIGHT_LOG_FORMAT)").choices(["text", "json"]))
+    .option("-q, --quiet", "no progress bars or status lines, logs from warn up; results and errors only")
+    .option("--debug", "print the stack trace of an error (env COMMSIGHT_DEBUG=1)")
+    .addHelpText("after", ENVIRONMENT)
     .showHelpAfterError()
     .exitOverride();
   for (const c of COMMANDS) c.register(program);
   // Subcommands inherit exitOverride so that errors come back to main() as exceptions.
   for (const sub of program.commands) sub.exitOverride();
+  program.hook("preAction", (_root, action) => {
+    const g = action.optsWithGlobals<GlobalOptions>();
+    configureLog({ level: g.logLevel, format: g.logFormat, quiet: g.quiet });
+    configureProgress({ quiet: Boolean(g.quiet), bars: Boolean(process.stderr.isTTY) });
+    if (g.debug) process.env.COMMSIGHT_DEBUG = "1";
+  });
   return program;
 }
 
 /** Entry point: returns the exit code instead of exiting, so tests can call it in-process. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildCli();
+  const debug = () => Boolean(process.env.COMMSIGHT_DEBUG) || argv.includes("--debug");
   try {
     await program.parseAsync(argv);
     return 0;
   } catch (err) {
     const e = err as { code?: string; exitCode?: number; message?: string };
-    if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
+    if (e.code === "commander.helpDisplayed" || e.code === "commander.version") return 0;
+    if (e.code === "commander.help") {
+      if (e.exitCode === 0) return 0;
+      // No command: commander printed the help to stderr; a script calling `commsight` with nothing is a mistake.
+      process.stderr.write("\ncommsight: no command given (`commsight <command> --help` describes one)\n");
+      return 2;
+    }
     if (e.code?.startsWith("commander.")) return 2; // bad usage: commander has already printed why
+    stopProgress();
     if (err instanceof ConfigError || err instanceof UsageError) {
       process.stderr.write(`commsight: ${e.message}\n`);
+      if (debug()) process.stderr.write(`${(err as Error).stack}\n`);
       return 2;
     }
     process.stderr.write(`commsight: failed: ${e.message ?? String(err)}\n`);
-    if (process.env.COMMSIGHT_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+    if (debug()) process.stderr.write(`${(err as Error).stack}\n`);
+    else if (!(err instanceof MissingInputError)) process.stderr.write("  (--debug shows where)\n");
     return 1;
+  } finally {
+    stopProgress();
   }
 }

@@ -6,11 +6,15 @@ import { existsSync } from "node:fs";
 import type { Config } from "../core/config.ts";
 import type { Run } from "../core/ledger.ts";
 import { lakePaths } from "../core/paths.ts";
-import { progressBar } from "../core/progress.ts";
+import { progressBar, say, stageProgress } from "../core/progress.ts";
 import type { IngestOptions } from "../extract/sources.ts";
 import type { Stage } from "../catalog/datasets.ts";
 
-const say = (line: string) => process.stdout.write(line + "\n");
+/** A stage's run under the ledger, with an elapsed-time bar on a terminal while it runs. */
+function staged<T>(run: Run, name: string, fn: () => Promise<T>): Promise<T & object> {
+  const p = stageProgress(name);
+  return run.stage(name, fn as () => Promise<T & object>).finally(() => p.stop()) as Promise<T & object>;
+}
 const fmt = (n: number) => n.toLocaleString("en-US");
 
 export async function generate(run: Run, config: Config, out?: string): Promise<void> {
@@ -39,7 +43,7 @@ export async function extract(run: Run, config: Config, input?: string, source?:
   const paths = lakePaths(config);
   const { extractFiles } = await import("../extract/index.ts");
   const sourceDir = input ?? paths.demoSource;
-  const r = await run.stage("extract", async () => {
+  const r = await staged(run, "extract", async () => {
     if (!existsSync(sourceDir)) throw new Error(`source directory ${sourceDir} does not exist (run \`commsight generate\` first, or pass --input)`);
     const result = await extractFiles(paths, sourceDir);
     const counts = Object.fromEntries(result.entities.map((e) => [e.entity, { read: e.read, landed: e.landed, updated: e.updated, quarantined: e.quarantined }]));
@@ -59,7 +63,7 @@ export async function extract(run: Run, config: Config, input?: string, source?:
 export async function enrich(run: Run, config: Config): Promise<void> {
   const paths = lakePaths(config);
   const { runEnrich } = await import("../enrich/run.ts");
-  const r = await run.stage("enrich", () => runEnrich(config, paths));
+  const r = await staged(run, "enrich", () => runEnrich(config, paths));
   say(`enriched ${fmt(r.rowsIn)} raw texts in ${r.seconds.toFixed(1)} s: PII redacted ${Object.entries(r.pii).map(([k, v]) => `${k} ${fmt(v)}`).join(", ")}`);
   say(`  calls: ${fmt(r.analysedCalls)} transcripts analysed, ${fmt(r.optedOutCalls)} of opted-out contacts left alone${r.classifier ? `; classifier: ${r.classifier}` : ""}`);
   for (const e of r.entities) say(`  enriched ${e.name.padEnd(18)} ${fmt(e.rows).padStart(10)} rows in ${fmt(e.partitions)} day partitions`);
@@ -69,13 +73,10 @@ export async function enrich(run: Run, config: Config): Promise<void> {
 export async function transform(run: Run, config: Config, opts: { select?: string; fullRefresh?: boolean } = {}): Promise<void> {
   const paths = lakePaths(config);
   const { runTransforms } = await import("../transform/run.ts");
-  const r = await run.stage("transform", () => runTransforms(config, paths, opts));
+  const r = await staged(run, "transform", () => runTransforms(config, paths, opts));
   const marts = r.models.filter((m) => m.materialized === "mart" || m.materialized === "incremental");
-  say(`transformed ${r.models.length} models (${fmt(r.rowsIn)} raw rows in, ${fmt(r.rowsOut)} mart rows out), ${r.tests.length} data tests passed`);
-  for (const m of marts) {
-    const how = m.rebuilt === "all" ? "" : `  incremental: ${m.rebuilt} rebuilt`;
-    say(`  mart ${m.model.padEnd(26)} ${m.rebuilt === "all" ? fmt(m.rows).padStart(10) + " rows" : "".padStart(15)}  ${m.seconds.toFixed(2)} s${how}`);
-  }
+  // Each model's rows and seconds were printed as it was built (one status line each); here the totals.
+  say(`transformed ${r.models.length} models, ${marts.length} marts (${fmt(r.rowsIn)} raw rows in, ${fmt(r.rowsOut)} mart rows out), ${r.tests.length} data tests passed`);
   say(`  wrote ${paths.marts}`);
   say(`  wrote ${paths.warehouse}`);
 }
@@ -98,7 +99,7 @@ export async function train(run: Run, config: Config, which: "churn" | "forecast
     r.promoted ? `promoted (${r.reason})` : `not promoted, ${r.serving} keeps serving (${r.reason})`;
   if (which === "churn" || which === "all") {
     const { trainChurn } = await import("../../models/churn/index.ts");
-    const r = await run.stage("train-churn", () => trainChurn(config));
+    const r = await staged(run, "train-churn", () => trainChurn(config));
     const m = r.metrics;
     say(`trained churn model ${r.version}: ${served(r)}`);
     say(`  test ${m.testSnapshots.join(" … ")} (${fmt(m.nTest)} contact-weeks, churn within ${m.labelWindowDays} days): ROC AUC ${num(m.rocAuc)}, PR AUC ${num(m.prAuc)}, Brier ${num(m.brier, 4)}, lift top decile ${num(m.liftTopDecile, 2)}`);
@@ -106,7 +107,7 @@ export async function train(run: Run, config: Config, which: "churn" | "forecast
   }
   if (which === "forecast" || which === "all") {
     const { trainForecast } = await import("../../models/forecast/index.ts");
-    const r = await run.stage("train-forecast", () => trainForecast(config));
+    const r = await staged(run, "train-forecast", () => trainForecast(config));
     const m = r.metrics;
     say(`trained forecast model ${r.version}: ${served(r)}`);
     say(`  daily backtest:    MASE ${num(m.mase)} (seasonal naive ${num(m.naiveMase)}), coverage 80% ${num(m.coverage80, 2)}, 95% ${num(m.coverage95, 2)}`);
@@ -121,7 +122,7 @@ export async function train(run: Run, config: Config, which: "churn" | "forecast
 
 export async function report(run: Run, config: Config): Promise<void> {
   const { pipelineReports } = await import("../../reports/publish/pipeline.ts");
-  const r = await run.stage("report", async () => {
+  const r = await staged(run, "report", async () => {
     const out = await pipelineReports(config);
     return { ...out, rowsOut: out.leadership.rows + out.staffing.rows, outputs: [...out.leadership.files, ...out.staffing.files, out.alias] };
   });

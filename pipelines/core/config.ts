@@ -4,11 +4,18 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
+import { parseDocument } from "yaml";
 import { z } from "zod";
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected a time HH:MM");
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD");
+/** A calendar date: the shape YYYY-MM-DD and a day that exists (2026-02-30 does not). */
+export function isCalendarDate(v: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+}
+const isoDate = z.string().refine(isCalendarDate, "expected a calendar date YYYY-MM-DD");
 const timeZone = z.string().refine((tz) => {
   try { new Intl.DateTimeFormat("en-US", { timeZone: tz }); return true; } catch { return false; }
 }, "expected an IANA time zone such as America/New_York");
@@ -126,13 +133,67 @@ export class ConfigError extends Error {}
 export function parseConfig(raw: unknown, source = "config"): Config {
   const result = configSchema().safeParse(raw ?? {}, { reportInput: true });
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
-    const key = issue.path.length ? issue.path.join(".") : "(top level)";
-    const got = "input" in issue && issue.input !== undefined ? JSON.stringify(issue.input) : "nothing";
-    const keys = issue.code === "unrecognized_keys" ? ` (${issue.keys.join(", ")})` : "";
-    return `  ${key}: got ${got}; ${issue.message}${keys}`;
+  const lines = result.error.issues.flatMap((issue) => {
+    const at = issue.path.map(String);
+    if (issue.code === "unrecognized_keys") {
+      // Name each unknown key with the nearest known one, never the whole object.
+      const known = knownKeys(at);
+      return issue.keys.map((k) => {
+        const near = nearest(k, known);
+        return `  ${[...at, k].join(".")}: unknown key${near ? `; did you mean ${[...at, near].join(".")}?` : known.length ? `; expected one of ${known.join(", ")}` : ""}`;
+      });
+    }
+    const key = at.length ? at.join(".") : "(top level)";
+    const input = "input" in issue ? issue.input : undefined;
+    const got = input === undefined ? "nothing" : typeof input === "object" && input !== null ? (Array.isArray(input) ? "a list" : "a mapping") : JSON.stringify(input);
+    return [`  ${key}: got ${got}; ${issue.message}`];
   });
   throw new ConfigError(`${source} is invalid:\n${lines.join("\n")}`);
+}
+
+/** The keys the schema allows at a path (for "did you mean"). */
+function knownKeys(path: string[]): string[] {
+  let schema: unknown = configSchema();
+  for (const key of path) {
+    schema = objectShape(schema)?.[key];
+    if (!schema) return [];
+  }
+  return Object.keys(objectShape(schema) ?? {});
+}
+
+function objectShape(schema: unknown): Record<string, unknown> | null {
+  let s = schema as { _zod?: { def?: { type?: string; shape?: Record<string, unknown>; innerType?: unknown; in?: unknown } } } | undefined;
+  for (let i = 0; i < 8 && s?._zod?.def; i++) {
+    const def = s._zod.def;
+    if (def.type === "object") return def.shape ?? null;
+    s = (def.innerType ?? def.in) as typeof s;
+  }
+  return null;
+}
+
+/** The closest known key by edit distance (case-insensitive), when it is close enough to be a typo. */
+export function nearest(word: string, candidates: string[]): string | null {
+  let best: string | null = null;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestD) { best = c; bestD = d; }
+  }
+  return best !== null && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : null;
+}
+
+function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j]!;
+      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length]!;
 }
 
 /** Load the config file if there is one (or the one named), else the embedded defaults. */
@@ -140,8 +201,16 @@ export function loadConfig(file?: string, overrides: Record<string, unknown> = {
   const path = resolve(file ?? DEFAULT_CONFIG_FILE);
   let raw: Record<string, unknown> = {};
   if (existsSync(path)) {
-    const parsed = parseYaml(readFileSync(path, "utf8"));
-    if (parsed !== null && (typeof parsed !== "object" || Array.isArray(parsed))) {
+    const doc = parseDocument(readFileSync(path, "utf8"), { prettyErrors: true });
+    if (doc.errors.length) {
+      // YAML syntax: name the file, the line and the column, as a compiler does.
+      const e = doc.errors[0]!;
+      const pos = e.linePos?.[0];
+      const what = e.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+      throw new ConfigError(`${path}${pos ? `:${pos.line}:${pos.col}` : ""}: YAML syntax error: ${what}${pos ? ` (line ${pos.line}, column ${pos.col})` : ""}`);
+    }
+    const parsed = doc.toJS();
+    if (parsed !== null && parsed !== undefined && (typeof parsed !== "object" || Array.isArray(parsed))) {
       throw new ConfigError(`${path}: expected a mapping of keys at the top level`);
     }
     raw = (parsed ?? {}) as Record<string, unknown>;

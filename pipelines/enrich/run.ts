@@ -11,6 +11,7 @@ import { clearStaging } from "../core/atomic.ts";
 import type { Config } from "../core/config.ts";
 import { lit, rows, sqlTemplate, openDb, type Db } from "../core/duckdb.ts";
 import { log } from "../core/log.ts";
+import { steps } from "../core/progress.ts";
 import type { Paths } from "../core/paths.ts";
 import { sourceRelation } from "../core/paths.ts";
 import { loadContacts } from "../privacy/optOut.ts";
@@ -75,7 +76,12 @@ export async function runEnrich(config: Config, paths: Paths): Promise<EnrichRes
     };
     log.debug({ seconds: (performance.now() - t0) / 1000 }, "enrich: contacts loaded");
     const months = monthsOf(paths.raw, ["messages", "call_summaries", "call_transcripts", "survey_responses"]);
+    // One status line per month analysed; a bar with ETA on a terminal.
+    const work = steps("enrich", months.length, "month");
     for (const month of months) {
+      const tm = performance.now();
+      const rowsBefore = result.rowsIn;
+      work.start(month);
       const src = (entity: string, empty: string) => monthRelation(paths.raw, entity, month, empty);
       const messages = await timed("read", () => columns(db, sqlTemplate(join(SQL, "messages.sql"), {
         messages: src("messages", "NULL::VARCHAR AS id, NULL::VARCHAR AS direction, NULL::VARCHAR AS text, NULL::VARCHAR AS \"from\", NULL::VARCHAR[] AS \"to\""),
@@ -95,8 +101,9 @@ export async function runEnrich(config: Config, paths: Paths): Promise<EnrichRes
         surveys: src("survey_responses", "NULL::VARCHAR AS id, NULL::VARCHAR AS comment, NULL::VARCHAR AS contactId"),
       }), RawSurveys));
       result.rowsIn += (await timed("analyse", () => enrichSurveys(ctx, surveys, w.surveys, w.terms))).read;
-      log.debug({ month }, "enriched month");
+      work.done(month, { rows: result.rowsIn - rowsBefore, seconds: (performance.now() - tm) / 1000 });
     }
+    work.stop();
     log.debug({ seconds: (performance.now() - t0) / 1000, ...timing }, "enrich: texts analysed");
     for (const writer of [w.messages, w.turns, w.calls, w.surveys, w.terms] as unknown as EntityWriter<Record<string, unknown>>[]) {
       const n = writer.rows;

@@ -11,7 +11,7 @@ import { exec, lit, one, openDb, rows, type Db } from "../core/duckdb.ts";
 import { clearStaging } from "../core/atomic.ts";
 import type { Config } from "../core/config.ts";
 import { projectRoot, type Paths } from "../core/paths.ts";
-import { log } from "../core/log.ts";
+import { steps } from "../core/progress.ts";
 import { compile } from "./compile.ts";
 import { registerSeedTables, registerSources } from "./inputs.ts";
 import { loadMacros, registerMacros } from "./macros.ts";
@@ -47,7 +47,21 @@ export function transformVars(config: Config): Record<string, string | number> {
     churn_field: config.models.churn.label.kind === "explicit" ? config.models.churn.label.field : "churned",
     churn_horizon_days: config.models.churn.label.kind === "explicit" ? config.models.churn.label.horizonDays : 14,
     churn_inactivity_days: config.models.churn.label.kind === "inactivity" ? config.models.churn.label.days : 90,
+    ...opportunityVars(config),
     ...textTransformVars(config),
+  };
+}
+
+/** models.opportunity (registered by models/opportunity/config.ts, a layer above): what the opportunity features label. */
+function opportunityVars(config: Config): Record<string, string | number> {
+  type Section = { outcome: { kind: string; field?: string; topics?: string[]; horizonDays: number }; salesTopics: string[] };
+  const o = (config.models as unknown as { opportunity?: Section }).opportunity;
+  return {
+    opportunity_kind: o?.outcome.kind ?? "field",
+    opportunity_field: o?.outcome.field ?? "last-order",
+    opportunity_topics: (o?.outcome.topics ?? ["new_order"]).join(","),
+    opportunity_horizon_days: o?.outcome.horizonDays ?? 14,
+    opportunity_sales_topics: (o?.salesTopics ?? ["pricing", "new_order"]).join(","),
   };
 }
 
@@ -84,8 +98,11 @@ export async function runTransforms(config: Config, paths: Paths, opts: Transfor
     await registerSeedTables(db, join(dir, "seeds"), new Set(models.flatMap((m) => m.seeds)));
     await registerMacros(db, macros, transformVars(config));
     const ctx = { rawDir: paths.raw, vars: transformVars(config) };
+    // One status line per model as it is built (dbt's "12 of 48 OK …"); a bar on a terminal.
+    const work = steps(publish ? "transform" : "test-data", models.length, "model");
     for (const model of models) {
       const t0 = performance.now();
+      work.start(model.name);
       const sql = compile(model, ctx).trim().replace(/;\s*$/, "");
       const writes = publish && chosen.has(model.name) && (model.materialized === "mart" || model.materialized === "incremental");
       let rebuilt = "all";
@@ -95,6 +112,7 @@ export async function runTransforms(config: Config, paths: Paths, opts: Transfor
         if (days !== "all") {
           await buildIncremental(db, model, sql, days, paths, staging, result);
           result.models.push({ model: model.name, materialized: model.materialized, rows: 0, seconds: (performance.now() - t0) / 1000, rebuilt });
+          work.done(`${model.materialized} ${model.name}`, { seconds: (performance.now() - t0) / 1000, note: `incremental: ${rebuilt} rebuilt` });
           continue;
         }
       }
@@ -108,8 +126,9 @@ export async function runTransforms(config: Config, paths: Paths, opts: Transfor
         result.rowsOut += rows;
       }
       result.models.push({ model: model.name, materialized: model.materialized, rows, seconds: (performance.now() - t0) / 1000, rebuilt });
-      log.debug({ model: model.name, rows }, "model built");
+      work.done(`${model.materialized} ${model.name}`, { rows: model.materialized === "view" ? undefined : rows, seconds: (performance.now() - t0) / 1000 });
     }
+    work.stop();
   } finally {
     db.close();
   }

@@ -5,7 +5,7 @@
  */
 import type { Command } from "commander";
 import * as stages from "../stages.ts";
-import { configFrom, ledgered, parseIntStrict, UsageError } from "./shared.ts";
+import { configFrom, ledgered, parseIntStrict, requireInputs, UsageError } from "./shared.ts";
 
 const list = (name: string) => (v: string): number[] => {
   const out = v.split(",").map((s) => Number(s.trim()));
@@ -35,6 +35,7 @@ export function register(program: Command): void {
         return;
       }
       const config = configFrom(cmd);
+      requireInputs(config, model === "all" ? ["train-churn", "train-forecast"] : [model === "churn" ? "train-churn" : "train-forecast"]);
       await ledgered(config, "train", (run) => stages.train(run, config, model as "churn" | "forecast" | "all"));
     });
 

@@ -1,7 +1,7 @@
 /** The stage commands: generate, extract, transform, run, demo (train: models.ts; report: reports.ts). */
 import { Option, type Command } from "commander";
 import * as stages from "../stages.ts";
-import { configFrom, ledgered, parseIntStrict, UsageError } from "./shared.ts";
+import { configFrom, ledgered, parseIntStrict, requireInputs, UsageError } from "./shared.ts";
 import { ingestFrom, withIngestOptions } from "./ingest.ts";
 import { ALL, resolveSelection, SelectionError, stageGraph } from "../graph.ts";
 import type { Stage } from "../../catalog/datasets.ts";
@@ -32,6 +32,7 @@ export function register(program: Command): void {
     .option("--full-refresh", "rebuild incremental marts whole instead of only the changed days")
     .action(async (opts, cmd) => {
       const config = configFrom(cmd);
+      requireInputs(config, ["transform"]);
       await ledgered(config, "transform", (run) => stages.transform(run, config, { select: opts.select, fullRefresh: Boolean(opts.fullRefresh) }));
     });
 
@@ -41,6 +42,7 @@ export function register(program: Command): void {
     .option("--unit", "also run the contracts' unit tests (given rows → expected rows)")
     .action(async (opts, cmd) => {
       const config = configFrom(cmd);
+      requireInputs(config, ["transform"]);
       await ledgered(config, "test-data", (run) => stages.testData(run, config, { select: opts.select, unit: Boolean(opts.unit) }));
     });
 
@@ -62,6 +64,7 @@ export function register(program: Command): void {
       const config = configFrom(cmd);
       const chosen = resolve(opts.select);
       if (opts.list) return printStages(chosen);
+      if (!opts.input) requireInputs(config, chosen);
       await ledgered(config, "run", (run) => stages.runStages(run, config, chosen, { input: opts.input }));
     });
 

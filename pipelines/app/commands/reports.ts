@@ -1,9 +1,9 @@
 /** The reporting commands: report, backfill, alerts (run, list, rules) and schedule. */
 import { Option, type Command } from "commander";
 import * as stages from "../stages.ts";
-import { configFrom, ledgered, parseDate, parseIntStrict, UsageError } from "./shared.ts";
+import { configFrom, ledgered, parseDate, parseIntStrict, requireInputs, UsageError } from "./shared.ts";
 
-const say = (line: string) => process.stdout.write(line + "\n");
+import { say } from "../../core/progress.ts";
 
 export function register(program: Command): void {
   program.command("report")
@@ -22,6 +22,7 @@ export function register(program: Command): void {
       if (opts.weekEnding) {
         try { date = weekEndingOn(opts.weekEnding).end; } catch (err) { throw new UsageError(`report: --week-ending: ${(err as Error).message}`); }
       }
+      requireInputs(config, ["report"]);
       const { produceReport } = await import("../../../reports/publish/produce.ts");
       await ledgered(config, "report", async (run) => {
         const r = await run.stage(`report-${opts.kind}-${period}`, async () => {
@@ -45,6 +46,7 @@ export function register(program: Command): void {
     .action(async (opts, cmd) => {
       if (opts.from > opts.to) throw new UsageError(`backfill: --from ${opts.from} is after --to ${opts.to}`);
       const config = configFrom(cmd);
+      requireInputs(config, ["report"]);
       const { periodsEndingBetween } = await import("../../../reports/shared/period.ts");
       const { produceReport } = await import("../../../reports/publish/produce.ts");
       const kinds = opts.kind === "all" ? (["leadership", "staffing"] as const) : [opts.kind as "leadership" | "staffing"];
@@ -71,6 +73,7 @@ export function register(program: Command): void {
     .option("--dry-run", "evaluate and print; record and send nothing")
     .action(async (opts, cmd) => {
       const config = configFrom(cmd);
+      requireInputs(config, ["alerts"]);
       await ledgered(config, "alerts", (run) => stages.alerts(run, config, { date: opts.date, dryRun: Boolean(opts.dryRun) }));
     });
   alerts.command("list")

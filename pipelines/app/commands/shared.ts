@@ -1,8 +1,10 @@
 /** What every command shares: loading the config with global overrides, and running under the ledger. */
 import type { Command } from "commander";
 import { loadConfig, type Config } from "../config.ts";
+import { isCalendarDate } from "../../core/config.ts";
 import { Run } from "../../core/ledger.ts";
 import { lakePaths } from "../../core/paths.ts";
+export { requireInputs } from "../inputs.ts";
 
 export class UsageError extends Error {}
 
@@ -32,7 +34,7 @@ export function parseIntStrict(name: string) {
 
 export function parseDate(name: string) {
   return (v: string): string => {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v))) throw new UsageError(`${name}: expected a date YYYY-MM-DD, got "${v}"`);
+    if (!isCalendarDate(v)) throw new UsageError(`${name}: expected a calendar date YYYY-MM-DD, got "${v}"`);
     return v;
   };
 }

@@ -1,7 +1,7 @@
 /** The text and privacy commands: `enrich` (redact and analyse texts) and `retention` (delete expired partitions). */
 import type { Command } from "commander";
 import * as stages from "../stages.ts";
-import { configFrom, ledgered, parseDate } from "./shared.ts";
+import { configFrom, ledgered, parseDate, requireInputs } from "./shared.ts";
 
 
 export function register(program: Command): void {
@@ -9,6 +9,7 @@ export function register(program: Command): void {
     .description("redact PII from the raw texts, then compute sentiment, topics, conversation metrics, summaries and terms (data/lake/enriched)")
     .action(async (_opts, cmd) => {
       const config = configFrom(cmd);
+      requireInputs(config, ["enrich"]);
       await ledgered(config, "enrich", (run) => stages.enrich(run, config));
     });
 
