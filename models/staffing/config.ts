@@ -4,6 +4,8 @@
  */
 import { z } from "zod";
 import { registerConfigSection } from "../../pipelines/core/config.ts";
+// The business calendar's config (business.hours, business.holidays, business.specialDays) registers with it.
+import "../shared/businessCalendar.ts";
 
 export const StaffingConfigSchema = z.strictObject({
   /** Interval of the intraday forecast and the staffing plan, in minutes. */

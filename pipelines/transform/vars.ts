@@ -1,11 +1,13 @@
 /**
- * The SQL vars of the privacy and text sections (spread into the transform's vars): the pseudonym
- * key for the staging models, k for small-group suppression, and the emerging-term and tag rules.
- * The key comes from the environment, never from the config file.
+ * The SQL vars of the privacy, text and business-calendar sections (spread into the transform's
+ * vars): the pseudonym key for the staging models, k for small-group suppression, the emerging-term
+ * and tag rules, and the business's hours and holidays for the calendar mart. The key comes from
+ * the environment, never from the config file.
  */
 import type { Config } from "../core/config.ts";
 import { minGroupSize } from "../privacy/config.ts";
 import { pseudonymKey } from "../privacy/pseudonym.ts";
+import { calendarTransformVars } from "../../models/shared/businessCalendar.ts";
 
 export function textTransformVars(config: Config, env: NodeJS.ProcessEnv = process.env): Record<string, string | number> {
   const e = config.text.emerging;
@@ -26,6 +28,7 @@ export function textTransformVars(config: Config, env: NodeJS.ProcessEnv = proce
     repeat_days: t.repeatCaller.withinDays,
     escalator_min: t.frequentEscalator.min,
     escalator_days: t.frequentEscalator.withinDays,
+    ...calendarTransformVars(config),
     custom_tags_json: JSON.stringify(t.custom.map((c) => ({ ...c, topic: c.topic ?? null, phrase: c.phrase?.toLowerCase() ?? null }))),
   };
 }

@@ -3,6 +3,7 @@
  * zone (offsets from Intl.DateTimeFormat, correct across DST), opening hours, US federal
  * holidays, and the minute-of-day profiles calls and texts are drawn from.
  */
+import { holidaysOfYear, US_FEDERAL } from "../../../models/shared/holidays.ts";
 import type { Rng } from "./rng.ts";
 
 export const DAY_MS = 86_400_000;
@@ -87,39 +88,9 @@ export class Zone {
 
 // ---- US federal holidays (observed dates) ----
 
-function nthWeekday(year: number, month: number, isoWd: number, n: number): number {
-  const first = Date.UTC(year, month - 1, 1) / DAY_MS;
-  const shift = (isoWd - isoWeekday(first) + 7) % 7;
-  return first + shift + (n - 1) * 7;
-}
-
-function lastWeekday(year: number, month: number, isoWd: number): number {
-  const last = Date.UTC(year, month, 0) / DAY_MS;
-  return last - ((isoWeekday(last) - isoWd + 7) % 7);
-}
-
-function observed(day: number): number {
-  const wd = isoWeekday(day);
-  return wd === 6 ? day - 1 : wd === 7 ? day + 1 : day;
-}
-
-/** Observed US federal holidays of a year, by name. */
+/** Observed US federal holidays of a year, by name: the date-holidays library (models/shared/holidays.ts). */
 export function usFederalHolidays(year: number): Array<{ day: number; name: string }> {
-  const fixed = (m: number, d: number) => observed(Date.UTC(year, m - 1, d) / DAY_MS);
-  const list = [
-    { day: fixed(1, 1), name: "New Year's Day" },
-    { day: nthWeekday(year, 1, 1, 3), name: "Martin Luther King Jr. Day" },
-    { day: nthWeekday(year, 2, 1, 3), name: "Washington's Birthday" },
-    { day: lastWeekday(year, 5, 1), name: "Memorial Day" },
-    { day: fixed(7, 4), name: "Independence Day" },
-    { day: nthWeekday(year, 9, 1, 1), name: "Labor Day" },
-    { day: nthWeekday(year, 10, 1, 2), name: "Columbus Day" },
-    { day: fixed(11, 11), name: "Veterans Day" },
-    { day: nthWeekday(year, 11, 4, 4), name: "Thanksgiving Day" },
-    { day: fixed(12, 25), name: "Christmas Day" },
-  ];
-  if (year >= 2021) list.push({ day: fixed(6, 19), name: "Juneteenth" });
-  return list.sort((a, b) => a.day - b.day);
+  return holidaysOfYear(year, US_FEDERAL);
 }
 
 // ---- opening hours and intraday profiles ----
