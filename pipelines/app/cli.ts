@@ -13,6 +13,7 @@ import { configureLog, LOG_LEVELS, type LogFormat, type LogLevel } from "../core
 import { configureProgress, stopProgress } from "../core/progress.ts";
 import { projectRoot } from "../core/paths.ts";
 import { MissingInputError } from "./inputs.ts";
+import { SqlError } from "./commands/sql.ts";
 
 export const VERSION: string = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")).version;
 
@@ -80,7 +81,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     process.stderr.write(`commsight: failed: ${e.message ?? String(err)}\n`);
     if (debug()) process.stderr.write(`${(err as Error).stack}\n`);
-    else if (!(err instanceof MissingInputError)) process.stderr.write("  (--debug shows where)\n");
+    else if (!(err instanceof MissingInputError) && !(err instanceof SqlError)) process.stderr.write("  (--debug shows where)\n");
     return 1;
   } finally {
     stopProgress();

@@ -10,5 +10,6 @@ import * as models from "./models.ts";
 import * as ingest from "./ingest.ts";
 import * as reports from "./reports.ts";
 import * as catalogCmd from "./catalog.ts";
+import * as sql from "./sql.ts";
 
-export const COMMANDS: { register(program: Command): void }[] = [pipeline, status, ingest, models, text, reports, catalogCmd];
+export const COMMANDS: { register(program: Command): void }[] = [pipeline, status, ingest, models, text, reports, catalogCmd, sql];

@@ -1,6 +1,8 @@
 /** The stage commands: generate, extract, transform, run, demo (train: models.ts; report: reports.ts). */
 import { Option, type Command } from "commander";
+import { join, resolve as pathResolve } from "node:path";
 import * as stages from "../stages.ts";
+import { lakePaths } from "../../core/paths.ts";
 import { configFrom, ledgered, parseIntStrict, requireInputs, UsageError } from "./shared.ts";
 import { ingestFrom, withIngestOptions } from "./ingest.ts";
 import { ALL, resolveSelection, SelectionError, stageGraph } from "../graph.ts";
@@ -47,10 +49,17 @@ export function register(program: Command): void {
     });
 
   program.command("docs")
-    .description("regenerate the data dictionary docs/marts.md from the model contracts")
-    .action(async () => {
+    .description("regenerate the data dictionary: docs/marts.md, and a static HTML dictionary with a lineage graph of every dataset (<data>/docs/index.html)")
+    .option("--html <file>", "where the HTML dictionary goes (default: <data>/docs/index.html)")
+    .option("--markdown <file>", "where the markdown dictionary goes (default: docs/marts.md)")
+    .action(async (opts, cmd) => {
+      const config = configFrom(cmd);
       const { writeDocs } = await import("../../catalog/docs.ts");
-      process.stdout.write(`wrote ${writeDocs()}\n`);
+      const { catalog } = await import("../../catalog/datasets.ts");
+      const { writeDictionaryHtml } = await import("../docs/html.ts");
+      process.stdout.write(`wrote ${opts.markdown ? writeDocs(pathResolve(opts.markdown)) : writeDocs()}\n`);
+      const html = writeDictionaryHtml(opts.html ? pathResolve(opts.html) : join(lakePaths(config).data, "docs", "index.html"), catalog().datasets);
+      process.stdout.write(`wrote ${html} (open it in a browser)\n`);
     });
 
   // `train` lives in models.ts with the other model commands.
