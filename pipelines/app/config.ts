@@ -7,6 +7,7 @@ import "../privacy/config.ts";
 import "../sources/files/config.ts";
 import "../../models/text/config.ts";
 import "../../models/staffing/config.ts";
+import "../../models/opportunity/config.ts";
 import "../../reports/rules/config.ts";
 import "../../reports/delivery/config.ts";
 import "./schedule/config.ts";

@@ -80,7 +80,7 @@ describe("schemas", () => {
   it("contacts carry the five custom fields; call participants and message numbers are contacts", () => {
     const numbers = new Set(R.contacts.map((c) => c.defaultFields.phoneNumbers[0].value));
     for (const c of R.contacts.slice(0, 2000)) {
-      expect(c.customFields.map((f: any) => f.key)).toEqual(["segment", "customer-since", "churned", "churned-at", "opted-out"]);
+      expect(c.customFields.map((f: any) => f.key)).toEqual(["segment", "customer-since", "churned", "churned-at", "opted-out", "last-order"]);
       expect(["Consumer", "Small business", "Enterprise"]).toContain(c.customFields[0].value);
     }
     for (const c of R.calls) expect(numbers.has(c.participants[0])).toBe(true);

@@ -7,9 +7,10 @@ import { callRecord, pickAgent, type CallSim } from "./callflow.ts";
 import { CHURN } from "./churn.ts";
 import type { Gen } from "./context.ts";
 import { makeCard, makeEmail, makePhone, type PiiKind } from "./pii.ts";
+import { PLAYBOOK } from "./playbook.ts";
 import { firstName, lastName } from "./population.ts";
 import { callTone, surveyRecord, threadTone } from "./surveys.ts";
-import { timeTurns, type Tone } from "./text.ts";
+import { timeTurns, type Tone, type Turn } from "./text.ts";
 import { TOPIC_INDEX } from "./topics.ts";
 import type { Agent, Line } from "./types.ts";
 import { monthOf } from "./writer.ts";
@@ -42,6 +43,7 @@ function writeMessage(g: Gen, dir: "incoming" | "outgoing", line: Line, contact:
   const num = g.contacts.number[contact]!;
   const id = `AC${rng.hex(4)}`;
   const createdAt = iso(ms);
+  if (dir === "incoming") g.playbook.attempt(contact, ms);
   const r = rng.next();
   g.out.monthly("messages", monthOf(createdAt), {
     id,
@@ -67,6 +69,7 @@ export function emitCall(g: Gen, sim: CallSim, day: number, sec: number, scripte
   out.monthly("calls", month, rec);
   for (const ev of sim.events) out.monthly("call-flow-events", month, ev);
   if (sim.loop) g.loopCallIds.push(sim.id);
+  if (sim.direction === "incoming") g.playbook.attempt(sim.contact, sim.createdMs);
   const endSec = sec + rec.duration;
 
   if (sim.outcome !== "answered") {
@@ -88,23 +91,13 @@ export function emitCall(g: Gen, sim: CallSim, day: number, sec: number, scripte
       sim.topic, tone, sim.direction === "outgoing", teams, sim.legs.map((l) => l.agent.firstName), vars,
       pii ? texter.piiSentence(pii.kind, pii.value) : null,
     );
-    const dialogue: Array<{ content: string; start: number; end: number; identifier: string; userId: string | null }> = [];
-    sim.legs.forEach((leg, li) => {
-      const legTurns = turns.filter((t) => t.leg === li);
-      const times = timeTurns(legTurns, leg.startSec, leg.endSec);
-      legTurns.forEach((t, k) => {
-        dialogue.push({
-          content: t.text, start: times[k]!.start, end: times[k]!.end,
-          identifier: t.who >= 0 ? sim.line.number : num,
-          userId: t.who >= 0 ? sim.legs[t.who]!.agent.id : null,
-        });
-      });
-    });
-    out.monthly("call-transcripts", month, {
-      callId: sim.id, createdAt: iso(sim.completedMs + rng.between(20, 120) * 1000), dialogue, duration: rec.duration, status: "completed",
-    });
+    const createdAt = iso(sim.completedMs + rng.between(20, 120) * 1000);
+    const write = (say: boolean) => writeTranscript(g, sim, num, month, rec.duration, createdAt, say ? withPhrase(turns) : turns);
+    if (sim.topic === TOPIC_INDEX[PLAYBOOK.topic] && sim.line.name === PLAYBOOK.line) g.playbook.defer(sim.contact, sim.createdMs, tone, write);
+    else write(false);
     if (pii) g.pii.push({ ...pii, entity: "call-transcripts", recordId: sim.id, file: `call-transcripts/${month}.ndjson` });
   }
+  if (sim.direction === "incoming") g.opportunity.conversation(sim.contact, sim.line.name, sim.topic, tone, day);
 
   if (rng.chance(scripted ? CHURN.surveyChance : g.surveyShare)) {
     const sv = surveyRecord(rng, texter, sim.id, "call", contacts.id[sim.contact]!, sim.topic, tone, sim.completedMs, surveyLimit(g, sim.contact));
@@ -113,6 +106,28 @@ export function emitCall(g: Gen, sim: CallSim, day: number, sec: number, scripte
   if (sim.topic === TOPIC_INDEX.appointment && contacts.optedOut[sim.contact] === 0 && rng.chance(0.5)) {
     emitReminder(g, sim, day);
   }
+}
+
+/** The planted sentence, said by the resolving agent right after the resolution (the turn before the customer's reaction). */
+function withPhrase(turns: Turn[]): Turn[] {
+  const k = turns.length - 3;
+  return turns.map((t, i) => (i === k && t.who >= 0 ? { ...t, text: `${t.text} ${PLAYBOOK.sentence}` } : t));
+}
+
+function writeTranscript(g: Gen, sim: CallSim, num: string, month: string, duration: number, createdAt: string, turns: Turn[]): void {
+  const dialogue: Array<{ content: string; start: number; end: number; identifier: string; userId: string | null }> = [];
+  sim.legs.forEach((leg, li) => {
+    const legTurns = turns.filter((t) => t.leg === li);
+    const times = timeTurns(legTurns, leg.startSec, leg.endSec);
+    legTurns.forEach((t, k) => {
+      dialogue.push({
+        content: t.text, start: times[k]!.start, end: times[k]!.end,
+        identifier: t.who >= 0 ? sim.line.number : num,
+        userId: t.who >= 0 ? sim.legs[t.who]!.agent.id : null,
+      });
+    });
+  });
+  g.out.monthly("call-transcripts", month, { callId: sim.id, createdAt, dialogue, duration, status: "completed" });
 }
 
 /** An inbound text thread: the customer writes, an agent answers, maybe a back-and-forth. */
@@ -155,6 +170,7 @@ export function emitThread(g: Gen, day: number, sec: number, lineIdx: number, to
     }
     lastMs = ms;
   }
+  if (replied) g.opportunity.conversation(contact, line.name, topic, tone, day);
   if (replied && rng.chance(scripted ? CHURN.surveyChance : g.surveyShare)) {
     const sv = surveyRecord(rng, texter, firstId, "message", contacts.id[contact]!, topic, tone, lastMs, surveyLimit(g, contact));
     if (sv) g.out.monthly("survey-responses", monthOf(sv.respondedAt), sv);

@@ -11,7 +11,9 @@ import { planChurn } from "./churn.ts";
 import { PII_RATES, type Gen } from "./context.ts";
 import { emitCall, emitThread } from "./emit.ts";
 import { writeManifest } from "./manifest.ts";
+import { OpportunityPlant } from "./opportunity.ts";
 import { ContactPicker } from "./picker.ts";
+import { PlaybookPlant } from "./playbook.ts";
 import { buildContacts, buildStaff, contactRecord, phoneNumberRecord, userRecord } from "./population.ts";
 import { cumulative, Rng } from "./rng.ts";
 import { SCALES, type DemoScale } from "./scales.ts";
@@ -99,12 +101,12 @@ export async function generateDemo(opts: GenerateOptions): Promise<GenerateResul
   const out = new NdjsonWriter(outDir);
   for (const line of lines) out.single("phone-numbers", phoneNumberRecord(line));
   for (const a of agents) out.single("users", userRecord(a));
-  for (let i = 0; i < contacts.n; i++) out.single("contacts", contactRecord(contacts, i, recRng, agents));
 
   const g: Gen = {
     rng, texter: new Texter(rng, opts.businessName), cal, lines, contacts, out, windowEndMs: cal.windowEndMs,
     transcriptShare: spec.transcriptShare, surveyShare: spec.surveyShare,
     piiMessageRate: PII_RATES.message, piiTranscriptRate: PII_RATES.transcript, pii: [], loopCallIds: [],
+    playbook: new PlaybookPlant(opts.seed), opportunity: new OpportunityPlant(opts.seed, contacts, cal),
   };
   const picker = new ContactPicker(contacts, rng, DEMO_TOPICS.length);
   const outCum = cumulative(OUTGOING_TOPICS.map((t) => t[2]));
@@ -123,6 +125,7 @@ export async function generateDemo(opts: GenerateOptions): Promise<GenerateResul
     const day = cal.startDay + di;
     const info = cal.info(day);
     out.closeBefore(monthOf(iso(zone.toUtc(day, 0))));
+    g.playbook.flush(zone.toUtc(day, 0));
     picker.advance(zone.toUtc(day + 1, 0));
     const outage = vol.inOutageWeek(day);
 
@@ -143,8 +146,9 @@ export async function generateDemo(opts: GenerateOptions): Promise<GenerateResul
         const [lineName, topicId] = OUTGOING_TOPICS[rng.weighted(outCum)]!;
         const topic = TOPIC_INDEX[topicId];
         const sec = cal.sampleOpenSec(rng, info);
-        const contact = picker.pick(zone.toUtc(day, sec), topic, false);
-        if (contact < 0) continue;
+        const picked = picker.pick(zone.toUtc(day, sec), topic, false);
+        if (picked < 0) continue;
+        const contact = g.opportunity.checkIn(picked, lineName, day, zone.toUtc(day, sec));
         const line = lines[LINE_NAMES.indexOf(lineName)]!;
         emitCall(g, simulateOutgoing(rng, cal, line, day, sec, topic, contact, contacts.segment[contact]!), day, sec, false);
       }
@@ -169,6 +173,11 @@ export async function generateDemo(opts: GenerateOptions): Promise<GenerateResul
     opts.onProgress?.(di + 1, nDays);
     if (di % 16 === 15) await new Promise((r) => setImmediate(r));
   }
+  g.playbook.flush(Infinity);
+  g.opportunity.finish();
+  // Written last: the contacts' last-order field is known only after the simulation (their other
+  // attributes come from their own random stream, so the order of writing changes nothing else).
+  for (let i = 0; i < contacts.n; i++) out.single("contacts", contactRecord(contacts, i, recRng, agents, g.opportunity.orderMs[i]!));
   out.closeAll();
 
   const counts: Record<string, number> = {};
@@ -180,6 +189,7 @@ export async function generateDemo(opts: GenerateOptions): Promise<GenerateResul
       open: opts.open, close: opts.close, businessName: opts.businessName,
     },
     cal, lines, contacts, churn, outageWeekStart: outageWeek, loopCallIds: g.loopCallIds, ivr, pii: g.pii, counts, files,
+    playbook: g.playbook, opportunity: g.opportunity,
   });
   return { outDir, files, counts, manifestPath };
 }

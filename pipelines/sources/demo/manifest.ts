@@ -5,7 +5,9 @@ import { Calendar, callShape, formatDay, AFTER_HOURS_CALL_SHARE, SATURDAY_HOURS,
 import { MAIN_MENU, OUTAGE_QUEUE_STRESS, QUEUE_RISK, SUBMENUS, TRANSFER_LOOP } from "./callflow.ts";
 import { CHURN, type ChurnPlan } from "./churn.ts";
 import { PII_RATES } from "./context.ts";
+import { OPPORTUNITY, type OpportunityPlant } from "./opportunity.ts";
 import type { PiiPlant } from "./pii.ts";
+import { PLAYBOOK, type PlaybookPlant } from "./playbook.ts";
 import { GROWTH_PER_YEAR } from "./population.ts";
 import { SCORES_BY_TONE } from "./surveys.ts";
 import { DEMO_TOPICS, SENTIMENT_WORDS } from "./topics.ts";
@@ -27,6 +29,8 @@ export interface ManifestInput {
   pii: PiiPlant[];
   counts: Record<string, number>;
   files: string[];
+  playbook: PlaybookPlant;
+  opportunity: OpportunityPlant;
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -106,6 +110,28 @@ export function writeManifest(outDir: string, m: ManifestInput): string {
         },
       },
       pii: { rates: PII_RATES, count: m.pii.length, byKind, values: m.pii },
+      playbook: {
+        topic: PLAYBOOK.topic, line: PLAYBOOK.line, phrase: PLAYBOOK.phrase, windowDays: PLAYBOOK.windowDays, sayChance: PLAYBOOK.sayChance,
+        resolvedMeans: `no inbound call or text from the contact within ${PLAYBOOK.windowDays} days after the call`,
+        observed: {
+          calls: m.playbook.observed.calls, withPhrase: m.playbook.observed.said, withoutPhrase: m.playbook.observed.notSaid,
+          resolvedWithPhrase: round3(m.playbook.observed.saidResolved / Math.max(1, m.playbook.observed.said)),
+          resolvedWithoutPhrase: round3(m.playbook.observed.notSaidResolved / Math.max(1, m.playbook.observed.notSaid)),
+        },
+      },
+      opportunityGroup: (() => {
+        const planted = m.opportunity.ids(1);
+        const baseline = m.opportunity.ids(2);
+        return {
+          field: OPPORTUNITY.field, count: planted.length, contactIds: planted.map((i) => contacts.id[i]!),
+          baselineBuyers: baseline.length, baselineContactIds: baseline.map((i) => contacts.id[i]!),
+          drivers: {
+            line: OPPORTUNITY.line, topics: OPPORTUNITY.topics, buyChance: OPPORTUNITY.buyChance, lagDays: OPPORTUNITY.lagDays,
+            means: "an answered incoming call or a replied text thread on Sales about pricing or a new order, its tone decides the chance of a purchase",
+          },
+          checkIns: { days: OPPORTUNITY.checkInDays, share: OPPORTUNITY.checkInShare, calls: m.opportunity.checkIns.calls, contacts: m.opportunity.checkIns.contacts.size },
+        };
+      })(),
       sentiment: { negativeWords: SENTIMENT_WORDS.negative, positiveWords: SENTIMENT_WORDS.positive, scoresByTone: SCORES_BY_TONE },
     },
   };

@@ -131,7 +131,7 @@ export function lastName(c: Contacts, i: number): string {
 }
 
 /** The `Contact` record of contact i (extra attributes drawn from `rng` in contact order). */
-export function contactRecord(c: Contacts, i: number, rng: Rng, agents: Agent[]) {
+export function contactRecord(c: Contacts, i: number, rng: Rng, agents: Agent[], orderMs = NaN) {
   const first = firstName(c, i);
   const last = lastName(c, i);
   const seg = c.segment[i]!;
@@ -161,6 +161,7 @@ export function contactRecord(c: Contacts, i: number, rng: Rng, agents: Agent[])
       { name: "Churned", key: "churned", type: "boolean" as const, value: churned },
       { name: "Churned at", key: "churned-at", type: "date" as const, value: churned ? iso(c.churnMs[i]!) : null },
       { name: "Opted out", key: "opted-out", type: "boolean" as const, value: c.optedOut[i] === 1 },
+      { name: "Last order", key: "last-order", type: "date" as const, value: Number.isNaN(orderMs) ? null : iso(orderMs) },
     ],
     createdAt: sinceIso,
     updatedAt: churned ? iso(c.churnMs[i]!) : sinceIso,

@@ -1,0 +1,82 @@
+-- Sales-opportunity features per contact as of weekly snapshot dates (every 7 days back from the
+-- last day of data, from 91 days in): one row per customer (not churned by then) who reached out
+-- (an inbound call or text) in the 90 days before the snapshot. Positive engagement signals over the
+-- 14 days up to as_of, against the 90 days: conversations with Sales and on the configured sales
+-- topics (models.opportunity.salesTopics), the customer's sentiment (mean, positive and negative
+-- conversations, the trend against the 90 days), questions the customer asked on calls, our
+-- response speed to their texts; plus tenure, recency and whether they bought before.
+-- label: the positive outcome (int_opportunity_outcomes) happened within horizonDays after as_of;
+-- NULL while that window is incomplete.
+WITH bounds AS (
+    SELECT min(date) AS first_day, max(date) AS last_day FROM {{ ref('calendar') }}
+),
+snapshots AS (
+    SELECT (last_day - CAST(7 * k AS INTEGER))::DATE AS as_of, last_day
+    FROM bounds, range(0, 260) r(k)
+    WHERE last_day - CAST(7 * k AS INTEGER) >= first_day + 91
+),
+texts AS (
+    SELECT interaction_id, sentiment FROM {{ ref('int_interaction_texts') }}
+),
+inbound AS (
+    SELECT i.contact_id, i.date, i.line,
+           list_contains(string_split({{ var('opportunity_sales_topics') }}, ','), i.topic) AS sales_topic,
+           t.sentiment,
+           m.customer_questions,
+           i.first_response_seconds
+    FROM {{ ref('interactions') }} i
+    LEFT JOIN texts t ON t.interaction_id = i.interaction_id
+    LEFT JOIN {{ ref('conversation_metrics') }} m ON m.call_id = i.interaction_id
+    WHERE i.contact_id IS NOT NULL AND i.direction = 'incoming'
+),
+population AS (
+    SELECT s.as_of, s.last_day, c.contact_id, c.segment, c.customer_since, max(i.date) AS last_contact
+    FROM snapshots s
+    JOIN inbound i ON i.date <= s.as_of AND i.date > s.as_of - 90
+    JOIN {{ ref('stg_contacts') }} c ON c.contact_id = i.contact_id
+    WHERE c.customer_since <= s.as_of AND (c.churned_on IS NULL OR c.churned_on > s.as_of)
+    GROUP BY ALL
+),
+activity AS (
+    SELECT p.as_of, p.contact_id,
+        count(*) FILTER (WHERE i.date > p.as_of - 14)                                            AS contacts_14d,
+        count(*)                                                                                AS contacts_90d,
+        count(*) FILTER (WHERE i.date > p.as_of - 14 AND i.line = 'Sales')                       AS sales_contacts_14d,
+        count(*) FILTER (WHERE i.date > p.as_of - 14 AND i.sales_topic)                          AS sales_topics_14d,
+        count(*) FILTER (WHERE i.sales_topic)                                                   AS sales_topics_90d,
+        count(*) FILTER (WHERE i.date > p.as_of - 14 AND i.sentiment > {{ var('sentiment_positive_above') }}) AS positive_14d,
+        count(*) FILTER (WHERE i.date > p.as_of - 14 AND i.sentiment < {{ var('sentiment_negative_below') }}) AS negative_14d,
+        count(*) FILTER (WHERE i.date > p.as_of - 14 AND i.sales_topic AND i.sentiment > {{ var('sentiment_positive_above') }}) AS positive_sales_14d,
+        avg(i.sentiment) FILTER (WHERE i.date > p.as_of - 14)                                    AS sentiment_14d,
+        avg(i.sentiment) FILTER (WHERE i.date > p.as_of - 14) - avg(i.sentiment)                 AS sentiment_trend,
+        coalesce(sum(i.customer_questions) FILTER (WHERE i.date > p.as_of - 14), 0)::BIGINT      AS questions_14d,
+        median(i.first_response_seconds) FILTER (WHERE i.date > p.as_of - 14)                    AS response_seconds_14d
+    FROM population p
+    JOIN inbound i ON i.contact_id = p.contact_id AND i.date <= p.as_of AND i.date > p.as_of - 90
+    GROUP BY ALL
+),
+outcomes AS (
+    SELECT p.as_of, p.contact_id,
+        max(o.outcome_on) FILTER (WHERE o.outcome_on <= p.as_of)                                AS last_outcome,
+        count(*) FILTER (WHERE o.outcome_on > p.as_of AND o.outcome_on <= p.as_of + {{ var('opportunity_horizon_days') }}) AS upcoming
+    FROM population p
+    JOIN {{ ref('int_opportunity_outcomes') }} o USING (contact_id)
+    GROUP BY ALL
+)
+SELECT
+    p.contact_id,
+    p.as_of,
+    p.segment,
+    (p.as_of - p.customer_since)::BIGINT                      AS tenure_days,
+    (p.as_of - p.last_contact)::BIGINT                        AS recency_days,
+    a.contacts_14d, a.contacts_90d, a.sales_contacts_14d, a.sales_topics_14d, a.sales_topics_90d,
+    a.positive_14d, a.negative_14d, a.positive_sales_14d, a.sentiment_14d, a.sentiment_trend,
+    a.questions_14d, a.response_seconds_14d,
+    (o.last_outcome IS NOT NULL)::BIGINT                      AS bought_before,
+    (p.as_of - o.last_outcome)::BIGINT                        AS days_since_outcome,
+    CASE WHEN p.as_of + {{ var('opportunity_horizon_days') }} > p.last_day THEN NULL
+         ELSE coalesce(o.upcoming, 0) > 0 END                 AS label
+FROM population p
+JOIN activity a USING (as_of, contact_id)
+LEFT JOIN outcomes o USING (as_of, contact_id)
+ORDER BY p.as_of, p.contact_id
