@@ -9,12 +9,16 @@ import { openDb, type Db } from "../../pipelines/core/duckdb.ts";
 import { log } from "../../pipelines/core/log.ts";
 import { lakePaths, projectRoot, type Paths } from "../../pipelines/core/paths.ts";
 import { freshness, type Freshness } from "../shared/freshness.ts";
-import { fetchKpis, type Kpi } from "../shared/kpis.ts";
+import type { StaffingConfig } from "../../models/staffing/config.ts";
+import { fmtDay, fmtRange } from "../shared/format.ts";
+import { buildKpis, type Kpi } from "../shared/kpis.ts";
+import { readDefinitions, readRange } from "../shared/metrics.ts";
 import { lastCompletePeriod, periodContaining, previousLabel, type PeriodKind, type ReportPeriod } from "../shared/period.ts";
 import { minGroupSize } from "../shared/suppress.ts";
 import { findChromium } from "../render/pdf.ts";
 import { pageStyle, printReport, template } from "../render/page.ts";
 import { martAvailable, query } from "../shared/sql.ts";
+import { appendixSection, type Appendix } from "./sections/appendix.ts";
 import { changeSentences, type ChangeSentence } from "./narrative.ts";
 import { churnSection } from "./sections/churn.ts";
 import { fcrSection } from "./sections/fcr.ts";
@@ -29,8 +33,8 @@ import type { Section, SectionContext } from "./sections/types.ts";
 import { volumeSection } from "./sections/volume.ts";
 
 /** Marts the report cannot do without; every other section says "not available" when its mart is missing. */
-export const REQUIRED_MARTS = ["kpi_weekly", "daily_volume", "call_outcomes_daily", "topic_daily", "nps_weekly", "csat_weekly"] as const;
-const MONTH_MARTS = ["calls", "interactions"] as const;
+export const REQUIRED_MARTS = ["metrics", "metric_definitions", "calendar", "daily_volume", "call_outcomes_daily", "topic_daily"] as const;
+const MONTH_MARTS = [] as const;
 
 export type LeadershipOptions = {
   period?: PeriodKind;
@@ -47,8 +51,12 @@ export type LeadershipModel = {
   period: ReportPeriod;
   kpis: Kpi[];
   sentences: ChangeSentence[];
+  /** Holidays in the period and in the one before ("Veterans Day (Wed 11 Nov)"). */
+  holidays: string[];
+  previousHolidays: string[];
   freshness: Freshness;
   sections: Section[];
+  appendix: Appendix;
   k: number;
 };
 
@@ -62,14 +70,17 @@ export function checkMarts(paths: Paths, kind: PeriodKind): void {
   }
 }
 
-/** The last complete period in the marts (weeks: never past the last week kpi_weekly holds). */
+/** The last complete period in the data (the metrics mart's last day with a call or a text). */
 export async function defaultPeriod(db: Db, paths: Paths, kind: PeriodKind): Promise<ReportPeriod> {
-  const [r] = await query<{ max_date: string | null; kpi_sunday: string | null }>(db, paths, "last_day");
-  if (!r?.max_date || !r.kpi_sunday) {
-    throw new Error(`cannot pick a report period: ${r?.max_date ? "kpi_weekly has no 'All' rows" : "daily_volume has no rows"}; run the transforms first`);
-  }
-  const p = lastCompletePeriod(kind, r.max_date);
-  return kind === "week" && p.end > r.kpi_sunday ? lastCompletePeriod("week", r.kpi_sunday) : p;
+  const [r] = await query<{ max_date: string | null }>(db, paths, "last_day");
+  if (!r?.max_date) throw new Error("cannot pick a report period: the metrics mart counts no calls or texts; run the transforms first");
+  return lastCompletePeriod(kind, r.max_date);
+}
+
+/** "Veterans Day (Wed 11 Nov)" for each holiday in [start, end]. */
+async function holidaysIn(db: Db, paths: Paths, start: string, end: string): Promise<string[]> {
+  const days = await query<{ date: string; holiday: string | null }>(db, paths, "calendar_range", { start, end });
+  return days.filter((d) => d.holiday).map((d) => `${d.holiday} (${fmtDay(d.date)})`);
 }
 
 export const REPORT_NAME: Record<PeriodKind, string> = { week: "Weekly leadership report", month: "Monthly leadership report" };
@@ -82,13 +93,28 @@ export async function buildLeadershipReport(config: Config, opts: LeadershipOpti
   const db = await openDb();
   try {
     const period = opts.date ? periodContaining(kind, opts.date) : await defaultPeriod(db, paths, kind);
+    const [last] = await query<{ max_date: string | null }>(db, paths, "last_day");
+    if (!last?.max_date || last.max_date < period.end) {
+      throw new Error(`the data ends ${last?.max_date ?? "nowhere"}, before the end of ${period.label} (${period.end}): the leadership report covers complete periods only`);
+    }
     const k = minGroupSize(config);
-    const ctx: SectionContext = { db, paths, period, k, timezone: config.business.timezone, thisPeriod: kind === "week" ? "this week" : "this month" };
-    const { kpis } = await fetchKpis(db, paths, period);
+    const defs = await readDefinitions(db, paths);
+    const staffing = (config.models as { staffing?: StaffingConfig }).staffing;
+    const label = config.models.churn.label;
+    const ctx: SectionContext = {
+      db, paths, period, k, defs, timezone: config.business.timezone, thisPeriod: kind === "week" ? "this week" : "this month",
+      dataEnd: last.max_date, serviceLevelSeconds: config.transform.serviceLevelSeconds, serviceLevelTarget: staffing?.targetServiceLevel ?? null,
+      fcrWindowDays: config.transform.fcrWindowDays, churnHorizonDays: label.kind === "explicit" ? label.horizonDays : label.days,
+      churnLabel: label.kind,
+    };
+    const [now, before] = [await readRange(db, paths, period), await readRange(db, paths, { start: period.prevStart, end: period.prevEnd })];
+    const kpis = buildKpis({ defs, now, before, kind, serviceLevelTarget: ctx.serviceLevelTarget });
+    const holidays = await holidaysIn(db, paths, period.start, period.end);
+    const previousHolidays = await holidaysIn(db, paths, period.prevStart, period.prevEnd);
     // One connection: sections run one after another.
     const sections: Section[] = [];
     sections.push(await volumeSection(ctx));
-    sections.push(await serviceSection(ctx, config.transform.serviceLevelSeconds));
+    sections.push(await serviceSection(ctx));
     sections.push(await satisfactionSection(ctx));
     sections.push(await fcrSection(ctx));
     sections.push(await transfersSection(ctx));
@@ -99,7 +125,8 @@ export async function buildLeadershipReport(config: Config, opts: LeadershipOpti
     sections.push(await forecastSection(ctx));
     return {
       business: config.business.name, timezone: config.business.timezone, reportName: REPORT_NAME[kind], period, kpis,
-      sentences: changeSentences(kpis, previousLabel(period)), freshness: await freshness(db, paths, config.business.timezone), sections, k,
+      sentences: changeSentences(kpis, previousLabel(period), { holidays, previousHolidays }), holidays, previousHolidays,
+      freshness: await freshness(db, paths, config.business.timezone), sections, k, appendix: appendixSection(ctx),
     };
   } finally {
     db.close();
@@ -108,23 +135,24 @@ export async function buildLeadershipReport(config: Config, opts: LeadershipOpti
 
 const templateFile = join(projectRoot, "reports", "leadership", "template.hbs");
 
-/** Sections that start on a new page: the first pages read as a summary, the rest as reference. */
-const NEW_PAGE = new Set<string>(["fcr"]);
+/** Sections that start on a new page (none: sections flow, and charts and tables never split). */
+const NEW_PAGE = new Set<string>([]);
+
+const cellsOf = (t: Section["tables"][number]) =>
+  ({ ...t, rows: t.rows.map((r) => ({ ...r, cells: r.cells.map((text, c) => ({ text, num: !!t.columns[c]?.num })) })) });
 
 /** The report as one self-contained HTML document (inline CSS, fonts and SVG; nothing to fetch). */
 export function leadershipHtml(model: LeadershipModel): string {
-  const marts = new Set<string>(["kpi_weekly", "daily_volume", "call_outcomes_daily", "service_level_interval", "satisfaction", "fcr",
-    "transfers_weekly", "transfer_paths", "ivr_funnel", "topic_daily", "topic_anomalies", "churn_risk", "volume_forecast"]);
   return template(templateFile)({
     ...model,
     style: pageStyle(),
     periodHeading: model.period.kind === "week" ? `Week ${model.period.label}` : model.period.label,
     previousName: previousLabel(model.period),
-    martList: [...marts].join(", "),
-    sections: model.sections.map((s, i) => ({
-      ...s, number: i + 1, newPage: NEW_PAGE.has(s.id),
-      tables: s.tables.map((t) => ({ ...t, rows: t.rows.map((r) => ({ ...r, cells: r.cells.map((text, c) => ({ text, num: !!t.columns[c]?.num })) })) })),
-    })),
+    periodRange: fmtRange(model.period.start, model.period.end),
+    previousRange: fmtRange(model.period.prevStart, model.period.prevEnd),
+    holidayLine: model.holidays.length ? `Holidays in the period: ${model.holidays.join(", ")}.` : "",
+    sections: model.sections.map((s, i) => ({ ...s, number: i + 1, newPage: NEW_PAGE.has(s.id), tables: s.tables.map(cellsOf) })),
+    appendix: { ...model.appendix, table: cellsOf(model.appendix.table) },
   });
 }
 

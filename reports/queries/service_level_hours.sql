@@ -2,6 +2,7 @@
 -- threshold ÷ (answered + abandoned in queue), weighted over the 60-minute intervals; ASA weighted by answered calls.
 SELECT CAST(isodow(interval_start) AS INTEGER) AS iso_weekday, CAST(hour(interval_start) AS INTEGER) AS hour,
        CAST(sum(offered) AS BIGINT) AS offered,
+       CAST(coalesce(sum(answered + abandoned_in_queue) FILTER (WHERE service_level IS NOT NULL), 0) AS BIGINT) AS sl_calls,
        sum(service_level * (answered + abandoned_in_queue)) FILTER (WHERE service_level IS NOT NULL)
          / nullif(sum(answered + abandoned_in_queue) FILTER (WHERE service_level IS NOT NULL), 0) AS service_level,
        sum(asa_seconds * answered) FILTER (WHERE asa_seconds IS NOT NULL)

@@ -76,3 +76,24 @@ export function fmtRange(start: string, end: string): string {
   if (a.m !== b.m) return `${a.d} ${MONTHS[a.m]} – ${b.d} ${MONTHS[b.m]} ${b.y}`;
   return `${a.d}–${b.d} ${MONTHS[b.m]} ${b.y}`;
 }
+
+/** A raw category id as a reader sees it: "billing_dispute" → "Billing dispute", "new_order" → "New order". */
+export function fmtLabel(id: string): string {
+  const s = id.replace(/[_-]+/g, " ").trim();
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** "2026-11" → "Nov 2026" (one date style: day month year, months by name). */
+export function fmtMonth(ym: string): string {
+  return `${MONTHS[Number(ym.slice(5, 7)) - 1]} ${ym.slice(0, 4)}`;
+}
+
+/** An interval without a dash that reads as a minus sign: "−50.8 to 25.8". */
+export function fmtInterval(lo: number | null | undefined, hi: number | null | undefined, fmt: (v: number) => string = fmtOneDp): string {
+  return present(lo) && present(hi) ? `${fmt(lo)} to ${fmt(hi)}` : NA;
+}
+
+/** "12 of 30 days": how much of a period the data covers. */
+export function fmtShare(part: number, whole: number, noun: string): string {
+  return `${fmtCount(part)} of ${fmtCount(whole)} ${noun}`;
+}

@@ -32,6 +32,6 @@ export async function freshness(db: Db, paths: Paths, timeZone: string): Promise
   const run = lastRefresh(paths.ledger);
   const latestData = r?.latest ?? null;
   const lastAt = run ? localTime(run.at, timeZone) : null;
-  const text = `Data up to ${latestData ?? "unknown"}; last successful refresh ${lastAt ? `${lastAt} (${run!.command} run ${run!.runId.slice(0, 8)})` : "not recorded in the run ledger"}; times in ${timeZone}.`;
+  const text = `Data up to ${latestData ?? "unknown"}; last refreshed ${lastAt ?? "(not recorded)"}; times in ${timeZone}.`;
   return { latestData, lastRefresh: lastAt, lastRefreshRun: run?.runId ?? null, text };
 }

@@ -2,11 +2,12 @@
  * The reports' SQL lives in reports/queries/*.sql. Two placeholders are substituted:
  *   {{mart:<name>}}  → martScan(paths, name) (every Parquet file of the mart, hive partitions included)
  *   {{<param>}}      → a SQL literal (YYYY-MM-DD strings become DATE literals)
- * An unknown placeholder is an error, never left in the SQL.
+ * An unknown placeholder is an error, never left in the SQL. Reports and rules read contracted marts by their
+ * column names, and metrics only from the metrics mart (transforms/marts/metrics.sql) through the metric macros.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { lit, rows, type Db } from "../../pipelines/core/duckdb.ts";
+import { exec, lit, rows, type Db } from "../../pipelines/core/duckdb.ts";
 import { martExists, martScan, projectRoot, type Paths } from "../../pipelines/core/paths.ts";
 
 export const queriesDir = join(projectRoot, "reports", "queries");
@@ -37,13 +38,25 @@ export function sqlFor(name: string, paths: Paths, params: Record<string, SqlPar
   });
 }
 
-/** Run <dir>/<name>.sql and return its rows. */
-export function query<T = Record<string, unknown>>(
+/** The metric formulas (transforms/macros/metrics.sql): the same macros the transforms use, so reports and rules
+ * roll the metrics mart's n, Σx and Σx² up with the one definition of a value and its margin. */
+export const metricMacrosFile = join(projectRoot, "transforms", "macros", "metrics.sql");
+const withMacros = new WeakSet<Db>();
+
+async function ensureMetricMacros(db: Db): Promise<void> {
+  if (withMacros.has(db)) return;
+  await exec(db, readFileSync(metricMacrosFile, "utf8"));
+  withMacros.add(db);
+}
+
+/** Run <dir>/<name>.sql and return its rows (the metric macros are registered on the connection first). */
+export async function query<T = Record<string, unknown>>(
   db: Db,
   paths: Paths,
   name: string,
   params: Record<string, SqlParam> = {},
   dir = queriesDir,
 ): Promise<T[]> {
+  await ensureMetricMacros(db);
   return rows<T>(db, sqlFor(name, paths, params, dir));
 }

@@ -1,6 +1,9 @@
 -- One row per case: a contact's attempts chained while each follows the previous one within
--- fcr_window_days (default 7). A case resolved at first contact has exactly one attempt. Cases
--- opened within the window before the data ends are marked censored (a repeat may still come).
+-- fcr_window_days (default 7). A case resolved at first contact has exactly one attempt. A case
+-- whose first attempt is within the window before the data ends is censored: a repeat may still
+-- join it, so whether it was resolved at first contact is not known yet (macro case_window_closed).
+-- Censoring by the first attempt, not the last, keeps the known cases unbiased: judged by the last
+-- attempt, recent single-contact cases would stay in while recent chains drop out.
 WITH attempts AS (
     SELECT *,
         CASE WHEN started_at - lag(started_at) OVER (PARTITION BY contact_id ORDER BY started_at, attempt_id)
@@ -28,6 +31,6 @@ SELECT
     arg_min(agent_id, started_at)                           AS first_agent_id,
     arg_min(topic, started_at)                              AS topic,
     count(*) = 1                                            AS resolved_first_contact,
-    max(started_at) > any_value(b.data_end) - INTERVAL ({{ var('fcr_window_days') }}) DAY AS censored
+    NOT case_window_closed(min(started_at), any_value(b.data_end), {{ var('fcr_window_days') }}) AS censored
 FROM numbered, bounds b
 GROUP BY contact_id, case_no

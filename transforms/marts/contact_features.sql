@@ -5,7 +5,8 @@
 -- Weekly, because churn drivers such as a burst of unresolved contacts show up days, not months,
 -- before a customer leaves; a monthly snapshot misses most of them.
 -- Counts cover windows ending on as_of: 14 days (the recent burst) and 90 days (the usual level).
--- A case: a contact's inbound touches where each follows the previous within 7 days; a repeat
+-- A case: a contact's inbound touches where each follows the previous within the configured repeat
+-- window (transform.fcrWindowDays, as the cases mart and FCR use; default 7 days); a repeat
 -- contact is one that continues a case, i.e. the earlier contact left it unresolved.
 -- Sentiment proxies (text sentiment may replace them): negative wording in survey comments and in
 -- the texts of calls and messages, NPS (0-10), CSAT (1-5); survey score = mean of nps/10 and
@@ -31,7 +32,7 @@ inbound AS (
         i.channel = 'call' AND i.outcome IN ('missed', 'voicemail', 'abandoned')          AS missed,
         coalesce(i.transfers, 0)                                                          AS transfers,
         t.interaction_id IS NOT NULL                                                      AS negative_text,
-        coalesce(i.date - lag(i.date) OVER (PARTITION BY i.contact_id ORDER BY i.started_at) <= 7, false) AS repeat_contact
+        coalesce(i.date - lag(i.date) OVER (PARTITION BY i.contact_id ORDER BY i.started_at) <= {{ var('fcr_window_days') }}, false) AS repeat_contact
     FROM {{ ref('interactions') }} i
     LEFT JOIN texts t ON t.interaction_id = i.interaction_id
     WHERE i.contact_id IS NOT NULL AND i.direction = 'incoming'
@@ -89,12 +90,12 @@ activity AS (
     GROUP BY ALL
 ),
 open_case AS (
-    -- Contacts in the latest case, while it is still open (its last touch within 7 days).
+    -- Contacts in the latest case, while it is still open (its last touch within the repeat window).
     SELECT a.as_of, a.contact_id, count(*) AS open_case_contacts
     FROM activity a
     JOIN cased i ON i.contact_id = a.contact_id AND i.case_no = a.last_case AND i.date <= a.as_of
     GROUP BY ALL
-    HAVING max(i.date) > a.as_of - 7
+    HAVING max(i.date) > a.as_of - {{ var('fcr_window_days') }}
 ),
 callbacks AS (
     SELECT p.as_of, p.contact_id, count(*) AS outbound_calls_90d

@@ -21,7 +21,7 @@ call_kpis AS (
         count(*) FILTER (WHERE direction = 'incoming' AND outcome = 'abandoned')    AS abandoned,
         avg(handle_seconds) FILTER (WHERE direction = 'incoming' AND outcome = 'answered') AS avg_handle_seconds,
         sum(transfers)                                                              AS transfers,
-        count(*) FILTER (WHERE direction = 'incoming' AND transfers > 0)            AS transferred_calls
+        count(*) FILTER (WHERE direction = 'incoming' AND outcome = 'answered' AND is_transferred(transfers)) AS transferred_calls
     FROM calls
     GROUP BY GROUPING SETS ((week_start, line), (week_start))
 ),

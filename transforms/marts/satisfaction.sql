@@ -1,5 +1,6 @@
 -- NPS and CSAT by period (week, month) and by dimension (all, line, agent, segment), with 95%
--- confidence intervals. NPS = 100·(promoters − detractors)/responses, its standard error
+-- confidence intervals, by response date (the metrics mart holds the same by line, agent, segment, channel
+-- and topic; formulas in transforms/macros/metrics.sql). NPS = 100·(promoters − detractors)/responses, its standard error
 -- 100·√((p + d − (p − d)²)/n) with p, d the promoter and detractor shares; CSAT = % scoring 4-5,
 -- with a Wilson score interval.
 WITH r AS (
@@ -27,11 +28,11 @@ agg AS (
     SELECT
         period, period_start, dimension, value,
         count(nps)                                   AS nps_responses,
-        count(*) FILTER (WHERE nps >= 9)             AS promoters,
-        count(*) FILTER (WHERE nps BETWEEN 7 AND 8)  AS passives,
-        count(*) FILTER (WHERE nps <= 6)             AS detractors,
+        count(*) FILTER (WHERE is_promoter(nps))     AS promoters,
+        count(*) FILTER (WHERE NOT is_promoter(nps) AND NOT is_detractor(nps)) AS passives,
+        count(*) FILTER (WHERE is_detractor(nps))    AS detractors,
         count(csat)                                  AS csat_responses,
-        count(*) FILTER (WHERE csat >= 4)            AS satisfied,
+        count(*) FILTER (WHERE is_csat_satisfied(csat)) AS satisfied,
         avg(csat)                                    AS csat_avg_score
     FROM long
     GROUP BY ALL
@@ -46,7 +47,7 @@ scored AS (
 SELECT
     period, period_start, dimension, value,
     nps_responses, promoters, passives, detractors,
-    100 * (p - d)                                                        AS nps,
+    nps_value(promoters, detractors, nps_responses)                      AS nps,
     100 * (p - d) - 196 * sqrt((p + d - (p - d) ^ 2) / nps_responses)    AS nps_ci_low,
     100 * (p - d) + 196 * sqrt((p + d - (p - d) ^ 2) / nps_responses)    AS nps_ci_high,
     csat_responses, satisfied,

@@ -23,8 +23,8 @@ SELECT
     count(*) FILTER (WHERE outcome = 'abandoned')                                 AS abandoned,
     count(*) FILTER (WHERE abandoned_in = 'queue')                                AS abandoned_in_queue,
     avg(queue_seconds) FILTER (WHERE outcome = 'answered')                        AS asa_seconds,
-    count(*) FILTER (WHERE outcome = 'answered' AND queue_seconds <= {{ var('service_level_seconds') }})
-        / nullif(count(*) FILTER (WHERE outcome = 'answered' OR abandoned_in = 'queue'), 0) AS service_level,
+    count(*) FILTER (WHERE answered_in_time(outcome, queue_seconds, {{ var('service_level_seconds') }}))
+        / nullif(count(*) FILTER (WHERE counts_for_service_level(outcome, abandoned_in)), 0) AS service_level,
     avg(handle_seconds) FILTER (WHERE outcome = 'answered')                       AS aht_seconds,
     count(*) FILTER (WHERE outcome <> 'answered') / count(*)                      AS missed_rate
 FROM bucketed

@@ -10,11 +10,11 @@ SELECT
     week_start,
     CASE WHEN grouping(line) = 1 THEN 'All' ELSE coalesce(line, 'Unknown') END AS line,
     count(*)                                                   AS answered_calls,
-    count(*) FILTER (WHERE transfers > 0)                      AS transferred_calls,
+    count(*) FILTER (WHERE is_transferred(transfers))          AS transferred_calls,
     coalesce(sum(transfers), 0)::BIGINT                        AS transfers,
     count(*) FILTER (WHERE is_loop)                            AS looped_calls,
-    count(*) FILTER (WHERE transfers > 0) / count(*)           AS transfer_rate,
-    count(*) FILTER (WHERE is_loop) / nullif(count(*) FILTER (WHERE transfers > 0), 0) AS loop_rate
+    count(*) FILTER (WHERE is_transferred(transfers)) / count(*) AS transfer_rate,
+    count(*) FILTER (WHERE is_loop) / nullif(count(*) FILTER (WHERE is_transferred(transfers)), 0) AS loop_rate
 FROM c
 GROUP BY GROUPING SETS ((week_start, line), (week_start))
 ORDER BY week_start, line

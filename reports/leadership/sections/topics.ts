@@ -4,7 +4,7 @@
  */
 import { renderChart } from "../../render/svg.ts";
 import { addDays } from "../../shared/dates.ts";
-import { fmtCount, fmtDay, fmtOneDp } from "../../shared/format.ts";
+import { fmtCount, fmtDay, fmtLabel, fmtOneDp } from "../../shared/format.ts";
 import { periodContaining } from "../../shared/period.ts";
 import { martAvailable, query } from "../../shared/sql.ts";
 import { emptySection, type ChartSection, type Section, type SectionContext, type Table } from "./types.ts";
@@ -38,21 +38,21 @@ async function topicsChart(ctx: SectionContext): Promise<ChartSection> {
   if (riser && !shown.some((r) => r.topic === riser.topic)) shown.push(riser);
   let takeaway: string;
   if (!data.some((r) => r.prior_avg > 0)) {
-    takeaway = `Nothing before to compare with; the most frequent topic ${ctx.thisPeriod} was “${current[0]!.topic}” (${fmtCount(current[0]!.this_week)}).`;
+    takeaway = `Nothing before to compare with; the most frequent topic ${ctx.thisPeriod} was “${fmtLabel(current[0]!.topic)}” (${fmtCount(current[0]!.this_week)}).`;
   } else if (riser) {
     const vs = riser.prior_avg > 0
       ? `against a ${priorLabel} of ${fmtOneDp(riser.prior_avg)} (up ${fmtOneDp(((riser.this_week - riser.prior_avg) / riser.prior_avg) * 100)}%)`
       : "and none before";
-    takeaway = `Biggest riser: “${riser.topic}”, ${fmtCount(riser.this_week)} interactions ${ctx.thisPeriod} ${vs}.`;
+    takeaway = `Biggest riser: “${fmtLabel(riser.topic)}”, ${fmtCount(riser.this_week)} interactions ${ctx.thisPeriod} ${vs}.`;
   } else {
-    takeaway = `No topic rose above its ${priorLabel}; the most frequent was “${current[0]!.topic}” (${fmtCount(current[0]!.this_week)}).`;
+    takeaway = `No topic rose above its ${priorLabel}; the most frequent was “${fmtLabel(current[0]!.topic)}” (${fmtCount(current[0]!.this_week)}).`;
   }
   const thisLabel = period.kind === "week" ? "This week" : "This month";
   const prevLabel = priorLabel.charAt(0).toUpperCase() + priorLabel.slice(1);
   const svg = await renderChart("topics", {
     rows: shown.flatMap((r, rank) => [
-      { topic: r.topic, rank, period: thisLabel, interactions: r.this_week },
-      { topic: r.topic, rank, period: prevLabel, interactions: r.prior_avg },
+      { topic: fmtLabel(r.topic), rank, period: thisLabel, interactions: r.this_week },
+      { topic: fmtLabel(r.topic), rank, period: prevLabel, interactions: r.prior_avg },
     ]),
   }, (spec) => {
     const enc = (spec as { encoding: { yOffset: { sort: string[] }; color: { scale: { domain: string[] } } } }).encoding;
@@ -63,14 +63,14 @@ async function topicsChart(ctx: SectionContext): Promise<ChartSection> {
 }
 
 async function emerging(ctx: SectionContext): Promise<{ takeaways: string[]; tables: Table[] }> {
-  if (!martAvailable(ctx.paths, "topic_anomalies")) return { takeaways: ["Emerging topics not available yet: the topic_anomalies mart has not been built."], tables: [] };
+  if (!martAvailable(ctx.paths, "topic_anomalies")) return { takeaways: ["Emerging topics not available yet: topic spikes have not been computed (run the transforms)."], tables: [] };
   const { period } = ctx;
   const rows = await query<Emerging>(ctx.db, ctx.paths, "emerging_topics", { prev_start: period.prevStart, start: period.start, end: period.end });
   if (rows.length === 0) return { takeaways: [`No topic spiked ${ctx.thisPeriod} (a spike is a day at least twice the topic's usual level for that weekday, and far beyond its normal variation).`], tables: [] };
   const fresh = rows.filter((r) => !r.flagged_before);
   const lead = fresh[0] ?? rows[0]!;
   const takeaways = [
-    `Emerging: “${lead.topic}” spiked on ${fmtCount(lead.days)} ${lead.days === 1 ? "day" : "days"} from ${fmtDay(lead.first_day)}, peaking at ${fmtCount(lead.peak)} interactions on ` +
+    `Emerging: “${fmtLabel(lead.topic)}” spiked on ${fmtCount(lead.days)} ${lead.days === 1 ? "day" : "days"} from ${fmtDay(lead.first_day)}, peaking at ${fmtCount(lead.peak)} interactions on ` +
       `${fmtDay(lead.peak_day)} against a usual ${fmtOneDp(lead.peak_baseline)}${lead.flagged_before ? " (it was already spiking the period before)" : ""}.`,
   ];
   const table: Table = {
@@ -79,7 +79,7 @@ async function emerging(ctx: SectionContext): Promise<{ takeaways: string[]; tab
     columns: [{ label: "Topic" }, { label: "Days spiking", num: true }, { label: "First", num: true }, { label: "Peak day", num: true },
       { label: "Peak", num: true }, { label: "Usual", num: true }, { label: "New?" }],
     rows: rows.slice(0, 10).map((r) => ({
-      cells: [r.topic, fmtCount(r.days), fmtDay(r.first_day), fmtDay(r.peak_day), fmtCount(r.peak), fmtOneDp(r.peak_baseline), r.flagged_before ? "continuing" : "new"],
+      cells: [fmtLabel(r.topic), fmtCount(r.days), fmtDay(r.first_day), fmtDay(r.peak_day), fmtCount(r.peak), fmtOneDp(r.peak_baseline), r.flagged_before ? "continuing" : "new"],
       ...(r.flagged_before ? {} : { tone: "bad" as const }),
     })),
   };

@@ -4,7 +4,8 @@
  */
 import { renderChart, setTemporalTicks } from "../../render/svg.ts";
 import { addDays, mondays } from "../../shared/dates.ts";
-import { fmtCount, fmtDuration, fmtRatio } from "../../shared/format.ts";
+import { fmtCount, fmtDay, fmtDuration, fmtMonth, fmtRatio } from "../../shared/format.ts";
+import { periodContaining } from "../../shared/period.ts";
 import { suppressRows, suppressionNote } from "../../shared/suppress.ts";
 import { martAvailable, query } from "../../shared/sql.ts";
 import { emptySection, unavailable, type ChartSection, type Section, type SectionContext, type Table } from "./types.ts";
@@ -12,32 +13,38 @@ import { emptySection, unavailable, type ChartSection, type Section, type Sectio
 /** The mart writes paths with "→", which the embedded font lacks; "›" reads the same. */
 export const displayPath = (p: string) => p.replaceAll("→", "›");
 
-type WeekRow = { week_start: string; answered_calls: number; transferred_calls: number; looped_calls: number; transfer_rate: number | null; loop_rate: number | null };
+type SeriesRow = { period_start: string; member: string; n: number; value: number; margin95: number | null };
 type PathRow = { team_path: string; hops: number; is_loop: boolean; calls: number; answered: number; avg_handle_seconds: number | null };
 
 async function trend(ctx: SectionContext): Promise<ChartSection> {
   const { db, paths, period } = ctx;
   const id = "transfers-trend";
-  const title = "Transfer and loop rates, last 12 weeks";
+  const title = "Transfer rate and loop rate, last 12 weeks (each on its own scale)";
   const to = addDays(period.end, -6);
-  const rows = await query<WeekRow>(db, paths, "transfers_trend", { from: addDays(to, -77), to });
-  if (rows.length === 0) return emptySection(id, title, "No answered inbound calls in the 12 weeks to the end of the period.");
-  const points = rows.flatMap((r) => [
-    ...(r.transfer_rate !== null ? [{ week_start: r.week_start, metric: "Transfer rate", value: r.transfer_rate }] : []),
-    ...(r.loop_rate !== null ? [{ week_start: r.week_start, metric: "Loop rate", value: r.loop_rate }] : []),
-  ]);
-  const last = rows.at(-1)!;
-  const takeaway = `Week of ${last.week_start}: ${fmtRatio(last.transfer_rate)} of answered calls were transferred and ` +
-    `${fmtRatio(last.loop_rate)} of those came back to a team they had already passed (${fmtCount(last.looped_calls)} calls).`;
-  const svg = await renderChart("transfers_trend", { rows: points }, (spec) => setTemporalTicks(spec, mondays(rows[0]!.week_start, last.week_start, 2)));
+  const series = (metric: string) => query<SeriesRow>(db, paths, "metric_series", { period: "week", dimension: "all", metric, from: addDays(to, -77), to });
+  const transfers = await series("transfer_rate");
+  const loops = await series("loop_rate");
+  if (transfers.length === 0) return emptySection(id, title, "No answered inbound calls in the 12 weeks to the end of the period.");
+  const points = [
+    ...transfers.map((r) => ({ week_start: r.period_start, metric: "Transfer rate (of answered calls)", value: r.value })),
+    ...loops.map((r) => ({ week_start: r.period_start, metric: "Loop rate (of transferred calls)", value: r.value })),
+  ];
+  const last = transfers.at(-1)!;
+  const lastLoops = loops.find((r) => r.period_start === last.period_start);
+  const transferred = Math.round(last.value * last.n);
+  const looped = lastLoops ? Math.round(lastLoops.value * lastLoops.n) : 0;
+  const takeaway = `Week of ${fmtDay(last.period_start)}: ${fmtRatio(last.value)} of ${fmtCount(last.n)} answered calls were transferred (${fmtCount(transferred)} calls)` +
+    (transferred ? `, and ${fmtCount(looped)} of those ${fmtCount(transferred)} came back to a team they had already been queued for` : "") +
+    (transferred && transferred < ctx.defs.get("loop_rate")!.min_sample ? " — too few transferred calls to read a loop rate into" : "") + ".";
+  const svg = await renderChart("transfers_trend", { rows: points }, (spec) => setTemporalTicks(spec, mondays(transfers[0]!.period_start, last.period_start, 2)));
   return { id, title, svg, takeaway };
 }
 
-function pathTable(rows: PathRow[], k: number, total: number): Table {
+function pathTable(rows: PathRow[], k: number, total: number, months: string): Table {
   const { shown, hidden } = suppressRows(rows, (r) => r.calls, k);
   return {
     id: "transfer-paths",
-    title: "Most common transfer paths (loops marked)",
+    title: `Most common transfer paths, ${months} (loops marked)`,
     columns: [{ label: "Path" }, { label: "Hops", num: true }, { label: "Calls", num: true }, { label: "Share", num: true }, { label: "Avg handle", num: true }],
     rows: shown.slice(0, 10).map((r) => ({
       cells: [`${displayPath(r.team_path)}${r.is_loop ? "  (loop)" : ""}`, fmtCount(r.hops), fmtCount(r.calls), fmtRatio(total ? r.calls / total : null), fmtDuration(r.avg_handle_seconds)],
@@ -50,7 +57,7 @@ function pathTable(rows: PathRow[], k: number, total: number): Table {
 export async function transfersSection(ctx: SectionContext): Promise<Section> {
   const id = "transfers";
   const title = "Transfers";
-  if (!martAvailable(ctx.paths, "transfers_weekly")) return unavailable(id, title, "Transfers not available: the transfers_weekly mart has not been built (run the transforms).");
+  if (!martAvailable(ctx.paths, "transfer_paths")) return unavailable(id, title, "Transfers not available: the routing data has not been built yet (run the transforms).");
   const charts = [await trend(ctx)];
   const tables: Table[] = [];
   const takeaways: string[] = [];
@@ -59,14 +66,17 @@ export async function transfersSection(ctx: SectionContext): Promise<Section> {
     const rows = await query<PathRow>(ctx.db, ctx.paths, "transfer_paths_top", { from_month: period.start.slice(0, 7), to_month: period.end.slice(0, 7) });
     const total = rows.reduce((s, r) => s + r.calls, 0);
     const loops = suppressRows(rows.filter((r) => r.is_loop), (r) => r.calls, ctx.k).shown;
-    const months = period.start.slice(0, 7) === period.end.slice(0, 7) ? period.start.slice(0, 7) : `${period.start.slice(0, 7)} to ${period.end.slice(0, 7)}`;
+    // Paths are counted by month: a week shows the month(s) it touches, to the last day of data.
+    const through = ctx.dataEnd < periodContaining("month", period.end).end ? ctx.dataEnd : null;
+    const months = (period.start.slice(0, 7) === period.end.slice(0, 7) ? fmtMonth(period.start.slice(0, 7)) : `${fmtMonth(period.start.slice(0, 7))} to ${fmtMonth(period.end.slice(0, 7))}`) +
+      (through ? ` (month to date, to ${fmtDay(through)})` : "");
     if (loops.length) {
       const named = loops.slice(0, 3).map((l) => `“${displayPath(l.team_path)}” (${fmtCount(l.calls)} calls)`).join(", ");
       takeaways.push(`Transfer loops in ${months}: ${named}. A loop sends the caller back to a team they already spoke to — a routing rule to fix.`);
     } else if (rows.length) {
       takeaways.push(`No transfer loop reached ${ctx.k} calls in ${months}.`);
     }
-    if (rows.length) tables.push(pathTable(rows, ctx.k, total));
+    if (rows.length) tables.push(pathTable(rows, ctx.k, total, months));
   }
   return { id, title, takeaways, charts, tables };
 }

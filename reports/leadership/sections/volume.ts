@@ -3,6 +3,7 @@ import { renderChart, setTemporalTicks } from "../../render/svg.ts";
 import { addDays, mondays } from "../../shared/dates.ts";
 import { fmtCount, fmtDay, fmtOneDp, fmtRatio } from "../../shared/format.ts";
 import { query } from "../../shared/sql.ts";
+
 import { emptySection, type ChartSection, type Section, type SectionContext } from "./types.ts";
 
 const CHANNEL_LABEL: Record<string, string> = { call: "Calls", message: "Messages" };
@@ -27,24 +28,34 @@ async function dailyVolume(ctx: SectionContext): Promise<ChartSection> {
 
   const byDay = new Map<string, number>();
   for (const r of data) byDay.set(r.date, (byDay.get(r.date) ?? 0) + r.interactions);
+  const sum = (from: string, to: string) => [...byDay].filter(([d]) => d >= from && d <= to).reduce((s, [, v]) => s + v, 0);
   const inPeriod = [...byDay].filter(([d]) => d >= period.start);
-  const before = [...byDay].filter(([d]) => d < period.start);
-  const perDay = (xs: [string, number][]) => (xs.length ? xs.reduce((s, [, v]) => s + v, 0) / xs.length : null);
-  const nowAvg = perDay(inPeriod);
-  const prevAvg = perDay(before);
   const busiest = inPeriod.reduce<[string, number] | undefined>((b, x) => (!b || x[1] > b[1] ? x : b), undefined);
+  const days = await query<{ date: string; holiday: string | null; is_open: boolean }>(db, paths, "calendar_range", { start, end: period.end });
+  const holidays = days.filter((d) => d.holiday);
   const parts: string[] = [];
-  if (busiest) parts.push(`Busiest day ${fmtDay(busiest[0])} with ${fmtCount(busiest[1])} interactions`);
-  if (nowAvg !== null && prevAvg !== null && prevAvg > 0) {
-    const change = ((nowAvg - prevAvg) / prevAvg) * 100;
+  // Like for like: the period against the period before, whole against whole (same number of days).
+  const now = sum(period.start, period.end);
+  const before = sum(period.prevStart, period.prevEnd);
+  const prevName = period.kind === "week" ? "the week before" : "the month before";
+  if (before > 0) {
+    const change = ((now - before) / before) * 100;
     const moved = fmtOneDp(Math.abs(change)) === "0.0" ? "level with" : `${change > 0 ? "up" : "down"} ${fmtOneDp(Math.abs(change))}% on`;
-    parts.push(`${ctx.thisPeriod} averaged ${fmtCount(nowAvg)} a day, ${moved} the ${fmtCount(before.length)} days before it (${fmtCount(prevAvg)} a day)`);
+    parts.push(`${cap(ctx.thisPeriod)}: ${fmtCount(now)} calls and texts, ${moved} ${prevName} (${fmtCount(before)})`);
+  } else {
+    parts.push(`${cap(ctx.thisPeriod)}: ${fmtCount(now)} calls and texts`);
   }
+  if (busiest) parts.push(`busiest day ${fmtDay(busiest[0])} with ${fmtCount(busiest[1])}`);
+  const inside = holidays.filter((h) => h.date >= period.start);
+  const outside = holidays.filter((h) => h.date >= period.prevStart && h.date < period.start);
+  for (const h of inside) parts.push(`${fmtDay(h.date)} was ${h.holiday} (${fmtCount(byDay.get(h.date) ?? 0)} calls and texts)`);
+  if (!inside.length && outside.length) parts.push(`${prevName} had ${outside.map((h) => `${h.holiday} (${fmtDay(h.date)})`).join(" and ")}`);
   const svg = await renderChart("daily_volume", {
     rows: data.map((r) => ({ ...r, channel_label: CHANNEL_LABEL[r.channel] ?? r.channel, channel_order: CHANNEL_ORDER[r.channel] ?? 9 })),
     week: [{ start: period.start, end: addDays(period.end, 1) }],
+    holidays: holidays.map((h) => ({ date: h.date, label: h.holiday })),
   }, (spec) => setTemporalTicks(spec, mondays(data[0]!.date, period.end, period.kind === "week" ? 1 : 2)));
-  return { id, title, svg, takeaway: `${parts.join("; ")}.` };
+  return { id, title: `${title}${holidays.length ? " (holidays marked)" : ""}`, svg, takeaway: `${parts.join("; ")}.` };
 }
 
 async function channelMix(ctx: SectionContext): Promise<ChartSection> {
@@ -59,7 +70,7 @@ async function channelMix(ctx: SectionContext): Promise<ChartSection> {
   for (const r of data) lineTotals.set(r.line, (lineTotals.get(r.line) ?? 0) + r.interactions);
   const messages = data.filter((r) => r.channel === "message").reduce((s, r) => s + r.interactions, 0);
   const [topLine, topCount] = [...lineTotals].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]!;
-  const takeaway = `${topLine} carried ${fmtRatio(topCount / total)} of ${ctx.thisPeriod}'s interactions; messages were ${fmtRatio(messages / total)} of all interactions.`;
+  const takeaway = `${topLine} carried ${fmtRatio(topCount / total)} of ${ctx.thisPeriod}'s ${fmtCount(total)} calls and texts; texts were ${fmtRatio(messages / total)} of them.`;
   const series = (r: { channel: string; direction: string }) =>
     `${CHANNEL_LABEL[r.channel] ?? r.channel} ${r.direction === "incoming" ? "in" : r.direction === "outgoing" ? "out" : r.direction}`;
   const order = ["Calls in", "Calls out", "Messages in", "Messages out"];
@@ -88,7 +99,7 @@ async function outcomes(ctx: SectionContext): Promise<ChartSection> {
     .sort((a, b) => b.share - a.share || a.line.localeCompare(b.line));
   const worst = ranked[0]!;
   const others = ranked.slice(1).map((r) => `${r.line} ${fmtRatio(r.share)}`).join(", ");
-  const takeaway = `${worst.line} lost the largest share of calls: ${fmtRatio(worst.share)} of its ${fmtCount(worst.total)} missed or abandoned` +
+  const takeaway = `${worst.line} lost the largest share of its inbound calls: ${fmtRatio(worst.share)} of ${fmtCount(worst.total)} were missed or abandoned` +
     (others ? ` (${others}).` : ".");
   const svg = await renderChart("call_outcomes", {
     rows: data.map((r) => ({
