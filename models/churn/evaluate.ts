@@ -23,6 +23,8 @@ export type ChurnMetrics = {
   trainSnapshots: [string, string];
   calibrationSnapshots: [string, string];
   testSnapshots: [string, string];
+  /** The candidate served, chosen on the validation (calibration) snapshots. */
+  selected: string;
 };
 
 const EPS = 1e-7;

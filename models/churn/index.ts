@@ -3,10 +3,14 @@
  * decision, and the `churn_risk` mart. A label is known W days after its snapshot (W = 14 for the
  * explicit label, N for inactivity), so each window starts W days after the previous one's last
  * snapshot — no model ever learns from an outcome that was unknown when it is scored:
- *   evaluation — train ≤ C₀ − W, Platt-calibrate on 4 snapshots C₀…C₃ ≤ T₀ − W, test on the last
- *                4 labelled snapshots T₀…T₃ → metrics (and the registry score: test ROC AUC);
- *   final      — the same shape shifted to end at the newest labelled snapshot (calibrated on it),
- *                scoring the newest snapshot → churn_risk.
+ *   evaluation — every candidate (logistic, MLP, boosted trees, their blend) trained ≤ C₀ − W,
+ *                compared and Platt-calibrated on 4 validation snapshots C₀…C₃ ≤ T₀ − W: the best
+ *                validation ROC AUC is chosen there; test on the last 4 labelled snapshots T₀…T₃
+ *                → metrics of the chosen one and of every candidate (the registry score: the
+ *                chosen one's test ROC AUC). The test window plays no part in the choice;
+ *   final      — the chosen candidate refitted on the same shape shifted to end at the newest
+ *                labelled snapshot (calibrated on it, risk bands from it), scoring the newest
+ *                snapshot → churn_risk.
  */
 import type { Config } from "../../pipelines/core/config.ts";
 import { openDb } from "../../pipelines/core/duckdb.ts";
@@ -17,15 +21,17 @@ import { daysToIso } from "../shared/dates.ts";
 import { configHash, newVersion, saveModelVersion } from "../shared/modelStore.ts";
 import { decide, recordVersion, servingEntry } from "../shared/registry.ts";
 import { initTf } from "../shared/tf.ts";
-import { baseRate, brier, calibrationTable, liftTopDecile, logLoss, prAuc, rocAuc, type ChurnMetrics } from "./evaluate.ts";
+import { applyPlatt, baseRate, brier, calibrationTable, liftTopDecile, logLoss, prAuc, rocAuc, type ChurnMetrics } from "./evaluate.ts";
 import { loadSnapshotFrame, rowsAt, snapshotDates } from "./mart.ts";
 import { labels } from "./prep.ts";
-import { loadChurnVersion, score, writeChurnRisk, type ChurnMeta, type Scorer } from "./predict.ts";
-import { fitChurn } from "./train.ts";
+import { bandsFrom, loadChurnVersion, score, writeChurnRisk, type ChurnMeta, type Scorer } from "./predict.ts";
+import { predictFrame } from "./candidates.ts";
+import { scores } from "./select.ts";
+import { pipelineCandidates, refitChurn, selectChurn, type FittedChurn } from "./train.ts";
 
 export type { ChurnMetrics } from "./evaluate.ts";
 
-export type ChurnResult = { version: string; serving: string; promoted: boolean; reason: string; metrics: ChurnMetrics; outputs: string[]; rowsIn: number; rowsOut: number };
+export type ChurnResult = { selected: string; version: string; serving: string; promoted: boolean; reason: string; metrics: ChurnMetrics; outputs: string[]; rowsIn: number; rowsOut: number };
 
 const WINDOW_SNAPSHOTS = 4;
 
@@ -55,10 +61,20 @@ export async function trainChurn(config: Config): Promise<ChurnResult> {
       throw new Error(`churn: ${L.length} labelled weekly snapshots are too few for time-honest train, calibration and test windows ${W} days apart`);
     }
     bar.update(0, 3);
-    const evFit = fitChurn(frame, ev.train, ev.calib, seed);
+    const specs = pipelineCandidates(config.models.churn.epochs);
+    const evFit = await selectChurn(frame, specs, ev.train, ev.calib, seed);
     const testRows = rowsAt(frame, ev.test, true);
     const y = labels(frame, testRows);
-    const scored = score(scorerOf(evFit), frame, testRows);
+    const scored = score(evFit, frame, testRows);
+    const selection = {
+      selected: evFit.validated.selected,
+      rule: "highest ROC AUC on the validation snapshots (ties: log loss); the test snapshots play no part",
+      validationSnapshots: [daysToIso(ev.calib[0]!), daysToIso(ev.calib[ev.calib.length - 1]!)] as [string, string],
+      candidates: [...evFit.validated.validation].map(([name, v]) => ({
+        name, validation: v,
+        test: scores(y, applyPlatt(predictFrame(evFit.candidates.get(name)!, frame, testRows), evFit.validated.platt.get(name)!)),
+      })),
+    };
     const span = (ds: number[]): [string, string] => [daysToIso(ds[0]!), daysToIso(ds[ds.length - 1]!)];
     const metrics: ChurnMetrics = {
       rocAuc: rocAuc(y, scored.probability), prAuc: prAuc(y, scored.probability),
@@ -68,22 +84,25 @@ export async function trainChurn(config: Config): Promise<ChurnResult> {
       nTrain: evFit.nTrain, nCalibration: evFit.nCalibration, nTest: testRows.length,
       calibration: calibrationTable(y, scored.probability), platt: evFit.platt, labelWindowDays: W,
       trainSnapshots: span(ev.train), calibrationSnapshots: span(ev.calib), testSnapshots: span(ev.test),
+      selected: selection.selected,
     };
-    evFit.model.dispose();
+    for (const [name, f] of evFit.candidates) if (!name.startsWith("blend")) f.dispose();
     bar.update(1, 3);
-    log.info({ rocAuc: metrics.rocAuc, prAuc: metrics.prAuc, liftTopDecile: metrics.liftTopDecile, brier: metrics.brier }, "churn: evaluated");
+    log.info({ selected: selection.selected, rocAuc: metrics.rocAuc, prAuc: metrics.prAuc, liftTopDecile: metrics.liftTopDecile, brier: metrics.brier }, "churn: evaluated");
 
     // Final: calibrated on the newest labelled snapshots, trained on every one known before them.
     const finCalib = L.slice(-WINDOW_SNAPSHOTS);
     const finTrain = L.filter((d) => d <= finCalib[0]! - W);
-    const finFit = fitChurn(frame, finTrain, finCalib, seed);
+    const finFit = await refitChurn(frame, specs, selection.selected, evFit.validated.blendMembers, finTrain, finCalib, seed);
+    const bands = bandsFrom(labels(frame, rowsAt(frame, finCalib, true)));
     bar.update(2, 3);
     const dataEnd = daysToIso(dates.all[dates.all.length - 1]!);
-    const hashes = { configHash: configHash(config.models.churn), featureHash: configHash({ numeric: [...frame.numeric.keys()].sort(), categorical: [...frame.categorical.keys()].sort(), W }) };
+    const hashes = { configHash: configHash({ ...config.models.churn, candidates: specs }), featureHash: configHash({ numeric: [...frame.numeric.keys()].sort(), categorical: [...frame.categorical.keys()].sort(), W }) };
     const scoreEntry = { metric: "test ROC AUC", value: metrics.rocAuc ?? 0.5, higherIsBetter: true };
     const serving = servingEntry(paths, "churn");
     const sameQuestion = serving !== null && serving.configHash === hashes.configHash && serving.featureHash === hashes.featureHash;
     const incumbent = sameQuestion ? await loadChurnVersion(paths, serving!.version).catch(() => null) : null;
+    const finScorer: Scorer = { model: finFit.model, platt: finFit.platt, bands, horizonDays: W, dispose: () => finFit.model.dispose() };
     // The serving model is scored on this test window only if it was trained before the window began.
     const incumbentNow = incumbent && incumbent.meta.dataEnd < daysToIso(ev.test[0]!)
       ? rocAuc(y, score(incumbent, frame, testRows).probability)
@@ -94,34 +113,31 @@ export async function trainChurn(config: Config): Promise<ChurnResult> {
 
     const version = newVersion(paths, "churn");
     const trainingWindow = { evaluation: { train: metrics.trainSnapshots, calibration: metrics.calibrationSnapshots, test: metrics.testSnapshots }, final: { train: span(finTrain), calibration: span(finCalib) }, dataEnd };
-    const meta: ChurnMeta = { kind: "churn", prep: finFit.prep, platt: finFit.platt, kernel: Array.from(finFit.fit.kernel), bias: finFit.fit.bias, dataEnd, labelWindowDays: W };
-    const saved = await saveModelVersion(paths, "churn", version, { model: finFit.model }, meta as unknown as Record<string, unknown>, {
+    const meta: ChurnMeta = { kind: "churn", spec: finFit.model.spec, prep: finFit.model.prep, state: finFit.model.state(), platt: finFit.platt, bands, dataEnd, labelWindowDays: W };
+    const saved = await saveModelVersion(paths, "churn", version, finFit.model.parts(), meta as unknown as Record<string, unknown>, {
       model: "churn",
-      kind: "logistic regression (tfjs, Newton/IRLS, L2), negatives subsampled and reweighted, Platt-calibrated on a later window",
-      metrics, score: scoreEntry, decision, trainingWindow, ...hashes, backend, seed,
+      kind: `${selection.selected} (chosen on the validation snapshots among ${specs.map((c) => c.name).join(", ")} and their blend), negatives subsampled and reweighted, Platt-calibrated on a later window`,
+      metrics, selected: selection.selected, selection, bands, score: scoreEntry, decision, trainingWindow, ...hashes, backend, seed,
       rows: { in: frame.n, train: finFit.nTrain, trainUsed: finFit.nTrainUsed, calibration: finFit.nCalibration, test: testRows.length },
-      features: finFit.prep.features.map((f) => f.name),
+      features: finFit.model.prep.features.map((f) => f.name),
       seconds: (performance.now() - started) / 1000, createdAt: new Date().toISOString(),
     });
     const entry = recordVersion(paths, "churn", { version, createdAt: new Date().toISOString(), score: scoreEntry, trainingWindow, ...hashes }, decision);
     log.info({ version, status: entry.status, reason: entry.reason }, "churn: registry decision");
 
-    const use: Scorer & { version: string } = decision.promote || !incumbent ? { ...scorerOf(finFit), version } : incumbent;
+    const use: Scorer & { version: string } = decision.promote || !incumbent ? { ...finScorer, version } : incumbent;
     const scoreRows = rowsAt(frame, [dates.all[dates.all.length - 1]!], false);
-    const mart = await writeChurnRisk(db, paths, use, frame, scoreRows, use.version);
+    const background = rowsAt(frame, finCalib, true);
+    const mart = await writeChurnRisk(db, paths, use, frame, scoreRows, background, use.version, seed);
     bar.update(3, 3);
-    finFit.model.dispose();
-    incumbent?.model.dispose();
+    finScorer.dispose();
+    incumbent?.dispose();
     return {
-      version, serving: use.version, promoted: decision.promote, reason: decision.reason, metrics,
+      selected: selection.selected, version, serving: use.version, promoted: decision.promote, reason: decision.reason, metrics,
       outputs: [mart.path, ...saved.files, `${paths.models}/churn/registry.json`], rowsIn: frame.n, rowsOut: mart.rows,
     };
   } finally {
     bar.stop();
     db.close();
   }
-}
-
-function scorerOf(f: ReturnType<typeof fitChurn>): Scorer {
-  return { model: f.model, prep: f.prep, platt: f.platt, kernel: f.fit.kernel };
 }

@@ -1,16 +1,19 @@
 /**
- * The churn model: L2 logistic regression (Newton's method on tfjs, shared/logistic.ts) on the
- * snapshot features, then Platt scaling fitted on a later window the model never saw.
+ * The pipeline's churn model: candidates of every family (candidates.ts) fitted on the training
+ * snapshots, compared on a later window of snapshots (never the test window), the best one
+ * Platt-calibrated on that window (select.ts).
  * Churners are rare (well under 1% of contact-weeks), so negatives are subsampled to at most
  * MAX_NEGATIVES and weighted by the inverse of the sampling rate: the fit matches the full data in
  * expectation, and the probabilities stay on the true scale before calibration refines them.
  */
-import { fitLogistic, logisticModel, predictProba, type LogisticFit } from "../shared/logistic.ts";
+import { GBDT_DEFAULTS } from "../shared/gbdt.ts";
+import { MLP_DEFAULTS } from "../shared/mlp.ts";
 import { mulberry32 } from "../shared/rng.ts";
-import type { tf } from "../shared/tf.ts";
-import { fitPlatt, logit } from "./evaluate.ts";
+import { blendFitted, BLEND, fitCandidate, predictFrame, type CandidateSpec, type Expansions, type Fitted } from "./candidates.ts";
+import { applyPlatt, fitPlatt, logit } from "./evaluate.ts";
 import { martExpansion, rowsAt, type SnapshotFrame } from "./mart.ts";
-import { designMatrix, fitPreprocessor, labels, type Preprocessor } from "./prep.ts";
+import { labels } from "./prep.ts";
+import { choose, type Validated } from "./select.ts";
 
 export const MAX_NEGATIVES = 120_000;
 /** 1 ÷ C: with 10⁵ rows a light touch that only steadies rare indicators. */
@@ -18,43 +21,93 @@ export const LAMBDA = 1;
 
 export type Platt = { a: number; b: number };
 
+/**
+ * The candidates for the weekly snapshots. `epochs` (models.churn.epochs) bounds the MLP's epochs;
+ * early stopping usually ends it sooner.
+ */
+export function pipelineCandidates(epochs: number): CandidateSpec[] {
+  return [
+    { name: "logistic λ=1", family: "logistic", lambda: LAMBDA },
+    { name: "mlp 64-32", family: "mlp", options: { ...MLP_DEFAULTS, batchSize: 512, learningRate: 3e-3, maxEpochs: epochs, patience: 6, seeds: 2 } },
+    { name: "gbdt depth 4", family: "gbdt", options: { ...GBDT_DEFAULTS, learningRate: 0.1, maxTrees: 400, patience: 30, minChildWeight: 2, minSamplesLeaf: 20 }, seeds: 2 },
+  ];
+}
+
+/** Counts enter the logistic model as log(1 + x); the other families read the columns as they are. */
+export const PIPELINE_EXPANSIONS: Expansions = { logistic: martExpansion };
+
 export type FittedChurn = {
-  model: tf.LayersModel;
-  fit: LogisticFit;
-  prep: Preprocessor;
+  model: Fitted;
   platt: Platt;
   nTrain: number;
   nTrainUsed: number;
   nCalibration: number;
 };
 
-/** Labelled rows at `dates`, negatives subsampled (seeded), with their weights. */
-export function sampledRows(frame: SnapshotFrame, dates: number[], seed: number): { rows: Int32Array; weights: Float32Array; n: number } {
+/** Labelled rows at `dates`, negatives subsampled (seeded), with their weights (by frame row). */
+export function sampledRows(frame: SnapshotFrame, dates: number[], seed: number): { rows: Int32Array; weights: Float64Array; n: number } {
   const all = rowsAt(frame, dates, true);
   let neg = 0;
   for (const i of all) if (frame.label[i] === 0) neg++;
   const rate = Math.min(1, MAX_NEGATIVES / Math.max(1, neg));
   const rng = mulberry32(seed);
   const rows: number[] = [];
-  const weights: number[] = [];
+  const weights = new Float64Array(frame.n).fill(1);
   for (const i of all) {
-    if (frame.label[i] === 1) { rows.push(i); weights.push(1); } else if (rng() < rate) { rows.push(i); weights.push(1 / rate); }
+    if (frame.label[i] === 1) rows.push(i);
+    else if (rng() < rate) { rows.push(i); weights[i] = 1 / rate; }
   }
-  return { rows: Int32Array.from(rows), weights: Float32Array.from(weights), n: all.length };
+  return { rows: Int32Array.from(rows), weights, n: all.length };
 }
 
-export function fitChurn(frame: SnapshotFrame, trainDates: number[], calibDates: number[], seed: number): FittedChurn {
-  const { rows, weights, n } = sampledRows(frame, trainDates, seed);
-  if (rows.length === 0) throw new Error("churn: no labelled training rows");
-  const y = labels(frame, rows);
-  const positives = y.reduce((s, v) => s + v, 0);
-  if (positives === 0 || positives === rows.length) throw new Error(`churn: training labels are all ${positives ? "true" : "false"} (${rows.length} rows)`);
-  const prep = fitPreprocessor(frame, rows, martExpansion);
-  const p = prep.features.length;
-  const fit = fitLogistic(designMatrix(frame, rows, prep), y, rows.length, p, LAMBDA, weights);
+function trainingRows(frame: SnapshotFrame, dates: number[], seed: number) {
+  const s = sampledRows(frame, dates, seed);
+  if (s.rows.length === 0) throw new Error("churn: no labelled training rows");
+  const y = labels(frame, s.rows);
+  const positives = y.reduce((a, v) => a + v, 0);
+  if (positives === 0 || positives === s.rows.length) throw new Error(`churn: the training snapshots have ${positives} churners among ${s.rows.length} rows: one class, nothing to learn`);
+  return s;
+}
+
+/** Fit the named candidate (or the blend of the named members) on the training snapshots. */
+async function fitNamed(specs: CandidateSpec[], name: string, blendMembers: string[], frame: SnapshotFrame, rows: Int32Array, weights: Float64Array, seed: number): Promise<Fitted> {
+  const ctx = { seed, weights, expansions: PIPELINE_EXPANSIONS };
+  if (name === BLEND) return blendFitted(await Promise.all(blendMembers.map((m) => fitCandidate(specs.find((s) => s.name === m)!, frame, rows, ctx))));
+  return fitCandidate(specs.find((s) => s.name === name)!, frame, rows, ctx);
+}
+
+export type SelectedChurn = FittedChurn & { validated: Validated; candidates: Map<string, Fitted> };
+
+/**
+ * Evaluation: every candidate fitted on `trainDates`, compared and calibrated on `validationDates`
+ * (a later window). Returns all fitted candidates (for their test scores) and the chosen one.
+ */
+export async function selectChurn(frame: SnapshotFrame, specs: CandidateSpec[], trainDates: number[], validationDates: number[], seed: number): Promise<SelectedChurn> {
+  const { rows, weights, n } = trainingRows(frame, trainDates, seed);
+  const valRows = rowsAt(frame, validationDates, true);
+  const yVal = labels(frame, valRows);
+  const candidates = new Map<string, Fitted>();
+  const predictions = new Map<string, Float64Array>();
+  for (const spec of specs) {
+    const f = await fitCandidate(spec, frame, rows, { seed, weights, expansions: PIPELINE_EXPANSIONS });
+    candidates.set(spec.name, f);
+    predictions.set(spec.name, predictFrame(f, frame, valRows));
+  }
+  const validated = choose(specs, predictions, yVal);
+  if (validated.predictions.has(BLEND)) candidates.set(BLEND, blendFitted(validated.blendMembers.map((m) => candidates.get(m)!)));
+  return {
+    model: candidates.get(validated.selected)!, platt: validated.platt.get(validated.selected)!, validated, candidates,
+    nTrain: n, nTrainUsed: rows.length, nCalibration: valRows.length,
+  };
+}
+
+/** Final: the chosen candidate refitted on `trainDates`, Platt-calibrated on `calibDates`. */
+export async function refitChurn(frame: SnapshotFrame, specs: CandidateSpec[], name: string, blendMembers: string[], trainDates: number[], calibDates: number[], seed: number): Promise<FittedChurn> {
+  const { rows, weights, n } = trainingRows(frame, trainDates, seed);
+  const model = await fitNamed(specs, name, blendMembers, frame, rows, weights, seed);
   const calRows = rowsAt(frame, calibDates, true);
-  const raw = predictProba(designMatrix(frame, calRows, prep), calRows.length, p, fit);
-  const platt = calRows.length ? fitPlatt(Float64Array.from(raw, logit), labels(frame, calRows)) : { a: 1, b: 0 };
-  return { model: logisticModel(fit), fit, prep, platt, nTrain: n, nTrainUsed: rows.length, nCalibration: calRows.length };
+  const platt = calRows.length ? fitPlatt(Float64Array.from(predictFrame(model, frame, calRows), logit), labels(frame, calRows)) : { a: 1, b: 0 };
+  return { model, platt, nTrain: n, nTrainUsed: rows.length, nCalibration: calRows.length };
 }
 
+export { applyPlatt };

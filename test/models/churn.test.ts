@@ -12,10 +12,10 @@ import { readRegistry } from "../../models/shared/registry.ts";
 import { tfBackend } from "../../models/shared/tf.ts";
 import { makeChurnMarts, tempConfig } from "./synthetic.ts";
 
-type RiskRow = { contact_id: string; segment: string; as_of: string; churn_probability: number; risk_band: string; top_factor: string; model_version: string };
+type RiskRow = { contact_id: string; segment: string; as_of: string; churn_probability: number; risk_band: string; top_factor: string; model_version: string; horizon_days: number; risk_band_min_probability: number };
 
 describe("churn model on synthetic weekly snapshots (churn driven by repeat contacts, missed calls and detractors)", () => {
-  const config = tempConfig();
+  const config = tempConfig({ churn: { epochs: 8 } });
   const paths = lakePaths(config);
   let result: ChurnResult;
   let risk: RiskRow[];
@@ -65,12 +65,30 @@ describe("churn model on synthetic weekly snapshots (churn driven by repeat cont
   it("writes churn_risk with its contract columns: one row per contact of the newest snapshot", () => {
     expect(schema).toEqual({
       contact_id: "VARCHAR", segment: "VARCHAR", as_of: "DATE", churn_probability: "DOUBLE",
-      risk_band: "VARCHAR", top_factor: "VARCHAR", model_version: "VARCHAR",
+      risk_band: "VARCHAR", top_factor: "VARCHAR", model_version: "VARCHAR", horizon_days: "INTEGER", risk_band_min_probability: "DOUBLE",
     });
     expect(risk).toHaveLength(1500);
     expect(new Set(risk.map((r) => r.as_of.slice(0, 10)))).toEqual(new Set(["2026-07-26"]));
-    const bands = risk.reduce<Record<string, number>>((a, r) => ({ ...a, [r.risk_band]: (a[r.risk_band] ?? 0) + 1 }), {});
-    expect(bands).toEqual({ high: 150, medium: 300, low: 1050 });
+    expect(new Set(risk.map((r) => r.horizon_days))).toEqual(new Set([14]));
+  });
+
+  it("bands by calibrated probability (5× and 2× the calibration window's churn rate), not by rank", async () => {
+    const doc = JSON.parse(readFileSync(join(paths.models, "churn", result.version, "metrics.json"), "utf8"));
+    const { baseRate, high, medium } = doc.bands as { baseRate: number; high: number; medium: number };
+    expect(baseRate).toBeGreaterThan(0);
+    expect(high).toBeCloseTo(5 * baseRate, 12);
+    expect(medium).toBeCloseTo(2 * baseRate, 12);
+    for (const r of risk) {
+      expect(r.risk_band).toBe(r.churn_probability >= high ? "high" : r.churn_probability >= medium ? "medium" : "low");
+      expect(r.risk_band_min_probability).toBe(r.risk_band === "high" ? high : r.risk_band === "medium" ? medium : 0);
+    }
+    const nHigh = risk.filter((r) => r.risk_band === "high").length;
+    expect(nHigh).toBeGreaterThan(0);
+    expect(nHigh).not.toBe(Math.ceil(risk.length * 0.1)); // not a quota
+    // Expected churners over the horizon = the sum of calibrated probabilities, close to the calibration rate × contacts.
+    const expected = risk.reduce((s, r) => s + r.churn_probability, 0);
+    expect(expected / risk.length).toBeGreaterThan(baseRate / 3);
+    expect(expected / risk.length).toBeLessThan(baseRate * 3);
     for (const r of risk) {
       expect(r.churn_probability).toBeGreaterThanOrEqual(0);
       expect(r.churn_probability).toBeLessThanOrEqual(1);
@@ -95,8 +113,14 @@ describe("churn model on synthetic weekly snapshots (churn driven by repeat cont
 
   it("saves a version the registry serves, and reloads it to the mart's probabilities", async () => {
     const dir = join(paths.models, "churn", result.version);
-    for (const f of ["model/model.json", "model/weights.bin", "metadata.json", "metrics.json"]) expect(existsSync(join(dir, f)), f).toBe(true);
+    for (const f of ["metadata.json", "metrics.json"]) expect(existsSync(join(dir, f)), f).toBe(true);
     const doc = JSON.parse(readFileSync(join(dir, "metrics.json"), "utf8"));
+    // Every candidate is listed with its validation and test metrics; the served one is named.
+    expect(doc.selected).toBe(result.selected);
+    expect(doc.selection.candidates.map((c: { name: string }) => c.name)).toEqual(expect.arrayContaining(["logistic λ=1", "mlp 64-32", "gbdt depth 4"]));
+    for (const c of doc.selection.candidates) expect(c.validation.roc_auc).toBeGreaterThan(0.5);
+    const chosen = doc.selection.candidates.find((c: { name: string }) => c.name === doc.selected);
+    for (const c of doc.selection.candidates) expect(chosen.validation.roc_auc).toBeGreaterThanOrEqual(c.validation.roc_auc);
     expect(doc.metrics.rocAuc).toBe(result.metrics.rocAuc);
     expect(doc.configHash).toMatch(/^[0-9a-f]{16}$/);
     expect(doc.trainingWindow.dataEnd).toBe("2026-07-26");
@@ -106,6 +130,7 @@ describe("churn model on synthetic weekly snapshots (churn driven by repeat cont
     const frame = await loadSnapshotFrame(db, paths).finally(() => db.close());
     const idx = rowsAt(frame, [isoToDays("2026-07-26")], false);
     const { probability } = score(loaded, frame, idx);
+    loaded.dispose();
     const byId = new Map(risk.map((r) => [r.contact_id, r.churn_probability]));
     for (let k = 0; k < idx.length; k++) expect(probability[k]).toBeCloseTo(byId.get(frame.ids[idx[k]!]!)!, 12);
     expect(snapshotDates(frame).labelled).toHaveLength(28);
@@ -125,7 +150,7 @@ describe("churn model on synthetic weekly snapshots (churn driven by repeat cont
 
 describe("churn control: shuffled labels", () => {
   it("finds nothing (test ROC AUC ≈ 0.5)", async () => {
-    const config = tempConfig();
+    const config = tempConfig({ churn: { epochs: 8 } });
     await makeChurnMarts(config, { shuffleLabels: true });
     const r = await trainChurn(config);
     expect(Math.abs(r.metrics.rocAuc! - 0.5)).toBeLessThan(0.1);

@@ -106,7 +106,8 @@ describe("a prediction that breaks its contract", () => {
   const churnRow = (over: Partial<Record<string, string>> = {}) => {
     const cols: Record<string, string> = {
       contact_id: "'c1'", segment: "'Residential'", as_of: "DATE '2026-11-15'", churn_probability: "0.2::DOUBLE",
-      risk_band: "'high'", top_factor: "'2 missed or abandoned calls in the last 14 days'", model_version: "'v1'", ...over,
+      risk_band: "'high'", top_factor: "'2 missed or abandoned calls in the last 14 days'", model_version: "'v1'",
+      horizon_days: "14::INTEGER", risk_band_min_probability: "0.1::DOUBLE", ...over,
     };
     return `SELECT ${Object.entries(cols).filter(([, v]) => v !== "").map(([k, v]) => `${v} AS ${k}`).join(", ")}`;
   };
@@ -146,7 +147,7 @@ describe("a prediction that breaks its contract", () => {
   it("is refused for a wrong type or column order", async () => {
     await expect(writeMart(db, paths, CHURN_MART, churnRow({ as_of: "'2026-11-15'" })))
       .rejects.toThrow(/churn_risk\.as_of: contract says DATE, model gives VARCHAR/);
-    const swapped = `SELECT segment, contact_id, as_of, churn_probability, risk_band, top_factor, model_version FROM (${churnRow()})`;
+    const swapped = `SELECT segment, contact_id, as_of, churn_probability, risk_band, top_factor, model_version, horizon_days, risk_band_min_probability FROM (${churnRow()})`;
     await expect(writeMart(db, paths, CHURN_MART, swapped)).rejects.toThrow(/churn_risk\.contact_id: expected as column 1, found segment there/);
   });
 

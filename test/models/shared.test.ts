@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { exec, openDb, rows } from "../../pipelines/core/duckdb.ts";
 import { lakePaths, martScan } from "../../pipelines/core/paths.ts";
 import { rocAuc, prAuc, liftTopDecile, fitPlatt, applyPlatt, calibrationTable } from "../../models/churn/evaluate.ts";
-import { riskBands } from "../../models/churn/predict.ts";
+import { bandsFrom, riskBand } from "../../models/churn/predict.ts";
 import { coverage, maseScale, seasonalNaive, smape } from "../../models/forecast/evaluate.ts";
 import { quantile } from "../../models/forecast/intervals.ts";
 import { fitLogistic } from "../../models/shared/logistic.ts";
@@ -163,8 +163,10 @@ describe("metrics", () => {
     const table = calibrationTable([0, 1, 1], [0.05, 0.95, 0.99]);
     expect(table).toHaveLength(10);
     expect(table[9]).toMatchObject({ n: 2, observedRate: 1 });
-    const bands = riskBands(Float64Array.from({ length: 10 }, (_, i) => i / 10), Array.from({ length: 10 }, (_, i) => `c${i}`));
-    expect(bands).toEqual(["low", "low", "low", "low", "low", "low", "low", "medium", "medium", "high"]);
+    // Probability bands from the calibration window's churn rate (2%): high ≥ 10%, medium ≥ 4%.
+    const b = bandsFrom(Float64Array.from({ length: 100 }, (_, i) => (i < 2 ? 1 : 0)));
+    expect(b).toEqual({ baseRate: 0.02, high: 0.1, medium: 0.04 });
+    expect([0.001, 0.039, 0.04, 0.099, 0.1, 0.9].map((p) => riskBand(p, b))).toEqual(["low", "low", "medium", "medium", "high", "high"]);
   });
 
   it("MASE scale, seasonal naive, sMAPE, coverage, quantiles", () => {

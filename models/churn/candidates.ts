@@ -1,0 +1,182 @@
+/**
+ * The churn model families, behind one interface so that selection, calibration, explanation and
+ * the registry treat them alike:
+ *   logistic — L2 logistic regression by Newton's method on tfjs (shared/logistic.ts), numeric
+ *              columns expanded with log(1 + x) and quintile hinges: exact, additive, fast;
+ *   mlp      — a tfjs multilayer perceptron (shared/mlp.ts), a few seeds averaged, each stopped
+ *              early on its own validation split: learns interactions;
+ *   gbdt     — gradient-boosted trees (shared/gbdt.ts, TypeScript: tfjs has no tree learner), a
+ *              few seeds averaged, each stopped early on its own validation split: thresholds and
+ *              interactions, the strongest family on non-linear tables;
+ *   blend    — the mean probability of the best candidate of each family.
+ * Every candidate has its own preprocessing, fitted on the rows it trains on only.
+ */
+import { fitLogistic, logisticModel, predictProba, type LogisticFit } from "../shared/logistic.ts";
+import { disposeMlp, fitMlpEnsemble, MLP_DEFAULTS, predictMlp, type MlpOptions } from "../shared/mlp.ts";
+import { fitGbdt, GBDT_DEFAULTS, predictGbdt, type Gbdt, type GbdtOptions } from "../shared/gbdt.ts";
+import { validationSplit } from "../shared/mlp.ts";
+import { predictColumn } from "../shared/train.ts";
+import type { tf } from "../shared/tf.ts";
+import { autoExpansion, designMatrix, fitPreprocessor, labels, type Expansion, type Frame, type Preprocessor } from "./prep.ts";
+
+export type Family = "logistic" | "mlp" | "gbdt";
+
+export type CandidateSpec =
+  | { name: string; family: "blend"; members: string[] }
+  | { name: string; family: "logistic"; lambda: number }
+  | { name: string; family: "mlp"; options: MlpOptions }
+  | { name: string; family: "gbdt"; options: GbdtOptions; seeds: number };
+
+/** Column expansion per family; the pipeline passes its own for the logistic model (counts as log(1 + x)). */
+export type Expansions = Partial<Record<Family, (name: string, sorted: Float64Array) => Expansion>>;
+
+const DEFAULT_EXPANSION: Record<Family, (name: string, sorted: Float64Array) => Expansion> = {
+  logistic: (_, s) => autoExpansion(s),
+  mlp: (_, s) => ({ ...autoExpansion(s), hinges: false }),
+  gbdt: () => ({ raw: true, log1p: false, hinges: false }),
+};
+
+/** A fitted candidate: raw (uncalibrated) probabilities from standardised features. */
+export type Fitted = {
+  spec: CandidateSpec;
+  prep: Preprocessor;
+  /** Probabilities for a design matrix [n × p] built with `prep`. */
+  predictX(x: Float32Array, n: number): Float64Array;
+  /** The linear model's kernel (exact attributions); null for non-linear families. */
+  kernel: Float64Array | null;
+  /** What to save: tfjs parts and JSON state. */
+  parts(): Record<string, tf.LayersModel>;
+  state(): Record<string, unknown>;
+  dispose(): void;
+  /** Fitting facts for the output (epochs, trees, …). */
+  info: Record<string, unknown>;
+};
+
+export type FitContext = { seed: number; weights?: Float64Array; expansions?: Expansions };
+
+/** The default candidate grid; `scale` < 1 shrinks epochs, trees and seeds (tests). */
+export function defaultCandidates(quick = false): CandidateSpec[] {
+  const mlp: MlpOptions = quick ? { ...MLP_DEFAULTS, hidden: [16], maxEpochs: 15, patience: 4, seeds: 1, batchSize: 128 } : { ...MLP_DEFAULTS, batchSize: 128 };
+  const gbdt: GbdtOptions = quick ? { ...GBDT_DEFAULTS, maxTrees: 120, learningRate: 0.15, patience: 15 } : GBDT_DEFAULTS;
+  return [
+    { name: "logistic λ=1", family: "logistic", lambda: 1 },
+    { name: "logistic λ=10", family: "logistic", lambda: 10 },
+    ...(quick ? [] : [{ name: "logistic λ=30", family: "logistic", lambda: 30 } as CandidateSpec]),
+    { name: "mlp 64-32", family: "mlp", options: mlp },
+    { name: "gbdt depth 4", family: "gbdt", options: gbdt, seeds: quick ? 1 : 3 },
+    ...(quick ? [] : [{ name: "gbdt depth 6", family: "gbdt", options: { ...gbdt, maxDepth: 6, minChildWeight: 2 }, seeds: 3 } as CandidateSpec]),
+  ];
+}
+
+function rowWeights(ctx: FitContext, rows: Int32Array): Float32Array | undefined {
+  return ctx.weights ? Float32Array.from(rows, (i) => ctx.weights![i]!) : undefined;
+}
+
+/** Fit one candidate on `rows` of the frame (preprocessing fitted on those rows). */
+export async function fitCandidate(spec: CandidateSpec, frame: Frame, rows: Int32Array, ctx: FitContext): Promise<Fitted> {
+  if (spec.family === "blend") throw new Error("churn: a blend is made of fitted candidates (blendFitted)");
+  const expansion = ctx.expansions?.[spec.family] ?? DEFAULT_EXPANSION[spec.family];
+  const prep = fitPreprocessor(frame, rows, expansion);
+  const p = prep.features.length;
+  const x = designMatrix(frame, rows, prep);
+  const y = labels(frame, rows);
+  const w = rowWeights(ctx, rows);
+  const local = Int32Array.from(rows, (_, k) => k);
+  if (spec.family === "logistic") {
+    const fit = fitLogistic(x, y, rows.length, p, spec.lambda, w);
+    return logisticFitted(spec, prep, fit);
+  }
+  if (spec.family === "mlp") {
+    const ens = await fitMlpEnsemble(x, y, p, local, spec.options, ctx.seed, w);
+    return mlpFitted(spec, prep, ens.members.map((m) => m.model), { epochs: ens.members.map((m) => m.bestEpoch) });
+  }
+  const models: Gbdt[] = [];
+  for (let s = 0; s < spec.seeds; s++) {
+    const split = validationSplit(y, local, 0.15, ctx.seed * 1000 + s);
+    models.push(fitGbdt(x, y, p, split.train, split.val, spec.options, ctx.seed * 1000 + s, w));
+  }
+  return gbdtFitted(spec, prep, models);
+}
+
+export function logisticFitted(spec: CandidateSpec, prep: Preprocessor, fit: LogisticFit): Fitted {
+  const p = prep.features.length;
+  let model: tf.LayersModel | null = null;
+  return {
+    spec, prep, kernel: fit.kernel, info: { iterations: fit.iterations },
+    predictX: (x, n) => predictProba(x, n, p, fit),
+    parts: () => ({ model: (model ??= logisticModel(fit)) }),
+    state: () => ({ kernel: Array.from(fit.kernel), bias: fit.bias }),
+    dispose: () => model?.dispose(),
+  };
+}
+
+export function mlpFitted(spec: CandidateSpec, prep: Preprocessor, models: tf.LayersModel[], info: Record<string, unknown> = {}): Fitted {
+  const ens = { members: models.map((model) => ({ model })), p: prep.features.length };
+  return {
+    spec, prep, kernel: null, info,
+    predictX: (x, n) => predictMlp(ens, x, n),
+    parts: () => Object.fromEntries(models.map((m, k) => [`mlp${k}`, m])),
+    state: () => ({ members: models.length }),
+    dispose: () => disposeMlp(ens),
+  };
+}
+
+export function gbdtFitted(spec: CandidateSpec, prep: Preprocessor, models: Gbdt[]): Fitted {
+  return {
+    spec, prep, kernel: null, info: { trees: models.map((m) => m.bestIteration) },
+    predictX: (x, n) => {
+      const out = new Float64Array(n);
+      for (const m of models) predictGbdt(m, x, n).forEach((v, i) => { out[i]! += v / models.length; });
+      return out;
+    },
+    parts: () => ({}),
+    state: () => ({ gbdt: models }),
+    dispose: () => {},
+  };
+}
+
+export const BLEND = "blend of the best of each family";
+
+/** The mean probability of several fitted candidates (each with its own preprocessing). */
+export function blendFitted(members: Fitted[]): Fitted & { members: Fitted[] } {
+  const spec: CandidateSpec = { name: BLEND, family: "blend", members: members.map((m) => m.spec.name) };
+  return {
+    spec, members, prep: members[0]!.prep, kernel: null, info: {},
+    predictX: () => { throw new Error("a blend predicts from the frame (predictFrame)"); },
+    parts: () => Object.fromEntries(members.flatMap((m, k) => Object.entries(m.parts()).map(([name, model]) => [`m${k}_${name}`, model]))),
+    state: () => ({ members: members.map((m) => ({ spec: m.spec, prep: m.prep, state: m.state() })) }),
+    dispose: () => members.forEach((m) => m.dispose()),
+  };
+}
+
+/** Raw probabilities of a fitted candidate (or blend) for frame rows. */
+export function predictFrame(f: Fitted, frame: Frame, rows: Int32Array): Float64Array {
+  const members = (f as { members?: Fitted[] }).members;
+  if (members) {
+    const out = new Float64Array(rows.length);
+    for (const m of members) predictFrame(m, frame, rows).forEach((v, i) => { out[i]! += v / members.length; });
+    return out;
+  }
+  return f.predictX(designMatrix(frame, rows, f.prep), rows.length);
+}
+
+/** Rebuild a saved candidate from its spec, preprocessing, state and tfjs parts (prefix for blends). */
+export function restoreFitted(spec: CandidateSpec, prep: Preprocessor, state: Record<string, unknown>, parts: Record<string, tf.LayersModel>, prefix = ""): Fitted {
+  if (spec.family === "blend") {
+    return blendFitted((state.members as { spec: CandidateSpec; prep: Preprocessor; state: Record<string, unknown> }[]).map((m, k) => restoreFitted(m.spec, m.prep, m.state, parts, `${prefix}m${k}_`)));
+  }
+  if (spec.family === "logistic") {
+    const fit: LogisticFit = { kernel: Float64Array.from(state.kernel as number[]), bias: state.bias as number, iterations: 0, loss: NaN };
+    return logisticFitted(spec, prep, fit);
+  }
+  if (spec.family === "mlp") {
+    const n = state.members as number;
+    return mlpFitted(spec, prep, Array.from({ length: n }, (_, k) => parts[`${prefix}mlp${k}`]!));
+  }
+  return gbdtFitted(spec, prep, state.gbdt as Gbdt[]);
+}
+
+/** Probabilities through a tfjs part (the saved logistic model), for checks that the part is the model. */
+export function predictThroughPart(model: tf.LayersModel, x: Float32Array, n: number, p: number): Float64Array {
+  return predictColumn(model, x, n, p);
+}

@@ -1,0 +1,71 @@
+/**
+ * Choosing the served churn model without the test rows. Every candidate is scored on rows it
+ * was not trained on but that belong to the training part: out-of-fold predictions of a stratified
+ * k-fold cross-validation (files), or a later window of snapshots (the pipeline). A blend of the
+ * best candidate of each family is scored on the same predictions. The served candidate is the one
+ * with the highest validation ROC AUC (ties: lower log loss); its probabilities are Platt-calibrated
+ * on its validation predictions. Nothing here is given the test rows.
+ */
+import { mulberry32, permutation } from "../shared/rng.ts";
+import { BLEND, type CandidateSpec, type Family } from "./candidates.ts";
+import { applyPlatt, brier, fitPlatt, logit, logLoss, prAuc, rocAuc } from "./evaluate.ts";
+
+export type Scores = { roc_auc: number | null; pr_auc: number | null; brier: number; log_loss: number };
+
+export function scores(y: ArrayLike<number>, p: ArrayLike<number>): Scores {
+  return { roc_auc: rocAuc(y, p), pr_auc: prAuc(y, p), brier: brier(y, p), log_loss: logLoss(y, p) };
+}
+
+export type Validated = {
+  /** Validation predictions (raw) per candidate, blend included. */
+  predictions: Map<string, Float64Array>;
+  /** Validation scores of the Platt-calibrated predictions, per candidate. */
+  validation: Map<string, Scores>;
+  platt: Map<string, { a: number; b: number }>;
+  selected: string;
+  /** The candidates the blend averages (best of each family by validation ROC AUC). */
+  blendMembers: string[];
+};
+
+/** Stratified fold number (0..k−1) of each of `rows`. */
+export function stratifiedFolds(y: ArrayLike<number>, rows: Int32Array, k: number, seed: number): Int32Array {
+  const fold = new Int32Array(rows.length);
+  for (const cls of [0, 1]) {
+    const idx = Array.from(rows, (i, r) => (y[i] === cls ? r : -1)).filter((r) => r >= 0);
+    const perm = permutation(idx.length, mulberry32(seed * 31 + cls));
+    perm.forEach((pk, j) => { fold[idx[pk]!] = j % k; });
+  }
+  return fold;
+}
+
+const better = (a: Scores, b: Scores) => (a.roc_auc ?? 0) > (b.roc_auc ?? 0) + 1e-12 || (Math.abs((a.roc_auc ?? 0) - (b.roc_auc ?? 0)) <= 1e-12 && a.log_loss < b.log_loss);
+
+/** Score every candidate's validation predictions, add the blend, pick the served one. */
+export function choose(specs: CandidateSpec[], predictions: Map<string, Float64Array>, y: ArrayLike<number>): Validated {
+  const family = new Map(specs.map((s) => [s.name, s.family as Family | "blend"]));
+  const rawScores = new Map([...predictions].map(([name, p]) => [name, scores(y, p)]));
+  const bestOf = new Map<string, string>();
+  for (const [name, s] of rawScores) {
+    const f = family.get(name)!;
+    const cur = bestOf.get(f);
+    if (!cur || better(s, rawScores.get(cur)!)) bestOf.set(f, name);
+  }
+  const blendMembers = [...bestOf.values()];
+  const all = new Map(predictions);
+  if (blendMembers.length > 1) {
+    const n = y.length;
+    const mean = new Float64Array(n);
+    for (const m of blendMembers) predictions.get(m)!.forEach((v, i) => { mean[i]! += v / blendMembers.length; });
+    all.set(BLEND, mean);
+  }
+  const validation = new Map<string, Scores>();
+  const platt = new Map<string, { a: number; b: number }>();
+  for (const [name, p] of all) {
+    const pl = fitPlatt(Float64Array.from(p, logit), y);
+    platt.set(name, pl);
+    validation.set(name, scores(y, applyPlatt(p, pl)));
+  }
+  let selected = "";
+  for (const [name, s] of validation) if (!selected || better(s, validation.get(selected)!)) selected = name;
+  return { predictions: all, validation, platt, selected, blendMembers };
+}
