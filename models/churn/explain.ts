@@ -5,7 +5,8 @@
  *                  to the average training contact;
  *   any other    — a sampling Shapley estimate (Štrumbelj & Kononenko's permutation sampling, the
  *                  interventional form of SHAP): for random orders of the columns and random
- *                  background contacts from the training rows, the change in the model's log-odds
+ *                  background contacts from the training rows (each order paired with its reverse,
+ *                  which cancels much of the sampling noise), the change in the model's log-odds
  *                  when the column switches from the background's value to the contact's, averaged.
  *                  It is computed on the served model itself (an MLP, trees or a blend), so an
  *                  interaction is credited to the columns that take part in it, and the
@@ -105,10 +106,12 @@ export function shapleyAttribution(f: Fitted, frame: Frame, backgroundFrom: Int3
     const src = new Int32Array(n * C); // which original row each (hybrid row, column) reads
     const orders: Int32Array[] = [];
     chunk.forEach((i, r) => {
+      let b = 0;
       for (let m = 0; m < M; m++) {
-        const order = permutation(C, rng);
+        // Antithetic pairs: every other order is the previous one reversed, on the same background row.
+        const order = m % 2 === 1 ? orders[orders.length - 1]!.slice().reverse() : permutation(C, rng);
         orders.push(order);
-        const b = background[Math.floor(rng() * background.length)]!;
+        if (m % 2 === 0) b = background[Math.floor(rng() * background.length)]!;
         const base = (r * M + m) * (C + 1);
         for (let k = 0; k <= C; k++) {
           for (let c = 0; c < C; c++) src[(base + k) * C + c] = b;
