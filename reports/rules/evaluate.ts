@@ -8,7 +8,7 @@ import { addDays } from "../shared/dates.ts";
 import { fmtDay } from "../shared/format.ts";
 import { martAvailable, query, type SqlParam } from "../shared/sql.ts";
 import { readStaffingPlan } from "../shared/staffing.ts";
-import { fmtMetric, METRIC_LABEL, readMetric, rulesQueries, windowRanges } from "./metrics.ts";
+import { fmtMetric, METRIC_LABEL, minSampleOf, readMetric, rulesQueries, windowRanges } from "./metrics.ts";
 import type { Rule } from "./schema.ts";
 
 export type Condition = {
@@ -33,7 +33,8 @@ async function metricRule(ctx: Ctx, rule: Extract<Rule, { kind: "threshold" | "c
   const { current, previous } = windowRanges(rule.window, ctx.asOf);
   const now = await readMetric(ctx.db, ctx.paths, rule.metric, current, rule.line);
   if ("missing" in now) return { conditions: [], skipped: `the ${now.missing} mart has not been built` };
-  if (now.value === null || now.sample < rule.minSample) return { conditions: [], skipped: `too little data in ${current.label} (${now.sample} < ${rule.minSample})` };
+  const minSample = rule.minSample ?? await minSampleOf(ctx.db, ctx.paths, rule.metric);
+  if (now.value === null || now.sample < minSample) return { conditions: [], skipped: `too little data in ${current.label} (${now.sample} < ${minSample})` };
   const label = `${METRIC_LABEL[rule.metric]}${rule.line === "All" ? "" : ` (${rule.line})`}`;
   const period = `${current.start}..${current.end}`;
   if (rule.kind === "threshold") {
@@ -48,7 +49,7 @@ async function metricRule(ctx: Ctx, rule: Extract<Rule, { kind: "threshold" | "c
     }] };
   }
   const before = await readMetric(ctx.db, ctx.paths, rule.metric, previous, rule.line);
-  if ("missing" in before || before.value === null || before.sample < rule.minSample) return { conditions: [], skipped: `too little data in ${previous.label}` };
+  if ("missing" in before || before.value === null || before.sample < minSample) return { conditions: [], skipped: `too little data in ${previous.label}` };
   const change = now.value - before.value;
   const fires = rule.dropBy !== undefined ? change <= -rule.dropBy : change >= rule.riseBy!;
   if (!fires) return { conditions: [] };

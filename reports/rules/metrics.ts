@@ -1,6 +1,7 @@
 /**
  * The metrics rules can watch, each over a window ending on the evaluation day: the value and the
- * sample it rests on (responses, calls, cases). Rates are in percent, NPS in points.
+ * sample it rests on (responses, calls, cases), read from the metrics mart with the metric macros, exactly as
+ * the reports read them (metric names are metric_definitions'). Rates are in percent, NPS in points.
  */
 import { join } from "node:path";
 import type { Db } from "../../pipelines/core/duckdb.ts";
@@ -8,7 +9,10 @@ import { projectRoot, type Paths } from "../../pipelines/core/paths.ts";
 import { addDays } from "../shared/dates.ts";
 import { fmtRange } from "../shared/format.ts";
 import { lastCompletePeriod, periodContaining } from "../shared/period.ts";
-import { martAvailable, query, type SqlParam } from "../shared/sql.ts";
+import { definition, DEFINITIONS_MART, METRICS_MART, readDefinitions, readRange, type Readings } from "../shared/metrics.ts";
+import { martAvailable } from "../shared/sql.ts";
+
+const reading = (r: Readings, metric: Metric, member: string) => r.get(member)?.get(metric);
 import type { Metric } from "./schema.ts";
 
 export const rulesQueries = join(projectRoot, "reports", "rules", "queries");
@@ -36,11 +40,6 @@ export function windowRanges(window: string, asOf: string): { current: Range; pr
   };
 }
 
-const MART: Record<Metric, string> = {
-  nps: "satisfaction", csat: "satisfaction", fcr_rate: "fcr", service_level: "service_level_interval",
-  abandonment_rate: "call_outcomes_daily", answer_rate: "call_outcomes_daily", inbound_calls: "call_outcomes_daily", transfer_rate: "calls",
-};
-
 export const METRIC_LABEL: Record<Metric, string> = {
   nps: "NPS", csat: "CSAT", fcr_rate: "First-contact resolution", service_level: "Service level",
   abandonment_rate: "Abandonment rate", answer_rate: "Answer rate", inbound_calls: "Inbound calls", transfer_rate: "Transfer rate",
@@ -54,30 +53,18 @@ export function fmtMetric(metric: Metric, v: number | null): string {
   return `${v.toFixed(1)}%`;
 }
 
+/**
+ * A metric over a window, from the metrics layer (the same mart and macros as the reports): the value in the
+ * rules' units (shares as percent, NPS in points, counts) and n, the units it rests on. `line` is a line or All.
+ */
 export async function readMetric(db: Db, paths: Paths, metric: Metric, range: Range, line: string): Promise<Reading | { missing: string }> {
-  if (!martAvailable(paths, MART[metric])) return { missing: MART[metric] };
-  const q = <T>(name: string, params: Record<string, SqlParam>) => query<T>(db, paths, name, { line, ...params }, rulesQueries);
-  switch (metric) {
-    case "nps": case "csat": {
-      const [r] = await q<{ nps: number | null; nps_responses: number; csat: number | null; csat_responses: number }>("satisfaction", { kind: range.kind, start: range.start });
-      return { value: r ? r[metric] : null, sample: r ? r[`${metric}_responses`] : 0, range };
-    }
-    case "fcr_rate": {
-      const [r] = await q<{ sample: number; fcr_rate: number | null }>("fcr", { month: range.start.slice(0, 7) });
-      return { value: r?.fcr_rate ?? null, sample: r?.sample ?? 0, range };
-    }
-    case "service_level": {
-      const [r] = await q<{ sample: number | null; service_level: number | null }>("service_level", { start: range.start, end: range.end });
-      return { value: r?.service_level ?? null, sample: r?.sample ?? 0, range };
-    }
-    case "transfer_rate": {
-      const [r] = await q<{ sample: number; transfer_rate: number | null }>("transfer_rate", { start: range.start, end: range.end });
-      return { value: r?.transfer_rate ?? null, sample: r?.sample ?? 0, range };
-    }
-    default: {
-      const [r] = await q<{ sample: number | null; answer_rate: number | null; abandonment_rate: number | null; inbound_calls: number | null }>(
-        "call_rates", { start: range.start, end: range.end });
-      return { value: r?.[metric] ?? null, sample: r?.sample ?? 0, range };
-    }
-  }
+  if (!martAvailable(paths, METRICS_MART)) return { missing: METRICS_MART };
+  const r = reading(await readRange(db, paths, range, line === "All" ? "all" : "line"), metric, line);
+  return { value: r ? (r.unit === "share" && r.value !== null ? 100 * r.value : r.value) : null, sample: r?.n ?? 0, range };
+}
+
+/** The metric's smallest sample for a judgement (metric_definitions.min_sample): a rule's default minSample. */
+export async function minSampleOf(db: Db, paths: Paths, metric: Metric): Promise<number> {
+  if (!martAvailable(paths, DEFINITIONS_MART)) return 20;
+  return definition(await readDefinitions(db, paths), metric).min_sample;
 }

@@ -39,8 +39,8 @@ const metricCommon = {
   window: Window,
   /** A line name, or All. */
   line: z.string().default("All"),
-  /** Fewer responses/calls than this in the window: too noisy to judge, no alert. */
-  minSample: z.number().int().nonnegative().default(20),
+  /** Fewer responses/calls than this in the window: too noisy to judge, no alert (default: the metric's min_sample in metric_definitions). */
+  minSample: z.number().int().nonnegative().optional(),
 };
 
 export const ThresholdRule = z.strictObject({

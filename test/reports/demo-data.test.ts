@@ -15,7 +15,7 @@ import { lakePaths } from "../../pipelines/core/paths.ts";
 import { fmtCount, fmtNps, fmtPercent, fmtRatio } from "../../reports/shared/format.ts";
 import { renderLeadershipReport } from "../../reports/leadership/render.ts";
 import { runAlerts } from "../../reports/rules/run.ts";
-import { query } from "../../reports/shared/sql.ts";
+import { readRange } from "../../reports/shared/metrics.ts";
 import { tmpDir } from "../helpers/records.ts";
 import { pdfText, squash } from "./pdf.ts";
 
@@ -59,18 +59,21 @@ describe("reports on a generated business", () => {
     expect(text).toMatch(/Call forecast not available/);
   });
 
-  it("applies kpi_weekly's definitions when it computes a period's KPIs itself", async () => {
+  it("the metrics layer and kpi_weekly give the same week (the formulas are written once)", async () => {
     const db = await openDb();
     try {
       const paths = lakePaths(config);
-      const weeks = await query<Record<string, number | string | null>>(db, paths, "kpis", { week_start: "2026-11-09", prev_week_start: "2026-11-02" });
-      const same = await query<Record<string, number | string | null>>(db, paths, "kpis_month",
-        { start: "2026-11-09", end: "2026-11-15", prev_start: "2026-11-02", prev_end: "2026-11-08" });
-      expect(same.length).toBe(2);
-      for (const [i, w] of weeks.entries()) {
-        for (const k of ["calls", "inbound_calls", "answered", "abandoned", "messages", "transfers"]) expect(same[i]![k], k).toBe(w[k]);
-        for (const k of ["answer_rate", "avg_handle_seconds", "transfer_rate"]) expect(same[i]![k] as number, k).toBeCloseTo(w[k] as number, 9);
-      }
+      const m = (await readRange(db, paths, { start: "2026-11-09", end: "2026-11-15" })).get("All")!;
+      const [w] = await q<Record<string, number>>("SELECT * FROM kpi_weekly WHERE line = 'All' AND week_start = DATE '2026-11-09'");
+      expect(m.get("calls")!.value).toBe(w!.calls);
+      expect(m.get("inbound_calls")!.value).toBe(w!.inbound_calls);
+      expect(m.get("messages")!.value).toBe(w!.messages);
+      expect(m.get("abandoned_calls")!.value).toBe(w!.abandoned);
+      expect(m.get("answer_rate")!.value).toBeCloseTo(w!.answer_rate!, 9);
+      expect(m.get("aht_seconds")!.value).toBeCloseTo(w!.avg_handle_seconds!, 6);
+      expect(m.get("transfer_rate")!.value).toBeCloseTo(w!.transfer_rate!, 9);
+      expect(m.get("nps")!.value).toBeCloseTo(w!.nps!, 9);
+      expect(100 * m.get("csat")!.value!).toBeCloseTo(w!.csat!, 9);
     } finally {
       db.close();
     }
@@ -80,7 +83,7 @@ describe("reports on a generated business", () => {
     expect(await main(["node", "commsight", "--data", data, "report", "--week-ending", "2026-11-08"])).toBe(0);
     const pdf = join(data, "reports", "2026-11-08", "leadership-week-2026-11-08.pdf");
     expect(existsSync(pdf)).toBe(true);
-    const [k] = await q<{ calls: number }>("SELECT calls FROM kpi_weekly WHERE line = 'All' AND week_start = DATE '2026-11-02'");
+    const [k] = await q<{ calls: number }>("SELECT count(*) AS calls FROM calls WHERE date BETWEEN DATE '2026-11-02' AND DATE '2026-11-08'");
     expect(squash(pdfText(pdf))).toContain(fmtCount(k!.calls));
     expect(await main(["node", "commsight", "--data", data, "report", "--week-ending", "2026-11-07"])).toBe(2);
   });
