@@ -81,7 +81,8 @@ export type UnitResult = { rows?: number; seconds?: number; status?: "OK" | "SKI
 
 /**
  * The units of work of one stage: `done` prints the dbt-style status line and moves the bar.
- * `unit` names what is counted (model, month, file, report).
+ * `unit` names what is counted on the bar (model, month, file, report); `name` what the line shows
+ * ("mart kpi_weekly", "month 2026-10").
  */
 export function steps(stage: string, total: number, unit: string) {
   const bar = progressBar(stage, `${unit}s`);
@@ -95,7 +96,7 @@ export function steps(stage: string, total: number, unit: string) {
       i++;
       bar.update(i, total, name);
       if (settings.quiet) return;
-      const head = `${stage.padEnd(10)} ${String(i).padStart(width)} of ${total} ${(r.status ?? "OK").padEnd(4)} ${unit} ${name} `;
+      const head = `${stage.padEnd(10)} ${String(i).padStart(width)} of ${total} ${(r.status ?? "OK").padEnd(4)} ${name} `;
       const tail = [r.rows !== undefined ? `${fmt(r.rows)} rows` : "", r.note ?? "", r.seconds !== undefined ? `[${r.seconds.toFixed(2)}s]` : ""].filter(Boolean).join(" ");
       say(`${head}${".".repeat(Math.max(3, 72 - head.length - tail.length))} ${tail}`);
     },

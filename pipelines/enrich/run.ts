@@ -101,7 +101,7 @@ export async function runEnrich(config: Config, paths: Paths): Promise<EnrichRes
         surveys: src("survey_responses", "NULL::VARCHAR AS id, NULL::VARCHAR AS comment, NULL::VARCHAR AS contactId"),
       }), RawSurveys));
       result.rowsIn += (await timed("analyse", () => enrichSurveys(ctx, surveys, w.surveys, w.terms))).read;
-      work.done(month, { rows: result.rowsIn - rowsBefore, seconds: (performance.now() - tm) / 1000 });
+      work.done(`month ${month}`, { rows: result.rowsIn - rowsBefore, seconds: (performance.now() - tm) / 1000 });
     }
     work.stop();
     log.debug({ seconds: (performance.now() - t0) / 1000, ...timing }, "enrich: texts analysed");

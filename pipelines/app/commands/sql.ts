@@ -22,7 +22,7 @@ export function register(program: Command): void {
     .argument("[query]", "SQL, e.g. \"select count(*) from kpi_weekly\"; views: marts in main, enriched.*, raw.* (no PII columns)")
     .addOption(new Option("-f, --format <format>", "table (aligned), csv (RFC 4180, a header) or json (an array of objects)").choices(["table", "csv", "json"]).default("table"))
     .option("--max-rows <n>", "table format: print at most this many rows (0: all)", parseIntStrict("--max-rows"), 100)
-    .addHelpText("after", "\nExamples:\n  commsight sql \"select week_start, calls from kpi_weekly order by 1 desc limit 5\"\n  commsight sql -f csv \"from churn_risk\" > churn_risk.csv\n  commsight sql \"select table_schema, table_name, comment from duckdb_views() where not internal\"")
+    .addHelpText("after", "\nExamples:\n  commsight sql \"select week_start, calls from kpi_weekly order by 1 desc limit 5\"\n  commsight sql -f csv \"from churn_risk\" > churn_risk.csv\n  commsight sql \"select schema_name, view_name, comment from duckdb_views() where not internal\"")
     .action(async (query: string | undefined, opts: { format: Format; maxRows: number }, cmd: Command) => {
       const config = configFrom(cmd);
       const file = requireWarehouse(config);
@@ -133,7 +133,7 @@ async function prompt(db: Db, file: string, opts: { format: Format; maxRows: num
       try {
         if (cmd === ".quit" || cmd === ".exit") break;
         else if (cmd === ".help") process.stdout.write(HELP + "\n");
-        else if (cmd === ".tables") await runText(db, "SELECT table_schema AS schema, table_name AS view, comment FROM duckdb_views() WHERE NOT internal ORDER BY 1, 2", { ...opts, maxRows: 0 });
+        else if (cmd === ".tables") await runText(db, "SELECT schema_name AS schema, view_name AS view, comment FROM duckdb_views() WHERE NOT internal ORDER BY 1, 2", { ...opts, maxRows: 0 });
         else if (cmd === ".describe" && arg) await runText(db, `SELECT column_name, data_type, comment FROM duckdb_columns() WHERE table_name = '${arg.split(".").pop()!.replaceAll("'", "''")}' ORDER BY column_index`, { ...opts, maxRows: 0 });
         else if (cmd === ".format" && (arg === "table" || arg === "csv" || arg === "json")) opts = { ...opts, format: arg };
         else process.stdout.write(`unknown command ${t}\n${HELP}\n`);
