@@ -73,7 +73,7 @@ export function checkMarts(paths: Paths, kind: PeriodKind): void {
 /** The last complete period in the data (the metrics mart's last day with a call or a text). */
 export async function defaultPeriod(db: Db, paths: Paths, kind: PeriodKind): Promise<ReportPeriod> {
   const [r] = await query<{ max_date: string | null }>(db, paths, "last_day");
-  if (!r?.max_date) throw new Error("cannot pick a report period: the metrics mart counts no calls or texts; run the transforms first");
+  if (!r?.max_date) throw new Error("cannot pick a report period: daily_volume has no rows; run the transforms first");
   return lastCompletePeriod(kind, r.max_date);
 }
 

@@ -1,4 +1,4 @@
--- The last day with data: the last day the metrics mart counts a call or a text.
-SELECT CAST(max(period_start) AS VARCHAR) AS max_date
-FROM {{mart:metrics}}
-WHERE period = 'day' AND dimension = 'all' AND metric IN ('calls', 'messages')
+-- The last day with data: the last day of daily_volume (every call and text by business-local day). The
+-- leadership report covers complete periods up to it; the staffing plan starts after it.
+SELECT CAST(max(date) AS VARCHAR) AS max_date
+FROM {{mart:daily_volume}}

@@ -4,7 +4,7 @@
  * tests look for: Tuesday 10:00 has the worst service level, a transfer loop, a small segment that must
  * be suppressed, a spiking topic, and a staffing plan whose peak is Thu 26 Nov 11:00 with 9 agents.
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { exec, type Db } from "../../pipelines/core/duckdb.ts";
 
@@ -106,5 +106,54 @@ export async function writeExtraMarts(db: Db, marts: string): Promise<void> {
            LATERAL (SELECT CASE WHEN CAST(d AS DATE) = DATE '${EXTRA.staffingPeak.date}' AND s = 22 THEN ${EXTRA.staffingPeak.agents} ELSE 3 + s % 3 END AS a)
       WHERE isodow(CAST(d AS DATE)) <= 5
     ) TO '${out("staffing")}' (FORMAT parquet);
+  `);
+}
+
+/**
+ * The metrics layer of the fixture: day rows (and their weeks) derived here from the fixture marts above, so
+ * that rules and reports read the same planted numbers (a week's NPS/CSAT and a transfer week on its Monday,
+ * a month's FCR on its first day), and the definitions from the seed the transforms publish.
+ */
+export async function writeMetricsMart(db: Db, marts: string): Promise<void> {
+  const out = (mart: string) => {
+    mkdirSync(join(marts, mart), { recursive: true });
+    return join(marts, mart, "data.parquet");
+  };
+  const scan = (m: string) => `read_parquet('${join(marts, m)}/**/*.parquet', hive_partitioning = true, union_by_name = true)`;
+  const seed = join(import.meta.dirname, "..", "..", "transforms", "seeds", "metric_definitions.csv");
+  const has = (m: string) => existsSync(join(marts, m));
+  await exec(db, `
+    COPY (SELECT metric, label, unit, kind, counted, time_basis, CAST(higher_is_better AS BOOLEAN) AS higher_is_better,
+                 CAST(min_sample AS BIGINT) AS min_sample, definition FROM read_csv('${seed}', header = true)) TO '${out("metric_definitions")}' (FORMAT parquet);
+    CREATE TEMP TABLE facts AS
+      SELECT date, line, 'inbound_calls' AS metric, sum(calls) AS n, sum(calls) AS sum_x, sum(calls) AS sum_x2 FROM ${scan("call_outcomes_daily")} GROUP BY ALL
+      UNION ALL SELECT date, line, 'abandoned_calls', sum(calls) FILTER (WHERE outcome = 'abandoned'), sum(calls) FILTER (WHERE outcome = 'abandoned'),
+        sum(calls) FILTER (WHERE outcome = 'abandoned') FROM ${scan("call_outcomes_daily")} GROUP BY ALL
+      UNION ALL SELECT date, line, 'answer_rate', sum(calls), sum(calls) FILTER (WHERE outcome = 'answered'), sum(calls) FILTER (WHERE outcome = 'answered') FROM ${scan("call_outcomes_daily")} GROUP BY ALL
+      UNION ALL SELECT date, line, 'abandonment_rate', sum(calls), sum(calls) FILTER (WHERE outcome = 'abandoned'), sum(calls) FILTER (WHERE outcome = 'abandoned') FROM ${scan("call_outcomes_daily")} GROUP BY ALL
+      ${has("service_level_interval") ? `UNION ALL SELECT date, line, 'service_level', sum(answered + abandoned_in_queue), sum(service_level * (answered + abandoned_in_queue)),
+        sum(service_level * (answered + abandoned_in_queue)) FROM ${scan("service_level_interval")} WHERE interval_minutes = 60 GROUP BY ALL` : ""}
+      ${has("transfers_weekly") ? `UNION ALL SELECT week_start, 'All', 'transfer_rate', answered_calls, transferred_calls, transferred_calls FROM ${scan("transfers_weekly")}` : ""}
+      ${has("satisfaction") ? `UNION ALL SELECT period_start, CASE WHEN dimension = 'all' THEN 'All' ELSE value END, 'nps', nps_responses, nps * nps_responses, (nps * nps + 2500) * nps_responses
+        FROM ${scan("satisfaction")} WHERE period = 'week' AND dimension IN ('all', 'line')
+      UNION ALL SELECT period_start, CASE WHEN dimension = 'all' THEN 'All' ELSE value END, 'csat', csat_responses, csat / 100 * csat_responses, csat / 100 * csat_responses
+        FROM ${scan("satisfaction")} WHERE period = 'week' AND dimension IN ('all', 'line')` : ""}
+      ${has("fcr") ? `UNION ALL SELECT CAST(month || '-01' AS DATE), CASE WHEN dimension = 'all' THEN 'All' ELSE value END, 'fcr_rate', cases, resolved_first_contact, resolved_first_contact
+        FROM ${scan("fcr")} WHERE dimension IN ('all', 'line')` : ""};
+    CREATE TEMP TABLE day_rows AS
+      SELECT date, 'line' AS dimension, line AS member, metric, n, sum_x, sum_x2 FROM facts WHERE line <> 'All'
+      UNION ALL SELECT date, 'all', 'All', metric, n, sum_x, sum_x2 FROM facts WHERE line = 'All'
+      UNION ALL SELECT date, 'all', 'All', metric, sum(n), sum(sum_x), sum(sum_x2) FROM facts
+        WHERE line <> 'All' AND metric NOT IN (SELECT DISTINCT metric FROM facts WHERE line = 'All') GROUP BY ALL;
+    COPY (
+      WITH p AS (
+        SELECT 'day' AS period, date AS period_start, dimension, member, metric, n, sum_x, sum_x2 FROM day_rows
+        UNION ALL SELECT 'week', CAST(date_trunc('week', date) AS DATE), dimension, member, metric, sum(n), sum(sum_x), sum(sum_x2) FROM day_rows GROUP BY ALL
+      )
+      SELECT p.period, p.period_start, p.dimension, p.member, p.metric, d.unit, CAST(p.n AS BIGINT) AS n, CAST(p.sum_x AS DOUBLE) AS sum_x,
+             CAST(p.sum_x2 AS DOUBLE) AS sum_x2, CAST(CASE WHEN d.kind = 'count' THEN p.n ELSE p.sum_x / p.n END AS DOUBLE) AS value, CAST(NULL AS DOUBLE) AS margin95
+      FROM p JOIN read_csv('${seed}', header = true) d USING (metric)
+      WHERE p.n > 0
+    ) TO '${out("metrics")}' (FORMAT parquet);
   `);
 }

@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseConfig, type Config } from "../../pipelines/core/config.ts";
 import { exec, openDb } from "../../pipelines/core/duckdb.ts";
-import { EXTRA, writeExtraMarts } from "./fixture-extra.ts";
+import { EXTRA, writeExtraMarts, writeMetricsMart } from "./fixture-extra.ts";
 
 export const FIXTURE = {
   business: "Fixture Plumbing & Heating",
@@ -164,6 +164,7 @@ export async function buildFixture(dir: string, opts: FixtureOptions = {}): Prom
       `);
     }
     if (opts.full) await writeExtraMarts(db, marts);
+    await writeMetricsMart(db, marts);
   } finally {
     db.close();
   }

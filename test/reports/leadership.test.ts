@@ -22,6 +22,7 @@ describe("leadership report guards", () => {
 
   it("does not render from marts without the metrics layer (the KPI marts alone are not read any more)", async () => {
     const config = await buildFixture(join(tmp, "bare"));
-    await expect(buildLeadershipReport(config, { period: "week" })).rejects.toThrow(/needs marts .*metrics, metric_definitions/);
+    rmSync(join(tmp, "bare", "lake", "marts", "metrics"), { recursive: true });
+    await expect(buildLeadershipReport(config, { period: "week" })).rejects.toThrow(/needs marts .*: metrics\b/);
   });
 });
