@@ -8,7 +8,7 @@
  *   gbdt     — gradient-boosted trees (shared/gbdt.ts, TypeScript: tfjs has no tree learner), a
  *              few seeds averaged, each stopped early on its own validation split: thresholds and
  *              interactions, the strongest family on non-linear tables;
- *   blend    — the mean probability of the best candidate of each family.
+ *   blend    — a stack: a logistic regression on every candidate's log-odds (select.ts).
  * Every candidate has its own preprocessing, fitted on the rows it trains on only.
  */
 import { fitLogistic, logisticModel, predictProba, type LogisticFit } from "../shared/logistic.ts";
@@ -17,6 +17,7 @@ import { fitGbdt, GBDT_DEFAULTS, predictGbdt, type Gbdt, type GbdtOptions } from
 import { validationSplit } from "../shared/mlp.ts";
 import { predictColumn } from "../shared/train.ts";
 import type { tf } from "../shared/tf.ts";
+import { logit } from "./evaluate.ts";
 import { autoExpansion, designMatrix, fitPreprocessor, labels, type Expansion, type Frame, type Preprocessor } from "./prep.ts";
 
 export type Family = "logistic" | "mlp" | "gbdt";
@@ -135,27 +136,29 @@ export function gbdtFitted(spec: CandidateSpec, prep: Preprocessor, models: Gbdt
   };
 }
 
-export const BLEND = "blend of the best of each family";
+export const BLEND = "blend (stacked candidates)";
 
-/** The mean probability of several fitted candidates (each with its own preprocessing). */
-export function blendFitted(members: Fitted[]): Fitted & { members: Fitted[] } {
+export type StackWeights = { kernel: number[]; bias: number };
+
+/** A stack of fitted candidates (each with its own preprocessing): σ(bias + Σ wₖ · logit pₖ). */
+export function blendFitted(members: Fitted[], weights: StackWeights): Fitted & { members: Fitted[]; weights: StackWeights } {
   const spec: CandidateSpec = { name: BLEND, family: "blend", members: members.map((m) => m.spec.name) };
   return {
-    spec, members, prep: members[0]!.prep, kernel: null, info: {},
+    spec, members, weights, prep: members[0]!.prep, kernel: null, info: { weights },
     predictX: () => { throw new Error("a blend predicts from the frame (predictFrame)"); },
     parts: () => Object.fromEntries(members.flatMap((m, k) => Object.entries(m.parts()).map(([name, model]) => [`m${k}_${name}`, model]))),
-    state: () => ({ members: members.map((m) => ({ spec: m.spec, prep: m.prep, state: m.state() })) }),
+    state: () => ({ weights, members: members.map((m) => ({ spec: m.spec, prep: m.prep, state: m.state() })) }),
     dispose: () => members.forEach((m) => m.dispose()),
   };
 }
 
 /** Raw probabilities of a fitted candidate (or blend) for frame rows. */
 export function predictFrame(f: Fitted, frame: Frame, rows: Int32Array): Float64Array {
-  const members = (f as { members?: Fitted[] }).members;
-  if (members) {
-    const out = new Float64Array(rows.length);
-    for (const m of members) predictFrame(m, frame, rows).forEach((v, i) => { out[i]! += v / members.length; });
-    return out;
+  const { members, weights } = f as { members?: Fitted[]; weights?: StackWeights };
+  if (members && weights) {
+    const z = new Float64Array(rows.length).fill(weights.bias);
+    members.forEach((m, k) => predictFrame(m, frame, rows).forEach((v, i) => { z[i]! += weights.kernel[k]! * logit(v); }));
+    return z.map((v) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v))));
   }
   return f.predictX(designMatrix(frame, rows, f.prep), rows.length);
 }
@@ -163,7 +166,7 @@ export function predictFrame(f: Fitted, frame: Frame, rows: Int32Array): Float64
 /** Rebuild a saved candidate from its spec, preprocessing, state and tfjs parts (prefix for blends). */
 export function restoreFitted(spec: CandidateSpec, prep: Preprocessor, state: Record<string, unknown>, parts: Record<string, tf.LayersModel>, prefix = ""): Fitted {
   if (spec.family === "blend") {
-    return blendFitted((state.members as { spec: CandidateSpec; prep: Preprocessor; state: Record<string, unknown> }[]).map((m, k) => restoreFitted(m.spec, m.prep, m.state, parts, `${prefix}m${k}_`)));
+    return blendFitted((state.members as { spec: CandidateSpec; prep: Preprocessor; state: Record<string, unknown> }[]).map((m, k) => restoreFitted(m.spec, m.prep, m.state, parts, `${prefix}m${k}_`)), state.weights as StackWeights);
   }
   if (spec.family === "logistic") {
     const fit: LogisticFit = { kernel: Float64Array.from(state.kernel as number[]), bias: state.bias as number, iterations: 0, loss: NaN };

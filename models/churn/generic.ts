@@ -200,12 +200,12 @@ export async function trainChurnFile(opts: GenericChurnOptions): Promise<ChurnFi
     models[spec.name] = { family: spec.family, validation: chosen.validation.get(spec.name)!, test: testScores(y, p), fit_seconds: fitSeconds, fit: f.info };
   }
   if (chosen.predictions.has(BLEND)) {
-    const blend = blendFitted(chosen.blendMembers.map((m) => fitted.get(m)!));
+    const blend = blendFitted(chosen.blendMembers.map((m) => fitted.get(m)!), chosen.blendWeights!);
     fitted.set(BLEND, blend);
     const p = applyPlatt(predictFrame(blend, frame, test), chosen.platt.get(BLEND)!);
     calibratedTest.set(BLEND, p);
     const secs = chosen.blendMembers.reduce((s, m) => s + models[m]!.fit_seconds, 0);
-    models[BLEND] = { family: "blend", validation: chosen.validation.get(BLEND)!, test: testScores(y, p), fit_seconds: secs, fit: { members: chosen.blendMembers } };
+    models[BLEND] = { family: "blend", validation: chosen.validation.get(BLEND)!, test: testScores(y, p), fit_seconds: secs, fit: { members: chosen.blendMembers, weights: chosen.blendWeights } };
   }
   const served = fitted.get(chosen.selected)!;
   const p = calibratedTest.get(chosen.selected)!;

@@ -93,7 +93,7 @@ export async function trainChurn(config: Config): Promise<ChurnResult> {
     // Final: calibrated on the newest labelled snapshots, trained on every one known before them.
     const finCalib = L.slice(-WINDOW_SNAPSHOTS);
     const finTrain = L.filter((d) => d <= finCalib[0]! - W);
-    const finFit = await refitChurn(frame, specs, selection.selected, evFit.validated.blendMembers, finTrain, finCalib, seed);
+    const finFit = await refitChurn(frame, specs, selection.selected, evFit.validated, finTrain, finCalib, seed);
     const bands = bandsFrom(labels(frame, rowsAt(frame, finCalib, true)));
     bar.update(2, 3);
     const dataEnd = daysToIso(dates.all[dates.all.length - 1]!);

@@ -5,7 +5,11 @@
  * best candidate of each family is scored on the same predictions. The served candidate is the one
  * with the highest validation ROC AUC (ties: lower log loss); its probabilities are Platt-calibrated
  * on its validation predictions. Nothing here is given the test rows.
+ * The blend is a stack: a logistic regression on the candidates' log-odds, its weights fitted on the
+ * validation predictions, and scored there cross-fitted (5 folds: each fold's stacked prediction comes
+ * from weights fitted on the other folds), so its validation score is as honest as the others'.
  */
+import { fitLogistic, predictProba } from "../shared/logistic.ts";
 import { mulberry32, permutation } from "../shared/rng.ts";
 import { BLEND, type CandidateSpec, type Family } from "./candidates.ts";
 import { applyPlatt, brier, fitPlatt, logit, logLoss, prAuc, rocAuc } from "./evaluate.ts";
@@ -23,9 +27,26 @@ export type Validated = {
   validation: Map<string, Scores>;
   platt: Map<string, { a: number; b: number }>;
   selected: string;
-  /** The candidates the blend averages (best of each family by validation ROC AUC). */
+  /** The candidates the blend stacks, and its weights on their log-odds. */
   blendMembers: string[];
+  blendWeights: { kernel: number[]; bias: number } | null;
 };
+
+const STACK_LAMBDA = 1;
+
+/** Stacked log-odds features [n × k] of the members' probabilities. */
+function stackX(preds: Float64Array[], rows: ArrayLike<number> | null, n: number): Float32Array {
+  const k = preds.length;
+  const x = new Float32Array(n * k);
+  for (let r = 0; r < n; r++) for (let j = 0; j < k; j++) x[r * k + j] = logit(preds[j]![rows ? rows[r]! : r]!);
+  return x;
+}
+
+/** The stack's probabilities from the members' probabilities. */
+export function stackPredict(preds: Float64Array[], w: { kernel: number[]; bias: number }): Float64Array {
+  const n = preds[0]!.length;
+  return predictProba(stackX(preds, null, n), n, preds.length, { kernel: Float64Array.from(w.kernel), bias: w.bias, iterations: 0, loss: 0 });
+}
 
 /** Stratified fold number (0..k−1) of each of `rows`. */
 export function stratifiedFolds(y: ArrayLike<number>, rows: Int32Array, k: number, seed: number): Int32Array {
@@ -50,13 +71,26 @@ export function choose(specs: CandidateSpec[], predictions: Map<string, Float64A
     const cur = bestOf.get(f);
     if (!cur || better(s, rawScores.get(cur)!)) bestOf.set(f, name);
   }
-  const blendMembers = [...bestOf.values()];
+  const blendMembers = [...bestOf.values()].length > 1 ? [...predictions.keys()] : [];
   const all = new Map(predictions);
+  let blendWeights: Validated["blendWeights"] = null;
   if (blendMembers.length > 1) {
     const n = y.length;
-    const mean = new Float64Array(n);
-    for (const m of blendMembers) predictions.get(m)!.forEach((v, i) => { mean[i]! += v / blendMembers.length; });
-    all.set(BLEND, mean);
+    const k = blendMembers.length;
+    const preds = blendMembers.map((m) => predictions.get(m)!);
+    const yy = Float32Array.from(y as ArrayLike<number>);
+    const idx = Int32Array.from({ length: n }, (_, i) => i);
+    const fold = stratifiedFolds(y, idx, 5, 17);
+    const crossFitted = new Float64Array(n);
+    for (let f = 0; f < 5; f++) {
+      const tr = idx.filter((i) => fold[i] !== f);
+      const te = idx.filter((i) => fold[i] === f);
+      const fit = fitLogistic(stackX(preds, tr, tr.length), Float32Array.from(tr, (i) => yy[i]!), tr.length, k, STACK_LAMBDA);
+      predictProba(stackX(preds, te, te.length), te.length, k, fit).forEach((v, r) => { crossFitted[te[r]!] = v; });
+    }
+    const fit = fitLogistic(stackX(preds, null, n), yy, n, k, STACK_LAMBDA);
+    blendWeights = { kernel: Array.from(fit.kernel), bias: fit.bias };
+    all.set(BLEND, crossFitted);
   }
   const validation = new Map<string, Scores>();
   const platt = new Map<string, { a: number; b: number }>();
@@ -67,5 +101,5 @@ export function choose(specs: CandidateSpec[], predictions: Map<string, Float64A
   }
   let selected = "";
   for (const [name, s] of validation) if (!selected || better(s, validation.get(selected)!)) selected = name;
-  return { predictions: all, validation, platt, selected, blendMembers };
+  return { predictions: all, validation, platt, selected, blendMembers, blendWeights };
 }

@@ -70,9 +70,13 @@ function trainingRows(frame: SnapshotFrame, dates: number[], seed: number) {
 }
 
 /** Fit the named candidate (or the blend of the named members) on the training snapshots. */
-async function fitNamed(specs: CandidateSpec[], name: string, blendMembers: string[], frame: SnapshotFrame, rows: Int32Array, weights: Float64Array, seed: number): Promise<Fitted> {
+async function fitNamed(specs: CandidateSpec[], name: string, blend: Pick<Validated, "blendMembers" | "blendWeights">, frame: SnapshotFrame, rows: Int32Array, weights: Float64Array, seed: number): Promise<Fitted> {
   const ctx = { seed, weights, expansions: PIPELINE_EXPANSIONS };
-  if (name === BLEND) return blendFitted(await Promise.all(blendMembers.map((m) => fitCandidate(specs.find((s) => s.name === m)!, frame, rows, ctx))));
+  if (name === BLEND) {
+    const members: Fitted[] = [];
+    for (const m of blend.blendMembers) members.push(await fitCandidate(specs.find((s) => s.name === m)!, frame, rows, ctx));
+    return blendFitted(members, blend.blendWeights!);
+  }
   return fitCandidate(specs.find((s) => s.name === name)!, frame, rows, ctx);
 }
 
@@ -94,7 +98,7 @@ export async function selectChurn(frame: SnapshotFrame, specs: CandidateSpec[], 
     predictions.set(spec.name, predictFrame(f, frame, valRows));
   }
   const validated = choose(specs, predictions, yVal);
-  if (validated.predictions.has(BLEND)) candidates.set(BLEND, blendFitted(validated.blendMembers.map((m) => candidates.get(m)!)));
+  if (validated.predictions.has(BLEND)) candidates.set(BLEND, blendFitted(validated.blendMembers.map((m) => candidates.get(m)!), validated.blendWeights!));
   return {
     model: candidates.get(validated.selected)!, platt: validated.platt.get(validated.selected)!, validated, candidates,
     nTrain: n, nTrainUsed: rows.length, nCalibration: valRows.length,
@@ -102,9 +106,9 @@ export async function selectChurn(frame: SnapshotFrame, specs: CandidateSpec[], 
 }
 
 /** Final: the chosen candidate refitted on `trainDates`, Platt-calibrated on `calibDates`. */
-export async function refitChurn(frame: SnapshotFrame, specs: CandidateSpec[], name: string, blendMembers: string[], trainDates: number[], calibDates: number[], seed: number): Promise<FittedChurn> {
+export async function refitChurn(frame: SnapshotFrame, specs: CandidateSpec[], name: string, blend: Pick<Validated, "blendMembers" | "blendWeights">, trainDates: number[], calibDates: number[], seed: number): Promise<FittedChurn> {
   const { rows, weights, n } = trainingRows(frame, trainDates, seed);
-  const model = await fitNamed(specs, name, blendMembers, frame, rows, weights, seed);
+  const model = await fitNamed(specs, name, blend, frame, rows, weights, seed);
   const calRows = rowsAt(frame, calibDates, true);
   const platt = calRows.length ? fitPlatt(Float64Array.from(predictFrame(model, frame, calRows), logit), labels(frame, calRows)) : { a: 1, b: 0 };
   return { model, platt, nTrain: n, nTrainUsed: rows.length, nCalibration: calRows.length };

@@ -71,7 +71,7 @@ describe("choosing the served churn model", () => {
   });
 
   it("lists every candidate's validation and test metrics and names the served one", () => {
-    expect(Object.keys(original.models)).toEqual(["logistic λ=1", "mlp 16", "gbdt depth 3", "blend of the best of each family"]);
+    expect(Object.keys(original.models)).toEqual(["logistic λ=1", "mlp 16", "gbdt depth 3", "blend (stacked candidates)"]);
     for (const m of Object.values(original.models)) {
       expect(m.validation.roc_auc).toBeGreaterThan(0.5);
       expect(m.test.roc_auc).toBeGreaterThan(0.5);

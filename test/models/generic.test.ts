@@ -65,7 +65,7 @@ describe("the churn model on files", () => {
     expect(doc.data).toMatchObject({ n_rows_used: 7043, n_test: 1409 });
     expect(doc.data.numeric_columns).toEqual(["SeniorCitizen", "tenure", "MonthlyCharges", "TotalCharges"]); // TotalCharges: numbers with blanks
     expect(doc.data.categorical_columns).toContain("Contract");
-    expect(Object.keys(doc.models)).toEqual(["logistic λ=10", "gbdt depth 4", "blend of the best of each family"]);
+    expect(Object.keys(doc.models)).toEqual(["logistic λ=10", "gbdt depth 4", "blend (stacked candidates)"]);
     const m = doc.served.metrics;
     expect(m.roc_auc).toBeGreaterThan(0.8418);
     expect(m.brier).toBeLessThan(0.137);
