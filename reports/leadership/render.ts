@@ -169,6 +169,6 @@ export async function renderLeadershipReport(config: Config, opts: LeadershipOpt
     reportName: model.reportName, periodLabel: model.period.label, business: model.business, dataDate: model.period.end,
   });
   const ms = Math.round(performance.now() - started);
-  log.info({ period: model.period.id, kind: model.period.kind, pdf: out.pdf, ms }, "leadership report rendered");
+  log.debug({ period: model.period.id, kind: model.period.kind, pdf: out.pdf, ms }, "leadership report rendered"); // the CLI prints what was written
   return { ...out, period: model.period, files: [out.pdf, out.html], ms, model };
 }

@@ -115,6 +115,6 @@ export async function renderStaffingReport(config: Config, opts: StaffingOptions
     html, pdfFile, reportName: model.reportName, periodLabel: model.period.label, business: model.business, dataDate: model.period.start,
   });
   const ms = Math.round(performance.now() - started);
-  log.info({ period: model.period.id, pdf: out.pdf, csv: csvFile, ms }, "staffing report rendered");
+  log.debug({ period: model.period.id, pdf: out.pdf, csv: csvFile, ms }, "staffing report rendered"); // the CLI prints what was written
   return { ...out, csv: csvFile, period: model.period, files: [out.pdf, out.html, csvFile], ms, model };
 }
