@@ -3,7 +3,7 @@ import { Option, type Command } from "commander";
 import * as stages from "../stages.ts";
 import { configFrom, ledgered, parseDate, parseIntStrict, requireInputs, UsageError } from "./shared.ts";
 
-import { say } from "../../core/progress.ts";
+import { say, steps } from "../../core/progress.ts";
 
 export function register(program: Command): void {
   program.command("report")
@@ -51,18 +51,24 @@ export function register(program: Command): void {
       const { produceReport } = await import("../../../reports/publish/produce.ts");
       const kinds = opts.kind === "all" ? (["leadership", "staffing"] as const) : [opts.kind as "leadership" | "staffing"];
       const periods = opts.period === "all" ? (["week", "month"] as const) : [opts.period as "week" | "month"];
+      const todo = periods.flatMap((pk) => periodsEndingBetween(pk, opts.from, opts.to).flatMap((p) => kinds.map((kind) => ({ pk, p, kind }))));
       await ledgered(config, "backfill", async (run) => {
-        for (const pk of periods) {
-          for (const p of periodsEndingBetween(pk, opts.from, opts.to)) {
-            for (const kind of kinds) {
-              const r = await run.stage(`report-${kind}-${pk}-${p.id}`, async () => {
-                const out = await produceReport(config, { kind, period: pk, date: p.start, deliver: Boolean(opts.deliver) });
-                return { ...out, rowsOut: out.rows, outputs: out.files };
-              });
-              say(`  ${kind} ${pk} ${p.label}: ${r.pdf}`);
-            }
+        // One status line per report rendered; a bar with ETA on a terminal.
+        const work = steps("backfill", todo.length, "report");
+        try {
+          for (const { pk, p, kind } of todo) {
+            const t0 = performance.now();
+            work.start(`${kind} ${pk} ${p.label}`);
+            const r = await run.stage(`report-${kind}-${pk}-${p.id}`, async () => {
+              const out = await produceReport(config, { kind, period: pk, date: p.start, deliver: Boolean(opts.deliver) });
+              return { ...out, rowsOut: out.rows, outputs: out.files };
+            });
+            work.done(`${kind} ${pk} ${p.label} → ${r.pdf}`, { seconds: (performance.now() - t0) / 1000 });
           }
+        } finally {
+          work.stop();
         }
+        say(`backfilled ${todo.length} reports (${opts.from} – ${opts.to})`);
       });
     });
 
