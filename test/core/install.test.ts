@@ -1,7 +1,8 @@
 /**
  * Reproducible installs: the committed lock holds every platform's optional DuckDB binding (what
  * `npm ci` needs to accept it on any machine), and on a fresh clone `npm ci` succeeds, the README's
- * install step leaves every tracked file as it was, and `npx commsight --version` answers.
+ * install step leaves every tracked file as it was, and `npx commsight --version` answers, as does a
+ * global install's `commsight`.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -48,6 +49,13 @@ describe("a fresh clone", () => {
       run(process.execPath, ["pipelines/setup/ensure.mjs"]);
       expect(run("git", ["status", "--porcelain", "--untracked-files=no"])).toBe("");
       expect(run("npx", ["--no-install", "commsight", "--version"]).trim()).toBe(pkg.version);
+      // A global install (here under a private prefix) puts a working `commsight` on the PATH.
+      const prefix = join(dir, ".global");
+      run("npm", ["install", "--global", "--prefix", prefix, "--no-audit", "--no-fund", "--prefer-offline", dir]);
+      const bin = join(prefix, "bin", "commsight");
+      expect(run(bin, ["--version"]).trim()).toBe(pkg.version);
+      expect(run(bin, ["catalog"])).toMatch(/marts\.kpi_weekly/);
+      expect(run("git", ["status", "--porcelain", "--untracked-files=no"])).toBe("");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
