@@ -114,3 +114,13 @@ export function forecastFrom(f: Fitted, g: Grid, d: SeriesData, o: number, H: nu
   }
   return paths;
 }
+
+/** Point forecasts (interactions, ≥ 0) of each series h = 1…H points after origin o. */
+export function forecastPoints(f: Fitted, g: Grid, d: SeriesData, o: number, H: number): Float64Array[] {
+  if (o + H >= g.total) throw new Error(`forecast: the grid ends at ${g.total - 1}, before ${o + H}`);
+  const rows = originRows(d.names.length, [o], H, o + H);
+  const pred = predictLog(f, g, d, rows);
+  const out = d.names.map(() => new Float64Array(H));
+  for (let r = 0; r < pred.length; r++) out[rows.s[r]!]![rows.t[r]! - o - 1] = Math.max(0, Math.expm1(pred[r]!));
+  return out;
+}

@@ -1,7 +1,8 @@
 /**
- * The forecast marts. `volume_forecast` (read by the weekly report): one row per day, line and
- * channel. `volume_forecast_interval` (read by staffing and planners): one row per interval.
- * Both carry the point forecast, nested 80%/95% bounds and the serving model's version.
+ * The forecast marts: one coherent forecast at two grains (reconcile.ts). `volume_forecast` (read by
+ * the weekly report): one row per day, line and channel. `volume_forecast_interval` (read by staffing
+ * and planners): one row per interval, whose intervals add up to the day and whose lines add up to
+ * 'All'. Both carry the point forecast, nested 80%/95% bounds and the serving model's version.
  */
 import { join } from "node:path";
 import type { Db } from "../../pipelines/core/duckdb.ts";
@@ -22,6 +23,7 @@ async function loadRows(db: Db, b: SeriesBundle, o: number, paths: Path[]): Prom
   const H = paths[0]!.forecast.length;
   const day: number[] = [];
   const slot: number[] = [];
+  const isOpen: number[] = [];
   const line: string[] = [];
   const channel: string[] = [];
   const cols = Object.fromEntries(BOUNDS.map((k) => [k, [] as number[]])) as Record<Bounds, number[]>;
@@ -30,6 +32,7 @@ async function loadRows(db: Db, b: SeriesBundle, o: number, paths: Path[]): Prom
       const t = o + h;
       day.push(b.grid.dayNumber[b.grid.dayOf[t]!]!);
       slot.push(b.grid.slotOf[t]!);
+      isOpen.push(b.grid.open ? b.grid.open[t]! : 1);
       line.push(key.line);
       channel.push(key.channel);
       for (const k of BOUNDS) cols[k].push(paths[s]![k][h - 1]!);
@@ -38,6 +41,7 @@ async function loadRows(db: Db, b: SeriesBundle, o: number, paths: Path[]): Prom
   await loadTable(db, "forecast_rows", [
     { name: "date", type: "DATE", values: day },
     { name: "slot", type: "DOUBLE", values: slot },
+    { name: "is_open", type: "DOUBLE", values: isOpen },
     { name: "line", type: "VARCHAR", values: line },
     { name: "channel", type: "VARCHAR", values: channel },
     ...BOUNDS.map((k) => ({ name: k, type: "DOUBLE" as const, values: cols[k] })),

@@ -7,7 +7,7 @@ import type { Paths } from "../../pipelines/core/paths.ts";
 import { configHash, loadModelVersion } from "../shared/modelStore.ts";
 import type { Scaler } from "../shared/ridge.ts";
 import type { SeriesBundle } from "../shared/series.ts";
-import type { GranularityRun } from "./backtest.ts";
+import type { Grain } from "./backtest.ts";
 import type { Fitted } from "./engine.ts";
 import type { IntervalModel } from "./intervals.ts";
 
@@ -19,19 +19,25 @@ export type PartMeta = {
   lastTrainingDay: string;
   slotsPerDay: number;
   names: string[];
+  /** Prediction intervals of the reconciled forecast, from its out-of-sample errors. */
   intervals: IntervalModel;
   nTrain: number;
+  /** Per series, the base forecast's out-of-sample squared error per unit forecast (reconciliation weights). */
+  dispersion?: number[];
+  /** Intraday part: the same for its day sums. */
+  dayDispersion?: number[];
 };
 
 export type ForecastMeta = { kind: "forecast"; intervalMinutes: number; parts: { daily: PartMeta; interval: PartMeta } };
 
 export const dayIso = (b: SeriesBundle, index: number) => new Date((b.firstDay + b.grid.dayOf[index]!) * 86_400_000).toISOString().slice(0, 10);
 
-export function partMeta(run: GranularityRun, b: SeriesBundle): PartMeta {
+export function partMeta(final: Fitted, grain: Grain, intervals: IntervalModel, dispersion: number[], dayDispersion?: number[]): PartMeta {
+  const b = grain.b;
   return {
-    features: run.final.features, scaler: run.final.scaler, H: run.final.H,
-    lastTrainingDay: dayIso(b, run.final.lastTarget), slotsPerDay: b.grid.S, names: b.names,
-    intervals: run.finalIntervals, nTrain: run.final.nTrain,
+    features: final.features, scaler: final.scaler, H: final.H,
+    lastTrainingDay: dayIso(b, final.lastTarget), slotsPerDay: b.grid.S, names: b.names,
+    intervals, nTrain: final.nTrain, dispersion, ...(dayDispersion ? { dayDispersion } : {}),
   };
 }
 

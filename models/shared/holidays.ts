@@ -33,9 +33,9 @@ function engine(r: HolidayRules): Holidays {
   const key = JSON.stringify([r.country, r.state ?? null, r.region ?? null]);
   let hd = engines.get(key);
   if (!hd) {
-    hd = new Holidays();
-    const ok = r.region ? hd.init(r.country, r.state ?? "", r.region) : r.state ? hd.init(r.country, r.state) : hd.init(r.country);
-    if (!ok) throw new Error(`holidays: date-holidays has no rules for ${[r.country, r.state, r.region].filter(Boolean).join("/")}`);
+    const problem = holidayRulesProblem(r);
+    if (problem) throw new Error(`holidays: ${problem}`);
+    hd = r.region ? new Holidays(r.country, r.state ?? "", r.region) : r.state ? new Holidays(r.country, r.state) : new Holidays(r.country);
     engines.set(key, hd);
   }
   return hd;

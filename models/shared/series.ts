@@ -15,7 +15,8 @@ export type SeriesBundle = {
   y: Float64Array[];
   /** Day number of day ordinal 0. */
   firstDay: number;
-  holidaySource: "calendar" | "us-federal" | "calendar+us-federal";
+  /** Where the holiday flags come from, e.g. "date-holidays US (public, substitute days)". */
+  holidaySource: string;
 };
 
 /** One series' forecast h = 1…H points after an origin: the point forecast and nested 80%/95% bounds. */

@@ -1,9 +1,9 @@
--- The staffing plan for the days [{{start}}, {{end}}], one row per interval (columns of the staffing
--- mart's contract, models/staffing/staffing.yml): the business total ('All') when the model wrote it,
--- else the lines summed; the latest model version in the window only.
+-- The call staffing plan for the days [{{start}}, {{end}}], one row per open interval (columns of the staffing
+-- mart's contract, models/staffing/staffing.yml): the pooled business total ('All') when the model wrote it,
+-- else the lines summed; the latest model version in the window only. Message queues are left out here.
 WITH src AS (
   SELECT * FROM {{mart:staffing}}
-  WHERE CAST(interval_start AS DATE) BETWEEN {{start}} AND {{end}}
+  WHERE CAST(interval_start AS DATE) BETWEEN {{start}} AND {{end}} AND channel = 'call'
   QUALIFY model_version = max(model_version) OVER ()
 ), scoped AS (
   SELECT * FROM src WHERE (line = 'All') = (SELECT coalesce(bool_or(line = 'All'), false) FROM src)

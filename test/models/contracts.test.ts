@@ -20,10 +20,11 @@ import { calendarGrid } from "../../models/shared/grid.ts";
 import { writeMart } from "../../models/shared/mart.ts";
 import type { Path, SeriesBundle } from "../../models/shared/series.ts";
 import { isoToDays } from "../../models/shared/dates.ts";
-import { STAFFING_MART } from "../../models/staffing/index.ts";
+import { SHIFT_MART, STAFFING_MART } from "../../models/staffing/index.ts";
+import { ACCURACY_MART, SNAPSHOT_MART } from "../../models/forecast/snapshots.ts";
 import { makeChurnMarts, makeVolumeMarts, tempConfig } from "./synthetic.ts";
 
-const MARTS = [CHURN_MART, DAILY_MART, INTERVAL_MART, STAFFING_MART];
+const MARTS = [CHURN_MART, DAILY_MART, INTERVAL_MART, SNAPSHOT_MART, ACCURACY_MART, STAFFING_MART, SHIFT_MART];
 
 describe("the prediction contracts", () => {
   it("list every prediction mart, each with its YAML beside the model that writes it", () => {
@@ -31,8 +32,11 @@ describe("the prediction contracts", () => {
     expect(list.map((m) => m.name).sort()).toEqual([...MARTS].sort());
     expect(list.map((m) => [m.name, m.file, m.producer])).toEqual([
       ["churn_risk", "models/churn/churn_risk.yml", "train-churn"],
+      ["forecast_accuracy", "models/forecast/forecast_accuracy.yml", "train-forecast"],
+      ["forecast_snapshots", "models/forecast/forecast_snapshots.yml", "train-forecast"],
       ["volume_forecast", "models/forecast/volume_forecast.yml", "train-forecast"],
       ["volume_forecast_interval", "models/forecast/volume_forecast_interval.yml", "train-forecast"],
+      ["shift_plan", "models/staffing/shift_plan.yml", "train-forecast"],
       ["staffing", "models/staffing/staffing.yml", "train-forecast"],
     ]);
     // …and every models/*/*.yml is one of them (the catalog reads them all as prediction marts).
@@ -89,7 +93,7 @@ describe("prediction marts written by real training runs", () => {
   it("staffing with Erlang A has its abandonment figures (patience is known on the synthetic lines)", async () => {
     const db = await openDb();
     try {
-      const [r] = await rows<{ a: number; n: number }>(db, `SELECT count(agents_erlang_a)::INTEGER AS a, count(*)::INTEGER AS n FROM read_parquet('${join(paths.marts, "staffing", "data.parquet")}')`);
+      const [r] = await rows<{ a: number; n: number }>(db, `SELECT count(agents_erlang_a)::INTEGER AS a, count(*)::INTEGER AS n FROM read_parquet('${join(paths.marts, "staffing", "data.parquet")}') WHERE channel = 'call'`);
       expect(r!.a).toBe(r!.n);
     } finally {
       db.close();
@@ -178,10 +182,11 @@ describe("a prediction that breaks its contract", () => {
 
   it("is refused for staffing rows with a duplicated key or an upper80 below the forecast", async () => {
     const row = (line: string, upper80: number) => `SELECT TIMESTAMP '2026-11-16 08:00:00' AS interval_start, 30 AS interval_minutes, '${line}' AS line,
-      2.0::DOUBLE AS forecast, 1.0::DOUBLE AS lower80, ${upper80}::DOUBLE AS upper80, 300.0::DOUBLE AS aht_seconds, NULL::DOUBLE AS patience_seconds,
-      1 AS agents_needed, 2 AS agents_needed_upper80, NULL::INTEGER AS agents_erlang_a, 2 AS scheduled,
-      0.85::DOUBLE AS service_level, 0.4::DOUBLE AS occupancy, NULL::DOUBLE AS abandon_rate, 'erlang_c' AS method, 'v1' AS model_version`;
-    await expect(writeMart(db, paths, STAFFING_MART, `${row("Sales", 3)} UNION ALL ${row("Sales", 3)}`)).rejects.toThrow(/staffing\.interval_start, line: unique_combination failed for 2 rows/);
+      'call' AS channel, '${line === "All" ? "pooled" : "dedicated"}' AS pooling,
+      2.0::DOUBLE AS forecast, 1.0::DOUBLE AS lower80, ${upper80}::DOUBLE AS upper80, 2.0::DOUBLE AS offered, 300.0::DOUBLE AS aht_seconds, NULL::DOUBLE AS patience_seconds,
+      0.33::DOUBLE AS workload_erlangs, 1 AS agents_needed, 2 AS agents_needed_upper80, NULL::INTEGER AS agents_erlang_a, 2 AS scheduled, 2 AS rostered,
+      0.85::DOUBLE AS service_level, 12.0::DOUBLE AS asa_seconds, 0.4::DOUBLE AS occupancy, NULL::DOUBLE AS abandon_rate, 'erlang_c' AS method, 'v1' AS model_version`;
+    await expect(writeMart(db, paths, STAFFING_MART, `${row("Sales", 3)} UNION ALL ${row("Sales", 3)}`)).rejects.toThrow(/staffing\.interval_start, line, channel: unique_combination failed for 2 rows/);
     await expect(writeMart(db, paths, STAFFING_MART, row("Sales", 1.5))).rejects.toThrow(/staffing\.forecast\/lower80\/upper80: expression: the point forecast lies inside its 80% interval/);
     expect(existsSync(join(paths.marts, STAFFING_MART))).toBe(false);
     await writeMart(db, paths, STAFFING_MART, `${row("Sales", 3)} UNION ALL ${row("All", 3)}`);

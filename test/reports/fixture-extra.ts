@@ -96,10 +96,13 @@ export async function writeExtraMarts(db: Db, marts: string): Promise<void> {
   // The staffing mart in the models stage's shape (models/staffing/sql/staffing_mart.sql), weekdays 08:00-17:30, 'All' and one line.
   await exec(db, `
     COPY (
-      SELECT CAST(d AS TIMESTAMP) + to_minutes(CAST(s * 30 AS BIGINT)) AS interval_start, 30 AS interval_minutes, line,
-             f AS forecast, f * 0.8 AS lower80, f * 1.25 AS upper80, CAST(320 AS DOUBLE) AS aht_seconds, CAST(NULL AS DOUBLE) AS patience_seconds,
+      SELECT CAST(d AS TIMESTAMP) + to_minutes(CAST(s * 30 AS BIGINT)) AS interval_start, 30 AS interval_minutes, line, 'call' AS channel,
+             CASE WHEN line = 'All' THEN 'pooled' ELSE 'dedicated' END AS pooling,
+             f AS forecast, f * 0.8 AS lower80, f * 1.25 AS upper80, f AS offered, CAST(320 AS DOUBLE) AS aht_seconds, CAST(NULL AS DOUBLE) AS patience_seconds,
+             f * 320 / 1800 AS workload_erlangs,
              CAST(a AS INTEGER) AS agents_needed, CAST(a + 1 AS INTEGER) AS agents_needed_upper80, CAST(NULL AS INTEGER) AS agents_erlang_a,
-             CAST(ceil(a / 0.7) AS INTEGER) AS scheduled, CAST(0.82 AS DOUBLE) AS service_level, CAST(0.7 AS DOUBLE) AS occupancy,
+             CAST(ceil(a / 0.7) AS INTEGER) AS scheduled, CAST(ceil(a / 0.7) AS INTEGER) AS rostered, CAST(0.82 AS DOUBLE) AS service_level,
+             CAST(15 AS DOUBLE) AS asa_seconds, CAST(0.7 AS DOUBLE) AS occupancy,
              CAST(NULL AS DOUBLE) AS abandon_rate, 'erlang_c' AS method, 'fc-fixture' AS model_version
       FROM generate_series(DATE '2026-11-19', DATE '2026-12-02', INTERVAL 1 DAY) g(d), range(16, 36) t(s), (VALUES ('All'), ('Support')) l(line),
            LATERAL (SELECT CAST(CASE WHEN CAST(d AS DATE) = DATE '${EXTRA.staffingPeak.date}' AND s = 22 THEN 40 ELSE 10 + s % 5 END AS DOUBLE) AS f),
