@@ -48,7 +48,7 @@ function validate(d: Dataset): PredictionContract {
   const c = d.contract!;
   const columns = c.columns.map((x) => x.name);
   const problems: string[] = [];
-  if (d.producer !== "train-churn" && d.producer !== "train-forecast") problems.push(`produced_by is ${JSON.stringify(d.producer)}, expected a training stage`);
+  if (!["train-churn", "train-forecast", "train-opportunity", "outreach"].includes(d.producer)) problems.push(`produced_by is ${JSON.stringify(d.producer)}, expected a model stage`);
   if (!d.key.length) problems.push("key (the columns that identify a row) is missing");
   for (const k of d.key) if (!columns.includes(k)) problems.push(`key column ${k} is not a contract column`);
   if (d.key.length && !c.tests.some((t) => "unique_combination" in t && sameSet(t.unique_combination, d.key))) {

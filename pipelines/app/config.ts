@@ -10,6 +10,7 @@ import "../../models/staffing/config.ts";
 import "../../models/opportunity/config.ts";
 import "../../reports/rules/config.ts";
 import "../../reports/delivery/config.ts";
+import "../../reports/coaching/config.ts";
 import "./schedule/config.ts";
 
 export { loadConfig, parseConfig, ConfigError, type Config } from "../core/config.ts";

@@ -27,6 +27,8 @@ const META: Record<Stage, { argv: string[]; description: string; after?: Stage[]
   transform: { argv: ["transform"], description: "build the SQL marts (contracts and data tests) and the warehouse", after: ["retention"] },
   "train-churn": { argv: ["train", "churn"], description: "retrain the churn model when it beats the serving one; score every contact" },
   "train-forecast": { argv: ["train", "forecast"], description: "retrain the volume forecast; forecast, intervals and staffing plan" },
+  "train-opportunity": { argv: ["train", "opportunity"], description: "retrain the sales-opportunity model when it beats the serving one; score every engaged contact" },
+  outreach: { argv: ["outreach"], description: "the week's outreach list (churn risk, likely buyers, recent buyers) within capacity, its CSV, and the outcomes of earlier lists" },
   report: { argv: ["report"], description: "render the leadership report and the staffing plan (and e-mail subscribers)" },
   alerts: { argv: ["alerts", "run"], description: "evaluate the alert rules and send their actions" },
 };

@@ -25,7 +25,8 @@ export function holdsParquet(dir: string): boolean {
 
 const COMMAND: Record<Stage, string> = {
   extract: "commsight extract", enrich: "commsight enrich", retention: "commsight retention", transform: "commsight transform",
-  "train-churn": "commsight train churn", "train-forecast": "commsight train forecast", report: "commsight report", alerts: "commsight alerts run",
+  "train-churn": "commsight train churn", "train-forecast": "commsight train forecast",
+  "train-opportunity": "commsight train opportunity", outreach: "commsight outreach", report: "commsight report", alerts: "commsight alerts run",
 };
 
 /**

@@ -120,6 +120,28 @@ export async function train(run: Run, config: Config, which: "churn" | "forecast
   say(`  updated ${paths.warehouse}`);
 }
 
+export async function trainOpportunity(run: Run, config: Config): Promise<void> {
+  const paths = lakePaths(config);
+  const { trainOpportunity: trainIt } = await import("../../models/opportunity/index.ts");
+  const r = await run.stage("train-opportunity", () => trainIt(config));
+  const m = r.metrics;
+  say(`trained opportunity model ${r.version}: ${r.promoted ? `promoted (${r.reason})` : `not promoted, ${r.serving} keeps serving (${r.reason})`}`);
+  say(`  test ${m.testSnapshots.join(" … ")} (${fmt(m.nTest)} contact-weeks, ${fmt(m.positivesTest)} positive within ${m.labelWindowDays} days): ROC AUC ${num(m.rocAuc)}, PR AUC ${num(m.prAuc)}, lift top decile ${num(m.liftTopDecile, 2)}`);
+  for (const o of r.outputs) say(`  wrote ${o}`);
+  const { buildWarehouse } = await import("../lake/warehouse.ts");
+  await buildWarehouse(paths);
+}
+
+export async function outreach(run: Run, config: Config): Promise<void> {
+  const paths = lakePaths(config);
+  const { buildOutreach } = await import("../../models/opportunity/outreach.ts");
+  const r = await run.stage("outreach", () => buildOutreach(config));
+  say(`outreach for the week of ${r.weekStart}: ${fmt(r.listed)} contacts to call, ${fmt(r.heldOut)} held out for comparison${r.backfilledWeeks ? ` (history empty: ${r.backfilledWeeks} earlier weeks backfilled from the models)` : ""}`);
+  for (const o of r.outputs) say(`  wrote ${o}`);
+  const { buildWarehouse } = await import("../lake/warehouse.ts");
+  await buildWarehouse(paths);
+}
+
 export async function report(run: Run, config: Config): Promise<void> {
   const { pipelineReports } = await import("../../reports/publish/pipeline.ts");
   const r = await staged(run, "report", async () => {
@@ -180,6 +202,8 @@ export async function runStages(run: Run, config: Config, stageNames: Stage[], o
     transform: () => transform(run, config),
     "train-churn": () => train(run, config, "churn"),
     "train-forecast": () => train(run, config, "forecast"),
+    "train-opportunity": () => trainOpportunity(run, config),
+    outreach: () => outreach(run, config),
     report: () => report(run, config),
     alerts: () => alerts(run, config),
   };

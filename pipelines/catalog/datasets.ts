@@ -22,7 +22,7 @@ export type Zone = "raw" | "enriched" | "marts" | "exports";
 /** What a dataset is, for people: a landed record, an analysed text, a mart built in SQL, a model's prediction, a file for people. */
 export type Kind = "raw" | "enriched" | "mart" | "prediction" | "export";
 /** The stages of the graph, in an order that respects it (pipelines/app/graph.ts derives the edges and runs them). */
-export const STAGES = ["extract", "enrich", "retention", "transform", "train-churn", "train-forecast", "report", "alerts"] as const;
+export const STAGES = ["extract", "enrich", "retention", "transform", "train-churn", "train-forecast", "train-opportunity", "outreach", "report", "alerts"] as const;
 export type Stage = (typeof STAGES)[number];
 
 export type Column = { name: string; type: string; description: string; pii: Pii };

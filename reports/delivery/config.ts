@@ -19,7 +19,7 @@ export const SmtpSchema = z.strictObject({
 export type SmtpConfig = z.infer<typeof SmtpSchema>;
 
 export const ReportSubscription = z.strictObject({
-  kind: z.enum(["leadership", "staffing"]),
+  kind: z.enum(["leadership", "staffing", "coaching"]),
   period: z.enum(["week", "month"]),
   to: z.array(z.email()).min(1),
   cc: z.array(z.email()).default([]),

@@ -11,7 +11,7 @@ import { sendMail, type Attachment } from "../delivery/email.ts";
 import { statePaths } from "../rules/run.ts";
 import type { ReportPeriod } from "../shared/period.ts";
 
-export type Produced = { kind: "leadership" | "staffing"; period: ReportPeriod; pdf: string; csv?: string; title: string };
+export type Produced = { kind: "leadership" | "staffing" | "coaching"; period: ReportPeriod; pdf: string; csv?: string; title: string };
 
 export type DeliverOptions = { env?: NodeJS.ProcessEnv; now?: () => Date; sleep?: (ms: number) => Promise<void> };
 

@@ -5,12 +5,13 @@
  */
 import type { Config } from "../../pipelines/core/config.ts";
 import type { Outcome } from "../actions/dispatch.ts";
+import { renderCoachingReport } from "../coaching/render.ts";
 import { renderLeadershipReport } from "../leadership/render.ts";
 import type { PeriodKind, ReportPeriod } from "../shared/period.ts";
 import { renderStaffingReport } from "../staffing/render.ts";
 import { deliverReport, type DeliverOptions } from "./deliver.ts";
 
-export const REPORT_KINDS = ["leadership", "staffing"] as const;
+export const REPORT_KINDS = ["leadership", "staffing", "coaching"] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
 export type ProduceOptions = { kind: ReportKind; period: PeriodKind; date?: string | undefined; outDir?: string | undefined; deliver?: boolean } & DeliverOptions;
@@ -24,9 +25,11 @@ export type ProducedReport = {
 export async function produceReport(config: Config, opts: ProduceOptions): Promise<ProducedReport> {
   const r = opts.kind === "leadership"
     ? await renderLeadershipReport(config, { period: opts.period, date: opts.date, outDir: opts.outDir })
-    : await renderStaffingReport(config, { period: opts.period, date: opts.date, outDir: opts.outDir });
+    : opts.kind === "coaching"
+      ? await renderCoachingReport(config, { period: opts.period, date: opts.date, outDir: opts.outDir })
+      : await renderStaffingReport(config, { period: opts.period, date: opts.date, outDir: opts.outDir });
   const csv = "csv" in r ? r.csv : undefined;
-  const rows = "kpis" in r.model ? r.model.kpis.length : r.model.rows.length;
+  const rows = "kpis" in r.model ? r.model.kpis.length : "groups" in r.model ? r.model.groups.length : r.model.rows.length;
   const delivered = opts.deliver === false ? [] : await deliverReport(config,
     { kind: opts.kind, period: r.period, pdf: r.pdf, title: r.model.reportName, ...(csv ? { csv } : {}) }, opts);
   return { kind: opts.kind, period: r.period, pdf: r.pdf, html: r.html, ...(csv ? { csv } : {}), files: r.files, ms: r.ms, delivered, rows };

@@ -26,8 +26,8 @@ describe("the stage graph", () => {
   });
 
   it("resolves selections: downstream, upstream, datasets, globs and exclusions, in dependency order", () => {
-    expect(resolveSelection(["extract+"])).toEqual(["extract", "enrich", "retention", "transform", "train-churn", "train-forecast", "report", "alerts"]);
-    expect(resolveSelection(["extract+", "-report"])).toEqual(["extract", "enrich", "retention", "transform", "train-churn", "train-forecast", "alerts"]);
+    expect(resolveSelection(["extract+"])).toEqual(["extract", "enrich", "retention", "transform", "train-churn", "train-forecast", "train-opportunity", "outreach", "report", "alerts"]);
+    expect(resolveSelection(["extract+", "-report"])).toEqual(["extract", "enrich", "retention", "transform", "train-churn", "train-forecast", "train-opportunity", "outreach", "alerts"]);
     expect(resolveSelection(["+marts.churn_risk"])).toEqual(["extract", "enrich", "retention", "transform", "train-churn"]);
     expect(resolveSelection(["enriched.*"])).toEqual(["enrich"]);
     expect(resolveSelection(["marts.staffing+"])).toEqual(["train-forecast", "report", "alerts"]);

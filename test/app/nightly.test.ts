@@ -69,7 +69,7 @@ describe("the default nightly job", () => {
   it("schedule --list shows each job's resolved stages", async () => {
     const out = await stdoutOf(() => cli("schedule", "--list"));
     const nightly = out.slice(out.indexOf("nightly"), out.indexOf("staffing-weekly"));
-    expect(nightly).toContain("select extract+ -report → extract → enrich → retention → transform → train-churn → train-forecast → alerts");
+    expect(nightly).toContain("select extract+ -report → extract → enrich → retention → transform → train-churn → train-forecast → train-opportunity → outreach → alerts");
     expect(nightly).toMatch(/enrich\s+commsight enrich/);
     expect(nightly).toMatch(/retention\s+commsight retention/);
   });

@@ -52,7 +52,7 @@ describe("commsight demo (small)", () => {
   it("records every stage in the run ledger", () => {
     const [run] = summariseRuns(readLedger(join(data, "runs", "ledger.jsonl")));
     expect(run!.status).toBe("ok");
-    expect(run!.stages.map((s) => s.stage)).toEqual(["generate", "extract", "enrich", "transform", "train-churn", "train-forecast", "report"]);
+    expect(run!.stages.map((s) => s.stage)).toEqual(["generate", "extract", "enrich", "transform", "train-churn", "train-forecast", "train-opportunity", "outreach", "report"]);
     expect(run!.stages.every((s) => s.status === "ok")).toBe(true);
     expect(run!.stages.find((s) => s.stage === "extract")!.rowsOut).toBeGreaterThan(45_000);
   });

@@ -16,7 +16,7 @@ const list = (name: string) => (v: string): number[] => {
 export function register(program: Command): void {
   program.command("train")
     .description("train the churn and volume-forecast models (TensorFlow.js), write prediction and staffing marts; or, with --input, the churn model on a tabular file")
-    .argument("[model]", "churn | forecast | all", "all")
+    .argument("[model]", "churn | forecast | opportunity | all (churn and forecast)", "all")
     .option("--input <file>", "churn on this CSV or Parquet file instead of the pipeline's marts (prints metrics JSON)")
     .option("--target <col>", "with --input: the label column")
     .option("--positive <value>", "with --input: the label value meaning churned")
@@ -24,7 +24,7 @@ export function register(program: Command): void {
     .option("--test-ids <file>", "with --input: CSV of test ids (header, one id per line), e.g. from churn_peer.py --test-ids-out")
     .option("--seed <n>", "with --input: seed of the 80/20 split when no --test-ids", parseIntStrict("--seed"))
     .action(async (model: string, opts, cmd) => {
-      if (!["churn", "forecast", "all"].includes(model)) throw new UsageError(`train: unknown model "${model}" (expected churn, forecast or all)`);
+      if (!["churn", "forecast", "opportunity", "all"].includes(model)) throw new UsageError(`train: unknown model "${model}" (expected churn, forecast, opportunity or all)`);
       if (opts.input) {
         if (model !== "churn") throw new UsageError("train: --input trains the churn model only (`train churn --input FILE`); series files go to `commsight forecast`");
         if (!opts.target || opts.positive === undefined) throw new UsageError("train churn --input: --target and --positive are required");
@@ -35,8 +35,21 @@ export function register(program: Command): void {
         return;
       }
       const config = configFrom(cmd);
+      if (model === "opportunity") {
+        requireInputs(config, ["train-opportunity"]);
+        await ledgered(config, "train", (run) => stages.trainOpportunity(run, config));
+        return;
+      }
       requireInputs(config, model === "all" ? ["train-churn", "train-forecast"] : [model === "churn" ? "train-churn" : "train-forecast"]);
       await ledgered(config, "train", (run) => stages.train(run, config, model as "churn" | "forecast" | "all"));
+    });
+
+  program.command("outreach")
+    .description("build the week's outreach list (churn risk, likely buyers, recent buyers) within capacity, its CSV, and the outcomes of earlier lists")
+    .action(async (_opts, cmd) => {
+      const config = configFrom(cmd);
+      requireInputs(config, ["outreach"]);
+      await ledgered(config, "outreach", (run) => stages.outreach(run, config));
     });
 
   program.command("forecast")

@@ -8,7 +8,7 @@ import { say, steps } from "../../core/progress.ts";
 export function register(program: Command): void {
   program.command("report")
     .description("render a PDF report into <data>/reports/<period end>/ and e-mail it where delivery is configured")
-    .addOption(new Option("--kind <kind>", "leadership: KPIs, changes and every section; staffing: agents needed per interval (with a CSV)").choices(["leadership", "staffing"]).default("leadership"))
+    .addOption(new Option("--kind <kind>", "leadership: KPIs, changes and every section; staffing: agents needed per interval (with a CSV); coaching: per agent, scorecard, playbook gaps and calls to review").choices(["leadership", "staffing", "coaching"]).default("leadership"))
     .addOption(new Option("--period <period>", "a Monday–Sunday week or a calendar month").choices(["week", "month"]))
     .option("--date <date>", "any day of the period (default: the last complete period; for staffing, the one after it)", parseDate("--date"))
     .option("--week-ending <date>", "the Sunday a week ends on (the same as --period week --date <date>)", parseDate("--week-ending"))

@@ -18,8 +18,8 @@ export const OPPORTUNITY = {
   line: "Sales" as LineName,
   /** Chance an answered call or a replied text thread on those topics leads to a purchase, by tone. */
   buyChance: { positive: 0.5, neutral: 0.05, negative: 0 },
-  /** Days from the conversation to the purchase. */
-  lagDays: [2, 12] as const,
+  /** Days from the conversation to the purchase (people take a week or three to decide). */
+  lagDays: [7, 21] as const,
   /** Baseline buyers (no engagement signal) as a share of the planted ones. */
   baselineShare: 0.1,
   /** Sales calls a recent buyer this many days after the purchase … */
