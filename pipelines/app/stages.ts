@@ -146,7 +146,7 @@ export async function report(run: Run, config: Config): Promise<void> {
   const { pipelineReports } = await import("../../reports/publish/pipeline.ts");
   const r = await staged(run, "report", async () => {
     const out = await pipelineReports(config);
-    return { ...out, rowsOut: out.leadership.rows + out.staffing.rows, outputs: [...out.leadership.files, ...out.staffing.files, out.alias] };
+    return { ...out, rowsOut: out.leadership.rows + out.staffing.rows, outputs: [...out.leadership.files, ...out.staffing.files, ...out.coaching.files, out.alias] };
   });
   say(`rendered the weekly leadership report for ${r.leadership.period.start} – ${r.leadership.period.end} (${(r.leadership.ms / 1000).toFixed(1)} s)`);
   say(`  wrote ${r.leadership.pdf}`);
@@ -154,7 +154,9 @@ export async function report(run: Run, config: Config): Promise<void> {
   say(`rendered the staffing plan for ${r.staffing.period.start} – ${r.staffing.period.end}`);
   say(`  wrote ${r.staffing.pdf}`);
   if (r.staffing.csv) say(`  wrote ${r.staffing.csv}`);
-  for (const d of [...r.leadership.delivered, ...r.staffing.delivered]) say(`  e-mail ${d.destination}: ${d.status}`);
+  say(`rendered the coaching report for ${r.coaching.period.start} – ${r.coaching.period.end}`);
+  say(`  wrote ${r.coaching.pdf}`);
+  for (const d of [...r.leadership.delivered, ...r.staffing.delivered, ...r.coaching.delivered]) say(`  e-mail ${d.destination}: ${d.status}`);
 }
 
 /** Retention as of a day (default today, UTC): every expired partition deleted and ledgered. */

@@ -163,3 +163,62 @@ describe("commsight demo (small)", () => {
     }
   });
 });
+
+/** Issue 16 (insight to action): the planted playbook phrase and opportunity group, outreach and coaching, on the same run. */
+describe("commsight demo (small): playbooks, opportunities, outreach, coaching", () => {
+  it("ranks the planted playbook behaviour first for its topic and line, with no phrase from fewer than k agents", async () => {
+    const t = manifest.truths.playbook;
+    const top = await q<{ item: string; verdict: string; fcr_with: number; fcr_without: number }>(`
+      SELECT item, verdict, fcr_rate_with AS fcr_with, fcr_rate_without AS fcr_without FROM playbook
+      WHERE topic = '${t.topic}' AND line = '${t.line}' AND rank = 1`);
+    expect(top[0]!.item).toBe(t.phrase);
+    expect(top[0]!.verdict).toBe("helps");
+    expect(top[0]!.fcr_with - top[0]!.fcr_without).toBeGreaterThan(0.2);
+    const [small] = await q<{ n: number }>("SELECT count(*) AS n FROM playbook WHERE agents_with < 5");
+    expect(Number(small!.n)).toBe(0);
+  });
+
+  it("the opportunity model finds the planted group on a time-based split (ROC AUC ≥ 0.85)", async () => {
+    const latest = JSON.parse(readFileSync(join(data, "models", "opportunity", "latest.json"), "utf8"));
+    const metrics = JSON.parse(readFileSync(join(data, "models", "opportunity", latest.version ?? latest, "metrics.json"), "utf8")).metrics;
+    expect(metrics.rocAuc).toBeGreaterThanOrEqual(0.85);
+    expect(metrics.liftTopDecile).toBeGreaterThan(3);
+    expect(metrics.testSnapshots[0] > metrics.trainSnapshots[1]).toBe(true);
+    // The positives the model is tested on are the planted buyers, not baseline ones.
+    const { pseudonymOf, DEMO_PSEUDONYM_KEY } = await import("../../pipelines/privacy/pseudonym.ts");
+    const planted = new Set<string>(manifest.truths.opportunityGroup.contactIds.map((id: string) => pseudonymOf(DEMO_PSEUDONYM_KEY, "contact", id)));
+    const pos = await q<{ contact_id: string }>(`SELECT DISTINCT contact_id FROM opportunity_features WHERE label AND as_of BETWEEN DATE '${metrics.testSnapshots[0]}' AND DATE '${metrics.testSnapshots[1]}'`);
+    expect(pos.length).toBeGreaterThan(20);
+    expect(pos.filter((p) => planted.has(p.contact_id)).length / pos.length).toBeGreaterThan(0.8);
+  });
+
+  it("outreach lists respect the capacity, give every row a reason, and outreach_outcomes counts reached contacts", async () => {
+    const weeks = await q<{ week_start: string; listed: number; capacity: number; reasons: number; blank: number }>(`
+      SELECT week_start::VARCHAR AS week_start, count(*) FILTER (WHERE "group" = 'call') AS listed, max(capacity) AS capacity,
+             count(DISTINCT reason) AS reasons, count(*) FILTER (WHERE coalesce(trim(reason_text), '') = '') AS blank
+      FROM outreach GROUP BY ALL ORDER BY week_start`);
+    expect(weeks.length).toBeGreaterThan(1);
+    for (const w of weeks) {
+      expect(Number(w.listed)).toBeLessThanOrEqual(Number(w.capacity));
+      expect(Number(w.blank)).toBe(0);
+    }
+    expect(Number(weeks[weeks.length - 1]!.reasons)).toBe(3);
+    const [o] = await q<{ reached: number; holdout: number }>(`SELECT count(*) FILTER (WHERE reached) AS reached, count(*) FILTER (WHERE "group" = 'holdout') AS holdout FROM outreach_outcomes`);
+    expect(Number(o!.reached)).toBeGreaterThan(0);
+    expect(Number(o!.holdout)).toBeGreaterThan(0);
+    const csv = readdirSync(join(data, "exports")).find((f) => f.startsWith("outreach-"))!;
+    const header = readFileSync(join(data, "exports", csv), "utf8").split("\n")[0]!;
+    expect(header).toBe("priority,contact_id,reason,reason_text,score");
+  });
+
+  it("renders the coaching report with calls to review, agents only above the threshold", async () => {
+    const dir = readdirSync(join(data, "reports")).filter((f) => /^\d{4}-\d{2}-\d{2}$/.test(f)).flatMap((d) => readdirSync(join(data, "reports", d)).map((f) => join(data, "reports", d, f)));
+    const pdf = dir.find((f) => /coaching-week-.*\.pdf$/.test(f))!;
+    expect(pdf).toBeDefined();
+    const text = execFileSync("pdftotext", ["-layout", pdf, "-"], { encoding: "utf8" });
+    expect(text).toContain("Calls to review");
+    expect(text).toMatch(/rated CSAT|asked for a manager|contacted us again|silence of|monologue of/);
+    const [u] = await q<{ n: number }>("SELECT count(*) AS n FROM agent_playbook_usage WHERE calls < 5");
+    expect(Number(u!.n)).toBe(0);
+  });
+});

@@ -60,6 +60,7 @@ export const DEFAULT_JOBS: z.input<typeof Job>[] = [
   { name: "staffing-weekly", cron: "30 6 * * 1", steps: [["report", "--kind", "staffing", "--period", "week"]] },
   { name: "leadership-weekly", cron: "0 7 * * 1", steps: [["report", "--kind", "leadership", "--period", "week"]] },
   { name: "leadership-monthly", cron: "0 7 1 * *", steps: [["report", "--kind", "leadership", "--period", "month"]] },
+  { name: "coaching-weekly", cron: "15 7 * * 1", steps: [["report", "--kind", "coaching", "--period", "week"]] },
 ];
 
 export const ScheduleConfigSchema = z.strictObject({
