@@ -173,7 +173,11 @@ function exportDatasets(): Dataset[] {
     exp("staffing_plan", "The weekly staffing plan PDF and CSV (data/reports/staffing-*.pdf, .csv): agents needed per interval and line.", "report",
       ["marts.staffing", "marts.volume_forecast_interval", "marts.volume_forecast"]),
     exp("alert_actions", "Alerts fired by the rules (reports/rules) and the actions sent: Slack/webhook, e-mail, tasks, tags written back (data/runs/actions.jsonl).", "alerts",
-      ["marts.kpi_weekly", "marts.service_level_interval", "marts.contact_tags", "marts.churn_risk", "marts.staffing", "marts.emerging_topics"]),
+      ["marts.kpi_weekly", "marts.service_level_interval", "marts.contact_tags", "marts.churn_risk", "marts.staffing", "marts.emerging_topics", "marts.outreach"]),
+    exp("coaching_report", "The supervisors' weekly and monthly coaching PDF (data/reports/coaching-*.pdf): per agent the scorecard, the playbook behaviours used least and the calls to review.", "report",
+      ["marts.agent_scorecard", "marts.playbook", "marts.agent_playbook_usage", "marts.calls_to_review"]),
+    exp("outreach_list", "The phone team's weekly outreach CSV (data/exports/outreach-<week>.csv): who to call and why, pseudonymous ids unless configured otherwise.", "outreach",
+      ["marts.outreach"]),
   ];
 }
 

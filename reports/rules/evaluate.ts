@@ -108,6 +108,16 @@ async function eventRule(ctx: Ctx, rule: Extract<Rule, { kind: "event" }>): Prom
       text: `Contact ${r.contact_id} (${r.segment}) has a ${(r.churn_probability * 100).toFixed(1)}% churn risk as of ${r.as_of}${r.top_factor ? `; top factor: ${r.top_factor}` : ""}.`,
     })) };
   }
+  if (rule.event === "outreach") {
+    // The newest week's outreach list (models/opportunity/outreach.ts): each listed contact is tagged for the phone team.
+    if (!martAvailable(ctx.paths, "outreach")) return { conditions: [], skipped: "the outreach mart has not been built" };
+    const rows = await q<{ contact_id: string; reason: string; reason_text: string; priority: number; week_start: string }>(ctx, "outreach", { limit: rule.limit });
+    return { conditions: rows.map((r) => ({
+      condition: r.contact_id, period: r.week_start, contactId: r.contact_id, tag: rule.tag ?? "commsight-outreach",
+      title: `Call contact ${r.contact_id} this week (#${r.priority}, ${r.reason.replaceAll("_", " ")})`,
+      text: `Contact ${r.contact_id} is #${r.priority} on the outreach list for the week of ${r.week_start}: ${r.reason_text}.`,
+    })) };
+  }
   // tag_applied: the text stage's contact_tags mart when it exists, else the topic of recent interactions.
   const tag = rule.tag!;
   const params = { tag, start, end: ctx.asOf, limit: rule.limit };

@@ -70,8 +70,8 @@ export const CapacityRule = z.strictObject({
 
 export const EventRule = z.strictObject({
   ...common, kind: z.literal("event"),
-  event: z.enum(["tag_applied", "emerging_topic", "churn_risk"]),
-  /** tag_applied: the tag (contact_tags mart; else an interaction's topic). churn_risk: the tag written back. */
+  event: z.enum(["tag_applied", "emerging_topic", "churn_risk", "outreach"]),
+  /** tag_applied: the tag (contact_tags mart; else an interaction's topic). churn_risk, outreach: the tag written back. */
   tag: z.string().optional(),
   /** churn_risk: probability above which a contact fires. */
   above: z.number().gt(0).lt(1).optional(),
