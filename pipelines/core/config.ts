@@ -57,6 +57,7 @@ export const BaseConfigSchema = z.strictObject({
     /** Last day of generated data (fixed so the same seed gives the same bytes). */
     endDate: isoDate.default("2026-11-15"),
     years: z.number().positive().max(5).default(2),
+    enabled: z.boolean().default(true),
   }).prefault({}),
   transform: z.strictObject({
     /** Service level: share of answered calls answered within this many seconds. */

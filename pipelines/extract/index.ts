@@ -1,47 +1,129 @@
 /**
- * File-drop extract: every entity's source files → validated → deduplicated → raw Parquet lake
- * partitioned by day, published atomically; bad records quarantined with file, line and reason.
- * The source directory is a full snapshot, so a rerun over the same input gives the same lake.
+ * The NDJSON folder extract (the demo generator's `data/sources/demo`, or `--input <dir>`): every
+ * entity's files are read line by line, validated with zod and merged into the lake by key, the
+ * same landing path as the API and webhook events (lake/commit.ts `Incoming`). The folder is no
+ * snapshot of the lake: records other sources landed stay, a record replaces the lake's only when
+ * it is a newer version by the entity's version order (on a tie, only when the lake's row came from
+ * the same file), and partitions whose content does not change are not rewritten, so a rerun over
+ * the same folder changes nothing; an entity whose files and lake are as the last run left them is
+ * not even read again (memo.ts). Bad records are quarantined per entity
+ * (data/quarantine/<entity>.ndjson, replaced whenever the entity is read) with file, line, field
+ * and reason.
  */
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { openDb } from "../core/duckdb.ts";
+import { createReadStream } from "node:fs";
+import { join, relative } from "node:path";
+import { createInterface } from "node:readline";
 import { clearStaging } from "../core/atomic.ts";
 import type { Paths } from "../core/paths.ts";
-import { ENTITIES, type Entity } from "../lake/entities.ts";
-import { landEntity } from "../lake/land.ts";
-import { writeQuarantine } from "../lake/quarantine.ts";
-import { sourceFiles, validateFiles, type Quarantined } from "../lake/validate.ts";
+import { Incoming } from "../lake/commit.ts";
+import { ENTITIES, type FolderEntity } from "../lake/entities.ts";
+import { withLake, type EntityResult } from "../lake/lake.ts";
+import { readQuarantine, writeQuarantine } from "../lake/quarantine.ts";
+import { sourceFiles, type Quarantined } from "../lake/validate.ts";
+import { mergeEntity } from "../catalog/raw.ts";
+import { FolderMemo, type Seen } from "./memo.ts";
 
-export type EntityCounts = { entity: string; files: number; read: number; landed: number; updated: number; quarantined: number; partitions: number; quarantineFile: string | null };
-export type ExtractResult = { entities: EntityCounts[]; rowsIn: number; rowsOut: number; quarantined: Quarantined[]; outputs: string[] };
+export type EntityCounts = {
+  entity: string; files: number; read: number; landed: number; updated: number; unchanged: number; quarantined: number;
+  /** Partitions written (0 when nothing changed). */
+  partitions: number;
+  quarantineFile: string | null;
+};
+export type ExtractResult = {
+  entities: EntityCounts[]; rowsIn: number; rowsOut: number; quarantined: Quarantined[]; outputs: string[];
+  notes: string[];
+  /** Whether any entity landed or updated a row, and which. */
+  changed: boolean; changedEntities: string[];
+};
 
-export async function extractFiles(paths: Paths, sourceDir: string, entities: Entity[] = ENTITIES): Promise<ExtractResult> {
+/** Entities whose rows changed (landed or updated); an extract that changed none needs no downstream rebuild. */
+export function changedEntities(entities: Pick<EntityResult, "entity" | "landed" | "updated">[]): string[] {
+  return entities.filter((e) => e.landed + e.updated > 0).map((e) => e.entity);
+}
+
+export async function extractFiles(paths: Paths, sourceDir: string, entities: FolderEntity[] = ENTITIES): Promise<ExtractResult> {
+  // Its own staging folder, cleared before and after (also of what a crashed run left there).
   const staging = join(paths.staging, "extract");
-  clearStaging(staging);
-  mkdirSync(paths.raw, { recursive: true });
-  const db = await openDb(":memory:", { threads: "2", preserve_insertion_order: "true" });
-  const result: ExtractResult = { entities: [], rowsIn: 0, rowsOut: 0, quarantined: [], outputs: [paths.raw] };
-  try {
-    for (const entity of entities) {
-      const files = sourceFiles(sourceDir, entity.path);
-      const stagingFile = join(staging, `${entity.name}.ndjson`);
-      const v = await validateFiles(entity.name, sourceDir, files, entity.schema, stagingFile);
-      const landed = await landEntity(db, entity, stagingFile, v.rowsValid, paths.raw, join(staging, "parquet"));
-      const quarantined = [...v.quarantined, ...landed.orphans];
-      const quarantineFile = writeQuarantine(paths.quarantine, entity.name, quarantined);
-      if (quarantineFile) result.outputs.push(quarantineFile);
-      result.entities.push({
-        entity: entity.name, files: files.length, read: v.rowsRead, landed: landed.landed, updated: landed.updated,
-        quarantined: quarantined.length, partitions: landed.partitions, quarantineFile,
-      });
-      result.quarantined.push(...quarantined);
-      result.rowsIn += v.rowsRead;
-      result.rowsOut += landed.landed;
-    }
-  } finally {
-    db.close();
+  return withLake(paths, async (s) => {
     clearStaging(staging);
+    try {
+      const memo = new FolderMemo(paths, sourceDir);
+      const files = new Map(entities.map((e) => [e.name, sourceFiles(sourceDir, e.path)]));
+      // An entity whose files and lake are as the last merge left them is not read again; one that
+      // takes its day from a parent only when the parent is not merged now either.
+      const skipped = new Map<string, Seen>();
+      const merging = (name: string) => (files.get(name)?.length ?? 0) > 0 && !skipped.has(name);
+      for (const children of [false, true]) {
+        for (const entity of entities) {
+          const parent = mergeEntity(entity.name).dayFrom?.entity;
+          if (Boolean(parent) !== children || !files.get(entity.name)!.length || (parent && merging(parent))) continue;
+          const seen = memo.unchanged(entity.name, files.get(entity.name)!);
+          if (seen) skipped.set(entity.name, seen);
+        }
+      }
+      const incoming = new Incoming(staging);
+      for (const entity of entities) {
+        if (skipped.has(entity.name)) continue;
+        for (const file of files.get(entity.name)!) await readFile(incoming, entity.name, file, relative(sourceDir, file));
+      }
+      const landed = await incoming.land(s, { keepOtherSourcesOnTie: true, dayHints: false });
+      const out = report(paths, entities, files, landed.entities, landed.quarantined, skipped);
+      for (const e of out.entities) if (!skipped.has(e.entity) && e.files) memo.record(e.entity, files.get(e.entity)!, e);
+      memo.save();
+      return out;
+    } finally {
+      clearStaging(staging);
+    }
+  });
+}
+
+async function readFile(incoming: Incoming, entity: string, file: string, rel: string): Promise<void> {
+  const lines = createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Infinity });
+  let n = 0;
+  for await (const text of lines) {
+    n++;
+    if (!text.trim()) continue;
+    const at = { file: rel, line: n, text };
+    let record: unknown;
+    try {
+      record = JSON.parse(text);
+    } catch (err) {
+      incoming.refuse(entity, at, `invalid JSON: ${(err as Error).message}`);
+      continue;
+    }
+    incoming.add({ entity, record }, at, true);
   }
-  return result;
+}
+
+function report(
+  paths: Paths, entities: FolderEntity[], files: Map<string, string[]>, results: EntityResult[], quarantined: Quarantined[], skipped: Map<string, Seen>,
+): ExtractResult {
+  const out: ExtractResult = { entities: [], rowsIn: 0, rowsOut: 0, quarantined: [], outputs: [paths.raw], notes: [], changed: false, changedEntities: [] };
+  const none = { read: 0, landed: 0, updated: 0, unchanged: 0, quarantined: 0, partitions: 0 };
+  for (const entity of entities) {
+    const seen = skipped.get(entity.name);
+    let r: Omit<EntityResult, "entity"> = results.find((x) => x.entity === entity.name) ?? none;
+    let bad: Quarantined[];
+    let quarantineFile: string | null;
+    if (seen) {
+      // Not read again: the counts and the quarantine file of the merge that left the lake as it is.
+      r = { ...none, read: seen.read, unchanged: seen.read - seen.quarantined, quarantined: seen.quarantined };
+      ({ file: quarantineFile, items: bad } = readQuarantine(paths.quarantine, entity.name));
+    } else {
+      bad = quarantined.filter((q) => q.entity === entity.name).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+      quarantineFile = writeQuarantine(paths.quarantine, entity.name, bad);
+    }
+    if (quarantineFile) out.outputs.push(quarantineFile);
+    out.entities.push({
+      entity: entity.name, files: files.get(entity.name)?.length ?? 0, read: r.read, landed: r.landed, updated: r.updated, unchanged: r.unchanged,
+      quarantined: r.quarantined, partitions: r.partitions, quarantineFile,
+    });
+    out.quarantined.push(...bad);
+    out.rowsIn += r.read;
+    out.rowsOut += r.landed + r.updated;
+  }
+  if (skipped.size) out.notes.push(`not read again, files and lake as the last extract of this folder left them: ${[...skipped.keys()].join(", ")}`);
+  out.changedEntities = changedEntities(out.entities);
+  out.changed = out.changedEntities.length > 0;
+  return out;
 }

@@ -1,14 +1,21 @@
 /**
- * The incremental extract stage (`commsight extract --source …`): the OpenPhone API walk (with
- * webhook events), webhook events alone, or file drops; each merges into the lake by key and
- * reports rows read, landed, updated, unchanged and quarantined per entity to the run ledger.
+ * The extract stage. `extractConfigured` (`commsight extract`, the stage graph, the schedule) is
+ * one extract over every configured source, in order: the demo folder (when `demo.enabled`), the
+ * webhook events waiting in the landing zone, every file-drop source (`sources:`), and the
+ * OpenPhone API when OPENPHONE_API_KEY is set. `extractIncremental` (`--source …`) is one of them.
+ * Each merges into the lake by key, so none replaces what another landed; the run ledger gets one
+ * "extract" stage with the rows read, landed, updated, unchanged and quarantined per entity.
  */
+import { existsSync, readdirSync } from "node:fs";
 import type { Config } from "../core/config.ts";
-import type { Run } from "../core/ledger.ts";
-import { lakePaths } from "../core/paths.ts";
+import type { Run, StageResult } from "../core/ledger.ts";
+import { lakePaths, type Paths } from "../core/paths.ts";
 import type { FileSource } from "../sources/files/config.ts";
-import { commitStreams, streamPaths } from "../lake/commit.ts";
-import { finishRun, type IncrementalSummary } from "../lake/report.ts";
+import { commitStreams, streamPaths, type CommitResult } from "../lake/commit.ts";
+import type { EntityResult } from "../lake/lake.ts";
+import { finishRun, sumResults, type IncrementalSummary } from "../lake/report.ts";
+import type { Quarantined } from "../lake/validate.ts";
+import { changedEntities, extractFiles } from "./index.ts";
 
 export type IngestOptions = {
   source: string;
@@ -44,5 +51,124 @@ export async function extractIncremental(run: Run, config: Config, o: IngestOpti
       summary = await importSources(paths, chosen);
     }
     return finishRun(paths, summary, say);
+  });
+}
+
+/** Options of the API walk, when OPENPHONE_API_KEY makes it one of the configured sources. */
+export type ConfiguredOptions = Omit<IngestOptions, "source">;
+
+/** What one configured source did: rows landed + updated, its notes, or why it failed. */
+export type SourceOutcome = { source: string; ran: boolean; landed: number; updated: number; notes: string[]; error?: string };
+
+export type ConfiguredSummary = StageResult & {
+  rowsIn: number;
+  rowsOut: number;
+  /** Per entity, summed over the sources. */
+  entities: EntityResult[];
+  sources: SourceOutcome[];
+  /** Rows landed + updated per entity (entities with none left out). */
+  arrived: Record<string, number>;
+  /** Whether anything new arrived (a row landed or updated), and in which entities. */
+  changed: boolean;
+  changedEntities: string[];
+};
+
+type Part = { result: CommitResult; notes: string[]; reconciliation?: IncrementalSummary["reconciliation"]; elsewhere?: { files: string[]; items: Quarantined[] } };
+
+/** Landing-zone segments (sealed, or open: a listener's, or one a dead listener left for the commit to seal). */
+const segments = (dir: string) => existsSync(dir) && readdirSync(dir).some((f) => f.endsWith(".ndjson"));
+
+/** The configured sources, in the order they are extracted; `skip` (asked at its turn) says why one has nothing to do. */
+function steps(config: Config, paths: Paths, opts: ConfiguredOptions): { source: string; skip: () => string | null; run: () => Promise<Part> }[] {
+  const files = fileSources(config);
+  const webhooks = streamPaths(paths, "webhooks");
+  return [
+    {
+      source: "demo",
+      skip: () => !config.demo.enabled ? "disabled (demo.enabled: false)"
+        : !existsSync(paths.demoSource) ? `${paths.demoSource} does not exist (run \`commsight generate\`), skipped` : null,
+      run: async () => {
+        const r = await extractFiles(paths, paths.demoSource);
+        const entities = r.entities.filter((e) => e.files > 0).map(({ entity, read, landed, updated, unchanged, quarantined, partitions }) =>
+          ({ entity, read, landed, updated, unchanged, quarantined, partitions }));
+        const files_ = r.entities.flatMap((e) => (e.quarantineFile ? [e.quarantineFile] : []));
+        return { result: { entities, quarantined: [], lines: r.rowsIn }, notes: r.notes, elsewhere: { files: files_, items: r.quarantined } };
+      },
+    },
+    {
+      source: "webhooks",
+      skip: () => (segments(webhooks.dir) ? null : "no events waiting in the landing zone"),
+      run: async () => {
+        const { webhookStream } = await import("../sources/webhook/events.ts");
+        const r = await commitStreams(paths, [webhookStream(webhooks)]);
+        return { result: r, notes: [`${r.lines.toLocaleString("en-US")} landed lines`] };
+      },
+    },
+    {
+      source: "files",
+      skip: () => (files.length ? null : "no file-drop sources are configured (sources: in the config)"),
+      run: async () => {
+        const { importSources } = await import("../sources/files/import.ts");
+        const r = await importSources(paths, files);
+        return { result: r, notes: r.notes, reconciliation: r.reconciliation };
+      },
+    },
+    {
+      source: "openphone",
+      skip: () => (process.env.OPENPHONE_API_KEY ? null : "OPENPHONE_API_KEY is not set, skipped"),
+      run: async () => {
+        const { extractOpenPhone } = await import("../sources/openphone/extract.ts");
+        const r = await extractOpenPhone(paths, opts);
+        return { result: r, notes: r.notes };
+      },
+    },
+  ];
+}
+
+/**
+ * One extract over every configured source, each merged in turn. A source that fails does not
+ * stop the others; the stage fails after all have run, naming it.
+ */
+export async function extractConfigured(run: Run, config: Config, opts: ConfiguredOptions = {}): Promise<ConfiguredSummary> {
+  const paths = lakePaths(config);
+  return run.stage("extract", async () => {
+    const parts: Part[] = [];
+    const sources: SourceOutcome[] = [];
+    for (const step of steps(config, paths, opts)) {
+      const skip = step.skip();
+      if (skip) {
+        sources.push({ source: step.source, ran: false, landed: 0, updated: 0, notes: [skip] });
+        continue;
+      }
+      try {
+        const part = await step.run();
+        parts.push(part);
+        const sum = (k: "landed" | "updated") => part.result.entities.reduce((n, e) => n + e[k], 0);
+        sources.push({ source: step.source, ran: true, landed: sum("landed"), updated: sum("updated"), notes: part.notes });
+      } catch (err) {
+        const error = err instanceof Error ? err.message : String(err);
+        sources.push({ source: step.source, ran: false, landed: 0, updated: 0, notes: [`failed: ${error}`], error });
+      }
+    }
+    const total = sumResults(parts.map((p) => p.result));
+    const notes = sources.map((s) => `${s.source}: ${s.ran ? `landed ${s.landed}, updated ${s.updated}` : ""}${s.ran && s.notes.length ? "; " : ""}${s.notes.join("; ")}`);
+    if (!parts.length) notes.push("nothing extracted: no configured source had anything to land");
+    const elsewhere = parts.flatMap((p) => (p.elsewhere ? [p.elsewhere] : []));
+    const summary: IncrementalSummary = {
+      ...total, source: "configured", notes,
+      reconciliation: parts.flatMap((p) => p.reconciliation ?? []),
+      quarantinedElsewhere: { files: elsewhere.flatMap((e) => e.files), items: elsewhere.flatMap((e) => e.items) },
+    };
+    const ledger = finishRun(paths, summary, say);
+    const failed = sources.filter((s) => s.error);
+    if (failed.length) throw new Error(`extract: ${failed.map((s) => `${s.source} failed: ${s.error}`).join("; ")}`);
+    const changed = changedEntities(total.entities);
+    return {
+      ...ledger,
+      rowsIn: total.entities.reduce((n, e) => n + e.read, 0),
+      entities: total.entities, sources,
+      arrived: Object.fromEntries(total.entities.filter((e) => e.landed + e.updated > 0).map((e) => [e.entity, e.landed + e.updated])),
+      changed: changed.length > 0, changedEntities: changed,
+    };
   });
 }

@@ -1,16 +1,21 @@
 /**
- * Landing-zone streams → the lake. Every unconsumed landed line is routed to its entity, validated
- * with zod (records.ts), merged (merge.ts), and only then marked consumed: a crash before that
- * point means the next extract merges the same lines again, which changes nothing.
+ * Records → the lake. `Incoming` is the one landing path of every JSON source: records routed to
+ * their entity are validated with zod (records.ts) into a staging NDJSON per entity, then merged
+ * entity by entity, parents first (merge.ts). `commitStreams` feeds it the landing zone (API pages,
+ * webhook events): every unconsumed landed line, marked consumed only after the merge, so a crash
+ * before that point means the next extract merges the same lines again, which changes nothing.
+ * The NDJSON folder extract (extract/index.ts) feeds it the files of a folder.
  */
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { z } from "zod";
 import { exec, lit } from "../core/duckdb.ts";
 import type { Paths } from "../core/paths.ts";
 import { lakeColumns, MERGE_ENTITIES } from "../catalog/raw.ts";
-import { landTable, withLake, type EntityResult } from "./lake.ts";
+import { landTable, withLake, type EntityResult, type LakeSession } from "./lake.ts";
 import { markConsumed, readLanded, type LandedRead } from "./landing.ts";
 import { readJsonColumns } from "../catalog/duckdbTypes.ts";
+import type { MergeOptions } from "./merge.ts";
 import { EntityBatch } from "./records.ts";
 import type { Quarantined } from "./validate.ts";
 
@@ -29,64 +34,62 @@ export type Stream = {
 export type CommitResult = { entities: EntityResult[]; quarantined: Quarantined[]; lines: number };
 export type CommitHooks = { beforeConsume?: () => void };
 
-export function streamPaths(paths: Paths, name: string): { dir: string; stateFile: string } {
-  return { dir: join(paths.data, "landing", name), stateFile: join(paths.data, "state", `landing-${name}.json`) };
-}
+const ENTITY = new Map(MERGE_ENTITIES.map((e) => [e.name, e]));
 
-export async function commitStreams(paths: Paths, streams: Stream[], hooks: CommitHooks = {}): Promise<CommitResult> {
-  return withLake(paths, async (s) => {
-    const reads: { stream: Stream; read: LandedRead }[] = streams.map((stream) => ({ stream, read: readLanded(stream.dir, stream.stateFile) }));
-    type Item = { stream: Stream; at: string; order: number; file: string; line: number; obj: Record<string, unknown> | null; text: string };
-    const items: Item[] = [];
-    for (const { stream, read } of reads) {
-      for (const l of read.lines) {
-        let obj: Record<string, unknown> | null = null;
-        try { obj = JSON.parse(l.text) as Record<string, unknown>; } catch { /* quarantined below */ }
-        items.push({ stream, at: typeof obj?.at === "string" ? obj.at : "", order: items.length, file: `landing/${stream.name}/${l.segment}`, line: l.line, obj, text: l.text });
-      }
+/** Where a record came from: the file and line its lineage names, and the line's text for the quarantine. */
+export type Origin = { file: string; line: number; text: string };
+
+/**
+ * One batch of records for the lake, in arrival order (which breaks version ties: a later record
+ * wins). Records of unknown entities and refused ones are quarantined with file, line and reason.
+ */
+export class Incoming {
+  private readonly batches = new Map<string, EntityBatch>();
+  private readonly reads = new Map<string, number>();
+  private readonly loose: Quarantined[] = [];
+  private seq = 0;
+
+  /** `staging`: a folder of this run's own (the validated records are staged there). */
+  constructor(private readonly staging: string) {
+    mkdirSync(staging, { recursive: true });
+  }
+
+  private read(entity: string): void {
+    this.reads.set(entity, (this.reads.get(entity) ?? 0) + 1);
+  }
+
+  /** A line that yields no record (invalid JSON): counted as read by `entity` and quarantined. */
+  refuse(entity: string, at: Origin, reason: string, field: string | null = null): void {
+    this.read(entity);
+    this.loose.push({ entity, file: at.file, line: at.line, field, reason, record: at.text.slice(0, 2000) });
+  }
+
+  /** A routed record; `keepText`: quarantine the line's text rather than the record (the line is the record). */
+  add(r: Routed, at: Origin, keepText = false): void {
+    const e = ENTITY.get(r.entity);
+    if ("quarantine" in r || !e) {
+      const reason = "quarantine" in r ? r.quarantine : `unknown entity ${r.entity}`;
+      this.refuse(r.entity, at, reason, ("field" in r ? r.field : null) ?? null);
+      return;
     }
-    // Arrival order across streams decides ties between versions (a later summary wins).
-    items.sort((a, b) => a.at.localeCompare(b.at) || a.order - b.order);
+    this.read(r.entity);
+    let b = this.batches.get(r.entity);
+    if (!b) this.batches.set(r.entity, (b = new EntityBatch(e, join(this.staging, `${r.entity}.ndjson`))));
+    b.add(r.record, { file: at.file, line: at.line, seq: this.seq++, dayHint: r.dayHint ?? null, schema: r.schema, ...(keepText ? { text: at.text } : {}) });
+  }
 
-    const batches = new Map<string, EntityBatch>();
-    const reads_ = new Map<string, number>();
-    const loose: Quarantined[] = [];
-    const batch = (entity: string) => {
-      let b = batches.get(entity);
-      if (!b) {
-        const e = MERGE_ENTITIES.find((x) => x.name === entity)!;
-        batches.set(entity, (b = new EntityBatch(e, join(s.ctx.staging, `${entity}.ndjson`))));
-      }
-      return b;
-    };
-    let seq = 0;
-    for (const it of items) {
-      if (!it.obj) {
-        loose.push({ entity: it.stream.name, file: it.file, line: it.line, field: null, reason: "invalid JSON in the landing zone", record: it.text.slice(0, 2000) });
-        continue;
-      }
-      for (const r of it.stream.route(it.obj)) {
-        reads_.set(r.entity, (reads_.get(r.entity) ?? 0) + 1);
-        const known = MERGE_ENTITIES.some((x) => x.name === r.entity);
-        if ("quarantine" in r || !known) {
-          const reason = "quarantine" in r ? r.quarantine : `unknown entity ${r.entity}`;
-          loose.push({ entity: r.entity, file: it.file, line: it.line, field: ("field" in r ? r.field : null) ?? null, reason, record: it.text.slice(0, 2000) });
-          continue;
-        }
-        await batch(r.entity).add(r.record, { file: it.file, line: it.line, seq: seq++, dayHint: r.dayHint ?? null, schema: r.schema });
-      }
-    }
-    for (const b of batches.values()) await b.close();
-
+  /** Merge every entity's records into the lake, parents before the records that take their day from them. */
+  async land(s: LakeSession, o: MergeOptions = {}): Promise<Omit<CommitResult, "lines">> {
+    for (const b of this.batches.values()) b.close();
     const entities: EntityResult[] = [];
-    const quarantined: Quarantined[] = [...loose];
+    const quarantined: Quarantined[] = [...this.loose];
     for (const e of MERGE_ENTITIES) {
-      const read = reads_.get(e.name) ?? 0;
+      const read = this.reads.get(e.name) ?? 0;
       if (read === 0) continue;
-      const b = batches.get(e.name);
+      const b = this.batches.get(e.name);
       const bad = b?.quarantined ?? [];
       quarantined.push(...bad);
-      const looseHere = loose.filter((q) => q.entity === e.name).length;
+      const looseHere = this.loose.filter((q) => q.entity === e.name).length;
       if (!b || b.rows === 0) {
         entities.push({ entity: e.name, read, landed: 0, updated: 0, unchanged: 0, quarantined: bad.length + looseHere, partitions: 0 });
         continue;
@@ -94,14 +97,47 @@ export async function commitStreams(paths: Paths, streams: Stream[], hooks: Comm
       const cols = { ...lakeColumns(e), _seq: "BIGINT", _day_hint: "VARCHAR" };
       const table = `incoming_${e.name}`;
       await exec(s.db, `CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM read_json(${lit(b.stagingFile)}, format = 'newline_delimited', columns = ${readJsonColumns(cols)})`);
-      const { result, orphans } = await landTable(s, e, table, read, bad.length + looseHere);
+      const { result, orphans } = await landTable(s, e, table, read, bad.length + looseHere, o);
       await exec(s.db, `DROP TABLE ${table}`);
       quarantined.push(...orphans);
       entities.push(result);
     }
     const others = new Map<string, number>();
-    for (const q of loose) if (!MERGE_ENTITIES.some((x) => x.name === q.entity)) others.set(q.entity, (others.get(q.entity) ?? 0) + 1);
+    for (const q of this.loose) if (!MERGE_ENTITIES.some((x) => x.name === q.entity)) others.set(q.entity, (others.get(q.entity) ?? 0) + 1);
     for (const [entity, n] of others) entities.push({ entity, read: n, landed: 0, updated: 0, unchanged: 0, quarantined: n, partitions: 0 });
+    return { entities, quarantined };
+  }
+}
+
+export function streamPaths(paths: Paths, name: string): { dir: string; stateFile: string } {
+  return { dir: join(paths.data, "landing", name), stateFile: join(paths.data, "state", `landing-${name}.json`) };
+}
+
+export async function commitStreams(paths: Paths, streams: Stream[], hooks: CommitHooks = {}): Promise<CommitResult> {
+  return withLake(paths, async (s) => {
+    const reads: { stream: Stream; read: LandedRead }[] = streams.map((stream) => ({ stream, read: readLanded(stream.dir, stream.stateFile) }));
+    type Item = { stream: Stream; at: string; order: number; origin: Origin; obj: Record<string, unknown> | null };
+    const items: Item[] = [];
+    for (const { stream, read } of reads) {
+      for (const l of read.lines) {
+        let obj: Record<string, unknown> | null = null;
+        try { obj = JSON.parse(l.text) as Record<string, unknown>; } catch { /* quarantined below */ }
+        const origin = { file: `landing/${stream.name}/${l.segment}`, line: l.line, text: l.text };
+        items.push({ stream, at: typeof obj?.at === "string" ? obj.at : "", order: items.length, origin, obj });
+      }
+    }
+    // Arrival order across streams decides ties between versions (a later summary wins).
+    items.sort((a, b) => a.at.localeCompare(b.at) || a.order - b.order);
+
+    const incoming = new Incoming(join(s.ctx.staging, "incoming"));
+    for (const it of items) {
+      if (!it.obj) {
+        incoming.refuse(it.stream.name, it.origin, "invalid JSON in the landing zone");
+        continue;
+      }
+      for (const r of it.stream.route(it.obj)) incoming.add(r, it.origin);
+    }
+    const { entities, quarantined } = await incoming.land(s);
     hooks.beforeConsume?.();
     for (const { read } of reads) markConsumed(read);
     return { entities, quarantined, lines: items.length };

@@ -8,7 +8,7 @@ import { openDb, type Db } from "../core/duckdb.ts";
 import type { Paths } from "../core/paths.ts";
 import { mergeEntity, type MergeEntity } from "../catalog/raw.ts";
 import { acquireLock } from "./lock.ts";
-import { mergeInto, type MergeContext } from "./merge.ts";
+import { mergeInto, type MergeContext, type MergeOptions } from "./merge.ts";
 import { recoverPublishes } from "./publish.ts";
 import type { Quarantined } from "./validate.ts";
 
@@ -38,9 +38,9 @@ export async function withLake<T>(paths: Paths, fn: (s: LakeSession) => Promise<
 }
 
 /** Merge an incoming table into its entity; records without a partition day come back as quarantined. */
-export async function landTable(s: LakeSession, entity: MergeEntity | string, incoming: string, read: number, quarantined: number) {
+export async function landTable(s: LakeSession, entity: MergeEntity | string, incoming: string, read: number, quarantined: number, o: MergeOptions = {}) {
   const e = typeof entity === "string" ? mergeEntity(entity) : entity;
-  const m = await mergeInto(s.db, e, incoming, s.ctx);
+  const m = await mergeInto(s.db, e, incoming, s.ctx, o);
   const q = quarantined + m.orphans.length;
   const result: EntityResult = {
     entity: e.name, read, landed: m.landed, updated: m.updated, unchanged: read - m.landed - m.updated - q, quarantined: q, partitions: m.partitions,

@@ -1,10 +1,11 @@
 /**
  * Merge-mode landing: a batch of incoming records of one entity is unioned with the existing rows
- * of only the partitions it touches, deduplicated by key (latest version wins), and those
- * partitions are rewritten whole and swapped in atomically (publish.ts). Each rewritten partition
- * ends as one file, so small files never pile up. If the files' columns would disagree (the
- * schema gained a field, or the lake was written by the snapshot extract without `_extra`), the
- * whole entity is rewritten once so every partition keeps one schema.
+ * of only the partitions it touches, deduplicated by key (latest version wins), and of those only
+ * the partitions whose content changes are rewritten whole and swapped in atomically (publish.ts):
+ * a batch that changes nothing (a folder read again) writes nothing. Each rewritten partition ends
+ * as one file, so small files never pile up. If the files' columns would disagree (the schema
+ * gained a field, or the lake was written by the old snapshot extract without `_extra`), the whole
+ * entity is rewritten once so every partition keeps one schema.
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -19,6 +20,16 @@ const q = (id: string) => `"${id.replaceAll('"', '""')}"`;
 
 export type MergeContext = { raw: string; staging: string };
 export type MergeCounts = { landed: number; updated: number; unchanged: number; partitions: number; orphans: Quarantined[] };
+export type MergeOptions = {
+  /**
+   * On a version tie an incoming row replaces the lake's (the later arrival wins), unless this is
+   * set and the lake's row came from another file: a folder that is read again on every run (the
+   * demo) holds no newer arrival, so it never replaces on a tie what another source landed.
+   */
+  keepOtherSourcesOnTie?: boolean;
+  /** Whether the source could have given a record its day (webhook events do): only words the orphans' reason. */
+  dayHints?: boolean;
+};
 
 /** Parquet files of an entity by partition ("date=…", or "" for a snapshot). */
 export function entityFiles(dir: string): Map<string, string[]> {
@@ -41,18 +52,23 @@ function reader(files: string[], partitioned: boolean): string {
 }
 
 /** Merge the rows of table `incoming` (lake columns + `_seq` + `_day_hint`) into the entity. */
-export async function mergeInto(db: Db, e: MergeEntity, incoming: string, ctx: MergeContext): Promise<MergeCounts> {
+export async function mergeInto(db: Db, e: MergeEntity, incoming: string, ctx: MergeContext, o: MergeOptions = {}): Promise<MergeCounts> {
   const target = join(ctx.raw, e.name);
   const partitioned = isPartitioned(e);
   const key = e.key.map(q).join(", ");
   const cols = Object.keys(lakeColumns(e));
   const business = cols.filter((c) => !c.startsWith("_"));
-  await exec(db, sql("merge_incoming.sql", { incoming, partitioned: String(partitioned), ...(await dayOf(e, incoming, ctx.raw)) }));
+  const day = await dayOf(e, incoming, ctx.raw);
+  const kind = day.join ? "TABLE" : "VIEW";
+  await exec(db, sql("merge_incoming.sql", { incoming, partitioned: String(partitioned), kind, ...day }));
   const keyValue = e.key.length === 1 ? q(e.key[0]!) : `struct_pack(${key})`;
   const stats = await one<{ n: number; orphans: number; keys: number; dates: string[] }>(db, sql("merge_stats.sql", { partitioned: String(partitioned), keyValue }));
-  const orphans = stats.orphans ? await orphanRows(db, e) : [];
+  const orphans = stats.orphans ? await orphanRows(db, e, o.dayHints ?? true) : [];
   const n = stats.n;
-  if (n === 0) return { landed: 0, updated: 0, unchanged: 0, partitions: 0, orphans };
+  if (n === 0) {
+    await exec(db, dropAll(kind));
+    return { landed: 0, updated: 0, unchanged: 0, partitions: 0, orphans };
+  }
 
   const existing = entityFiles(target);
   const incomingParts = partitioned ? stats.dates.map((d) => `date=${d}`) : [""];
@@ -61,58 +77,85 @@ export async function mergeInto(db: Db, e: MergeEntity, incoming: string, ctx: M
   if (partitioned && all.length) {
     for (const r of await rows<{ date: string }>(db, sql("merge_affected.sql", { existing: reader(all, true), key }))) affected.add(`date=${r.date}`);
   }
-  for (const [part, files] of existing) if (files.length > 1) affected.add(part); // compaction
+  const compact = new Set([...existing].filter(([, files]) => files.length > 1).map(([p]) => p));
+  for (const p of compact) affected.add(p);
 
   const staged = join(ctx.staging, e.name);
   rmSync(staged, { recursive: true, force: true });
+  rmSync(`${staged}.parquet`, { force: true });
   mkdirSync(ctx.staging, { recursive: true });
-  const shape: Shape = { key, cols, business, partitioned, repeated: stats.keys < n };
-  let counts = await mergeAndWrite(db, e, affected, existing, staged, shape);
-  const untouched = [...existing.entries()].filter(([p]) => !affected.has(p)).flatMap(([, f]) => f);
-  if (untouched.length && !(await sameSchema(db, stagedFiles(staged, partitioned), untouched))) {
+  const shape: Shape = { key, cols, business, partitioned, repeated: stats.keys < n, keepOtherSourcesOnTie: o.keepOtherSourcesOnTie ?? false, n, incomingParts };
+  let w = await mergeAndWrite(db, e, affected, existing, staged, shape, compact);
+  const untouched = [...existing.entries()].filter(([p]) => !w.dirty.has(p)).flatMap(([, f]) => f);
+  if (w.dirty.size && untouched.length && !(await sameSchema(db, stagedFiles(staged, partitioned), untouched))) {
     rmSync(staged, { recursive: true, force: true });
-    counts = await mergeAndWrite(db, e, new Set([...affected, ...existing.keys()]), existing, staged, shape);
-    for (const p of existing.keys()) affected.add(p);
+    rmSync(`${staged}.parquet`, { force: true });
+    w = await mergeAndWrite(db, e, new Set([...affected, ...existing.keys()]), existing, staged, shape, new Set(existing.keys()));
   }
-  let partitions = 1;
+  let partitions = 0;
   if (partitioned) {
     const written = existsSync(staged) ? readdirSync(staged).filter((p) => p.includes("=")) : [];
-    const remove = [...affected].filter((p) => !written.includes(p) && existing.has(p));
-    publishPartitions(join(ctx.staging, `${e.name}.journal.json`), { target, staged, trash: join(ctx.staging, `${e.name}.trash`), swap: written, remove });
+    const remove = [...w.dirty].filter((p) => !written.includes(p) && existing.has(p));
+    if (written.length || remove.length) {
+      publishPartitions(join(ctx.staging, `${e.name}.journal.json`), { target, staged, trash: join(ctx.staging, `${e.name}.trash`), swap: written, remove });
+    }
     partitions = written.length;
-  } else {
+  } else if (w.dirty.size) {
     publishSnapshot(`${staged}.parquet`, target);
+    partitions = 1;
   }
-  await exec(db, "DROP TABLE IF EXISTS existing_rows; DROP TABLE IF EXISTS merged; DROP VIEW IF EXISTS merged_view;");
-  return { ...counts, unchanged: n - counts.landed - counts.updated, partitions, orphans };
+  await exec(db, dropAll(kind));
+  return { ...w.counts, unchanged: n - w.counts.landed - w.counts.updated, partitions, orphans };
 }
 
-type Shape = { key: string; cols: string[]; business: string[]; partitioned: boolean; repeated: boolean };
+/** What a merge leaves behind in the session (incoming_all: a table or a view). */
+const dropAll = (incomingAll: "TABLE" | "VIEW") => ["VIEW merged", "TABLE candidates", "TABLE existing_rows", "VIEW merged_view", "VIEW incoming_dated", `${incomingAll} incoming_all`]
+  .map((x) => `DROP ${x.replace(" ", " IF EXISTS ")};`).join(" ");
 
-async function mergeAndWrite(db: Db, e: MergeEntity, affected: Set<string>, existing: Map<string, string[]>, staged: string, s: Shape) {
+type Shape = {
+  key: string; cols: string[]; business: string[]; partitioned: boolean; repeated: boolean; keepOtherSourcesOnTie: boolean;
+  /** Incoming rows with a partition day, and their partitions. */
+  n: number; incomingParts: string[];
+};
+
+/**
+ * Merge the affected partitions and write those whose content changes (`dirty`: partition names,
+ * "" for a snapshot), plus the `force`d ones (compaction, a schema rewrite).
+ */
+async function mergeAndWrite(db: Db, e: MergeEntity, affected: Set<string>, existing: Map<string, string[]>, staged: string, s: Shape, force: Set<string>) {
   const files = [...affected].flatMap((p) => existing.get(p) ?? []);
+  const partName = (d: string | null) => (s.partitioned ? `date=${d}` : "");
   let merged = "merged";
   let counts = { landed: 0, updated: 0 };
+  const dirty = new Set<string>();
   if (!files.length && !s.repeated) {
-    // First landing of these keys and no key twice: the incoming rows are the merge.
+    // First landing of these keys and no key twice: the incoming rows are the merge, all of them new.
     await exec(db, "CREATE OR REPLACE TEMP VIEW merged_view AS SELECT *, true AS _new FROM incoming_dated");
     merged = "merged_view";
-    counts = { landed: (await one<{ n: number }>(db, "SELECT count(*)::BIGINT AS n FROM incoming_dated")).n, updated: 0 };
+    counts = { landed: s.n, updated: 0 };
+    for (const p of s.incomingParts) dirty.add(p);
   } else {
     const empty = "(SELECT * EXCLUDE (_seq) FROM incoming_dated LIMIT 0)";
     await exec(db, sql("merge_existing.sql", { existing: files.length ? reader(files, s.partitioned) : empty }));
-    await exec(db, sql("merge_rows.sql", { key: s.key, version: e.version ? `${e.version},` : "" }));
-    const row = `struct_pack(${s.business.map(q).join(", ")})`;
-    counts = await one<{ landed: number; updated: number }>(db, sql("merge_counts.sql", { key: s.key, row }));
+    const tie = s.keepOtherSourcesOnTie
+      ? { tie: "CASE WHEN lake._lake_file IS NULL OR lake._lake_file = i._source_file THEN 0 ELSE 2 END", tieJoin: sql("merge_tie_join.sql", { key: s.key }) }
+      : { tie: "0", tieJoin: "" };
+    await exec(db, sql("merge_rows.sql", { key: s.key, version: e.version ? `${e.version},` : "", ...tie }));
+    const struct = (cols: string[], alias = "") => `struct_pack(${cols.map((c) => `${q(c)} := ${alias}${q(c)}`).join(", ")})`;
+    counts = await one<{ landed: number; updated: number }>(db, sql("merge_counts.sql", { key: s.key, row: struct(s.business) }));
+    const changed = await rows<{ date: string | null }>(db, sql("merge_dirty.sql", { key: s.key, rowM: struct(s.cols, "m."), rowE: struct(s.cols, "e.") }));
+    for (const r of changed) dirty.add(partName(r.date));
   }
+  for (const p of force) if (affected.has(p)) dirty.add(p);
   const columns = s.cols.map(q).join(", ");
-  if (s.partitioned) {
-    await exec(db, sql("merge_copy_partitioned.sql", { columns, merged, out: lit(staged) }));
+  if (dirty.size && s.partitioned) {
+    const days = [...dirty].map((p) => lit(p.slice("date=".length)));
+    await exec(db, sql("merge_copy_partitioned.sql", { columns, merged, key: s.key, out: lit(staged), dirty: `date IN (${days.join(", ")})` }));
     await compactPartitions(db, staged);
-  } else {
+  } else if (dirty.size) {
     await exec(db, sql("merge_copy_snapshot.sql", { columns, merged, key: s.key, out: lit(`${staged}.parquet`) }));
   }
-  return counts;
+  return { counts, dirty };
 }
 
 /**
@@ -154,12 +197,12 @@ async function dayOf(e: MergeEntity, incoming: string, raw: string): Promise<{ d
   return { day: "coalesce(parent._parent_day, i._day_hint)", join: join_ };
 }
 
-async function orphanRows(db: Db, e: MergeEntity): Promise<Quarantined[]> {
+async function orphanRows(db: Db, e: MergeEntity, dayHints: boolean): Promise<Quarantined[]> {
   const keyText = e.key.map((k) => `CAST(${q(k)} AS VARCHAR)`).join(" || '/' || ");
   const found = await rows<{ file: string; line: number; key: string }>(db, sql("merge_orphans.sql", { keyText, partitioned: "true" }));
-  const parent = e.dayFrom ? `${e.dayFrom.on} ${"$key"} not found among landed ${e.dayFrom.entity}` : "no partition day";
+  const why = (key: string) => (e.dayFrom ? `${e.dayFrom.on}: ${key} not found among landed ${e.dayFrom.entity}` : `${key}: no partition day`);
   return found.map((o) => ({
     entity: e.name, file: o.file, line: o.line, field: e.dayFrom?.on ?? null,
-    reason: `${parent.replace("$key", o.key)}, and the source gave no date`, record: "",
+    reason: `${why(o.key)}${dayHints ? ", and the source gave no date" : ""}`, record: "",
   }));
 }

@@ -15,6 +15,8 @@ export type IncrementalSummary = CommitResult & {
   notes: string[];
   /** File drops: source rows read = landed + quarantined, per source. */
   reconciliation?: { source: string; read: number; landed: number; quarantined: number }[];
+  /** Quarantine already in files of its own (the folder extract's, per entity): listed and shown, not written again. */
+  quarantinedElsewhere?: { files: string[]; items: Quarantined[] };
 };
 
 export function sumResults(results: CommitResult[]): CommitResult {
@@ -54,17 +56,20 @@ export function finishRun(paths: Paths, s: IncrementalSummary, say: (line: strin
   }
   for (const n of s.notes) say(`  ${n}`);
   say(`  wrote ${paths.raw}`);
-  if (quarantineFile) say(`  quarantine ${quarantineFile}`);
-  for (const q of s.quarantined.slice(0, 5)) say(`  quarantined ${q.file}:${q.line} ${q.reason}`);
-  if (s.quarantined.length > 5) say(`  … and ${fmt(s.quarantined.length - 5)} more (see the quarantine file)`);
+  const elsewhere = s.quarantinedElsewhere ?? { files: [], items: [] };
+  const files = [...elsewhere.files, ...(quarantineFile ? [quarantineFile] : [])];
+  const all = [...elsewhere.items, ...s.quarantined];
+  for (const f of files) say(`  quarantine ${f}`);
+  for (const q of all.slice(0, 5)) say(`  quarantined ${q.file}:${q.line} ${q.reason}`);
+  if (all.length > 5) say(`  … and ${fmt(all.length - 5)} more (see the quarantine file${files.length > 1 ? "s" : ""})`);
   const reportFile = join(paths.runs, "extract", `${stamp}-${s.source}.json`);
   mkdirSync(join(paths.runs, "extract"), { recursive: true });
-  const { quarantined: _q, ...rest } = s;
-  writeFileSync(reportFile, JSON.stringify({ ...rest, quarantined: s.quarantined.length, quarantineFile }, null, 2) + "\n");
+  const { quarantined: _q, quarantinedElsewhere: _e, ...rest } = s;
+  writeFileSync(reportFile, JSON.stringify({ ...rest, quarantined: all.length, quarantineFile, quarantineFiles: files }, null, 2) + "\n");
   const rowsIn = s.reconciliation?.length ? s.reconciliation.reduce((n, r) => n + r.read, 0) : s.entities.reduce((n, e) => n + e.read, 0);
   return {
     rowsIn, rowsOut: s.entities.reduce((n, e) => n + e.landed + e.updated, 0),
-    outputs: [paths.raw, reportFile, ...(quarantineFile ? [quarantineFile] : [])],
+    outputs: [paths.raw, reportFile, ...files],
     counts: Object.fromEntries(s.entities.map((e) => [e.entity, { read: e.read, landed: e.landed, updated: e.updated, unchanged: e.unchanged, quarantined: e.quarantined }])),
   };
 }

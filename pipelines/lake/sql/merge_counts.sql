@@ -1,6 +1,16 @@
--- Winners from this batch: new keys (landed), or keys whose row content changed (updated).
+-- The incoming rows applied one by one in version order (oldest first) onto what the lake holds:
+-- the first version of a new key lands, a later version that differs from the one before it
+-- updates, and anything else (the same content again, or older than the lake's row) leaves it
+-- unchanged. So a batch holding a call's ringing and completed versions lands one and updates one.
+WITH c AS (
+    SELECT _new, _rank,
+           min(_rank) FILTER (WHERE NOT _new) OVER (PARTITION BY {{key}}) AS _lake_rank,
+           lag({{row}}) OVER (PARTITION BY {{key}} ORDER BY _rank DESC) AS _prev,
+           {{row}} AS _this
+    FROM candidates
+)
 SELECT
-    count(*) FILTER (WHERE o.h IS NULL)                    AS landed,
-    count(*) FILTER (WHERE o.h IS NOT NULL AND o.h <> n.h) AS updated
-FROM (SELECT {{key}}, md5(to_json({{row}})::VARCHAR) AS h FROM merged WHERE _new) n
-LEFT JOIN (SELECT {{key}}, md5(to_json({{row}})::VARCHAR) AS h FROM existing_rows) o USING ({{key}});
+    count(*) FILTER (WHERE _lake_rank IS NULL AND _prev IS NULL)                                                  AS landed,
+    count(*) FILTER (WHERE (_lake_rank IS NULL OR _rank < _lake_rank) AND _prev IS NOT NULL AND _prev IS DISTINCT FROM _this) AS updated
+FROM c
+WHERE _new;

@@ -1,6 +1,7 @@
 -- Incoming records of one entity with their partition day: their own, or their parent's (a
 -- transcript lives with its call), else the day the source gave (the webhook event's date).
-CREATE OR REPLACE TEMP VIEW incoming_all AS
+-- A table when the day is a join over the parent's files ({{kind}}): every step of the merge reads it.
+CREATE OR REPLACE TEMP {{kind}} incoming_all AS
 SELECT i.* EXCLUDE (_day_hint), {{day}} AS date
 FROM {{incoming}} i
 {{join}};
