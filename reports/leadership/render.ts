@@ -21,6 +21,8 @@ import { martAvailable, query } from "../shared/sql.ts";
 import { appendixSection, type Appendix } from "./sections/appendix.ts";
 import { changeSentences, type ChangeSentence } from "./narrative.ts";
 import { churnSection } from "./sections/churn.ts";
+import { outreachSection } from "./sections/outreach.ts";
+import { vocSection } from "./sections/voc.ts";
 import { fcrSection } from "./sections/fcr.ts";
 import { forecastSection } from "./sections/forecast.ts";
 import { ivrSection } from "./sections/ivr.ts";
@@ -122,6 +124,8 @@ export async function buildLeadershipReport(config: Config, opts: LeadershipOpti
     sections.push(await topicsSection(ctx));
     sections.push(await sentimentSection(ctx));
     sections.push(await churnSection(ctx));
+    sections.push(await outreachSection(ctx));
+    if (kind === "month") sections.push(await vocSection(ctx));
     sections.push(await forecastSection(ctx));
     return {
       business: config.business.name, timezone: config.business.timezone, reportName: REPORT_NAME[kind], period, kpis,
