@@ -3,7 +3,7 @@
 // Debian's Chromium (for PDF reports) and, for tests, poppler-utils (pdftotext). Plain Node, no
 // dependencies, so it runs before `npm ci`. Usage: node pipelines/setup/ensure.mjs [--test]
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "..", "..");
@@ -14,15 +14,35 @@ function onPath(cmd) {
   return spawnSync("sh", ["-c", `command -v ${cmd}`], { encoding: "utf8" }).stdout.trim() || null;
 }
 
+/**
+ * What the lock says should be installed and is not (or at another version), from npm's own record
+ * of what it installed (node_modules/.package-lock.json). Content, not file times: a checkout, a
+ * commit or a copy changes times, and a needless `npm ci` would empty node_modules under whoever is
+ * running code from it.
+ */
+function notInstalled() {
+  const installedFile = join(root, "node_modules", ".package-lock.json");
+  if (!existsSync(installedFile)) return ["node_modules"];
+  const lock = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8")).packages ?? {};
+  const installed = JSON.parse(readFileSync(installedFile, "utf8")).packages ?? {};
+  const out = [];
+  for (const [path, entry] of Object.entries(lock)) {
+    if (!path) continue;
+    const have = installed[path];
+    // Optional packages of other platforms (DuckDB's bindings for macOS, Windows, …) are never installed here.
+    if (!have && entry.optional) continue;
+    if (!have || have.version !== entry.version) out.push(path.replace(/^.*node_modules\//, ""));
+  }
+  return out;
+}
+
 function npmPackages() {
-  const marker = join(root, "node_modules", ".package-lock.json");
-  const lock = join(root, "package-lock.json");
-  const stale = !existsSync(marker) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs + 1000);
-  if (!stale) return;
+  const missing = notInstalled();
+  if (missing.length === 0) return;
   // `npm ci`: exactly the committed lock, which it never rewrites (so a fresh clone stays clean). The
-  // lock holds every platform's optional DuckDB binding (test/core/lock.test.ts checks it), which is
+  // lock holds every platform's optional DuckDB binding (test/core/install.test.ts checks it), which is
   // what `npm ci` needs to accept it; npm installs only this platform's.
-  say("installing npm packages (npm ci: the locked versions)…");
+  say(`installing npm packages (npm ci: the locked versions; missing or out of date: ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", …" : ""})…`);
   execFileSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit" });
 }
 
