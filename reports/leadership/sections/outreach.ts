@@ -34,7 +34,7 @@ export async function outreachSection(ctx: SectionContext): Promise<Section> {
       `${fmtCount(reached)} (${fmtRatio(listed ? reached / listed : null)}) were reached by an answered call within the reach window.`,
     attempts ? `Connect rate: ${fmtCount(answered)} of ${fmtCount(attempts)} outbound calls to listed contacts were answered (${fmtRatio(answered / attempts)}).`
       : "No outbound call went to a listed contact yet.",
-    ...(rows.some((r) => r.backfilled) ? ["Some lists were built after the fact from the models' scores of earlier weeks (an empty history); nobody was asked to call them, so the comparison shows what happens without outreach."] : []),
+    ...(rows.some((r) => r.backfilled) ? ["Some lists were built after the fact from the models' scores of earlier weeks (an empty history): nobody was asked to call them, so listed and held out show what happens without outreach, and the models had seen those weeks' outcomes, so their churn and purchase rates flatter the models."] : []),
   ];
   const rate = (n: number, d: number, k: number) => (isSmall(d, k) ? "—" : fmtRatio(n / d));
   let hidden = 0;
