@@ -32,7 +32,7 @@ describe("churn model on synthetic weekly snapshots (churn driven by repeat cont
     } finally {
       db.close();
     }
-  });
+  }, 300_000);
 
   it("trains on the wasm backend", () => {
     expect(["wasm", "tensorflow"]).toContain(tfBackend());
@@ -145,7 +145,7 @@ describe("churn model on synthetic weekly snapshots (churn driven by repeat cont
     const db = await openDb();
     const [v] = await rows<{ v: string }>(db, `SELECT DISTINCT model_version AS v FROM ${martScan(paths, "churn_risk")}`).finally(() => db.close());
     expect(v!.v).toBe(result.version);
-  });
+  }, 300_000);
 });
 
 describe("churn control: shuffled labels", () => {
@@ -155,5 +155,5 @@ describe("churn control: shuffled labels", () => {
     const r = await trainChurn(config);
     expect(Math.abs(r.metrics.rocAuc! - 0.5)).toBeLessThan(0.1);
     expect(r.metrics.liftTopDecile!).toBeLessThan(2);
-  });
+  }, 300_000); // three candidate families × two phases; ~25 CPU-s, more wall time on a shared machine
 });
