@@ -125,6 +125,14 @@ export async function writeMetricsMart(db: Db, marts: string): Promise<void> {
   const scan = (m: string) => `read_parquet('${join(marts, m)}/**/*.parquet', hive_partitioning = true, union_by_name = true)`;
   const seed = join(import.meta.dirname, "..", "..", "transforms", "seeds", "metric_definitions.csv");
   const has = (m: string) => existsSync(join(marts, m));
+  if (!has("calendar")) {
+    await exec(db, `
+      COPY (
+        SELECT date, CAST(isodow(date) AS BIGINT) AS iso_weekday, CAST(NULL AS VARCHAR) AS holiday, isodow(date) <= 5 AS is_open
+        FROM (SELECT DISTINCT date FROM ${scan("call_outcomes_daily")})
+      ) TO '${out("calendar")}' (FORMAT parquet);
+    `);
+  }
   await exec(db, `
     COPY (SELECT metric, label, unit, kind, counted, time_basis, CAST(higher_is_better AS BOOLEAN) AS higher_is_better,
                  CAST(min_sample AS BIGINT) AS min_sample, definition FROM read_csv('${seed}', header = true)) TO '${out("metric_definitions")}' (FORMAT parquet);
