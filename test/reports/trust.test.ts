@@ -140,7 +140,7 @@ describe("the weekly leadership report over the demo", () => {
     const table = forecast.tables.find((t) => t.id === "staffing-days")!;
     const [f] = await q<{ total: number; days: number }>(`
       SELECT sum(forecast) AS total, count(DISTINCT CAST(interval_start AS DATE)) AS days FROM prediction.staffing
-      WHERE line = 'All' AND CAST(interval_start AS DATE) BETWEEN DATE '2026-11-16' AND DATE '2026-11-29'`);
+      WHERE line = 'All' AND channel = 'call' AND CAST(interval_start AS DATE) BETWEEN DATE '2026-11-16' AND DATE '2026-11-29'`);
     expect(table.rows.length).toBe(f!.days);
     expect(forecast.charts[0]!.takeaway).toContain(`${fmtCount(f!.total)} calls forecast`);
     expect(weekText).toContain("Forecast: the half-hour forecast the staffing plan uses, summed per day");
