@@ -40,6 +40,11 @@ export async function generate(run: Run, config: Config, out?: string): Promise<
 
 export async function extract(run: Run, config: Config, input?: string, source?: IngestOptions): Promise<void> {
   if (source) return (await import("../extract/sources.ts")).extractIncremental(run, config, source);
+  // No folder named: every configured source, each merged by key (the graph's and the schedule's extract).
+  if (!input) {
+    await (await import("../extract/sources.ts")).extractConfigured(run, config);
+    return;
+  }
   const paths = lakePaths(config);
   const { extractFiles } = await import("../extract/index.ts");
   const sourceDir = input ?? paths.demoSource;

@@ -20,8 +20,8 @@ export function register(program: Command): void {
     });
 
   withIngestOptions(program.command("extract")
-    .description("validate source files and land them in the raw Parquet lake (data/lake/raw), quarantining bad records")
-    .option("--input <dir>", "source directory (default: <data>/sources/demo)"))
+    .description("land what every configured source has new (demo folder in demo mode, webhooks, file drops, the API when OPENPHONE_API_KEY is set), merged by key into data/lake/raw; bad records quarantined")
+    .option("--input <dir>", "a folder of OpenPhone-shaped NDJSON to land instead of the configured sources"))
     .action(async (opts, cmd) => {
       const config = configFrom(cmd);
       const source = ingestFrom(opts, cmd);
