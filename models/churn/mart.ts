@@ -15,7 +15,15 @@ export type SnapshotFrame = Frame & { asOf: Int32Array };
 const KEYS = new Set(["contact_id", "as_of", "label"]);
 
 export async function loadSnapshotFrame(db: Db, paths: Paths): Promise<SnapshotFrame> {
-  const scan = martScan(paths, "contact_features");
+  return loadFeatureFrame(db, paths, "contact_features", "true", "churn: contact_features is empty");
+}
+
+/**
+ * Any weekly snapshot features mart (contact_features, opportunity_features), read column-wise:
+ * every column other than contact_id, as_of and label is a feature (numbers as numbers, text as categories).
+ */
+export async function loadFeatureFrame(db: Db, paths: Paths, mart: string, where = "true", emptyMessage = `${mart} is empty`): Promise<SnapshotFrame> {
+  const scan = martScan(paths, mart);
   const described = await readColumns(db, `SELECT column_name::VARCHAR AS name, column_type::VARCHAR AS type FROM (DESCRIBE SELECT * FROM ${scan})`);
   const names = described.str("name").map((s) => s ?? "");
   const types = described.str("type").map((s) => s ?? "");
@@ -28,9 +36,9 @@ export async function loadSnapshotFrame(db: Db, paths: Paths): Promise<SnapshotF
     SELECT CAST(contact_id AS VARCHAR) AS contact_id, CAST(as_of AS DATE) AS as_of,
            CAST(CASE WHEN label IS NULL THEN NULL WHEN label THEN 1 ELSE 0 END AS DOUBLE) AS label,
            ${select.join(", ")}
-    FROM ${scan}
+    FROM ${scan} WHERE ${where}
     ORDER BY as_of, contact_id`);
-  if (cols.rowCount === 0) throw new Error("churn: contact_features is empty");
+  if (cols.rowCount === 0) throw new Error(emptyMessage);
   const frame: SnapshotFrame = {
     n: cols.rowCount,
     ids: cols.str("contact_id").map((s) => s ?? ""),

@@ -13,7 +13,7 @@ import { log } from "../../pipelines/core/log.ts";
 import { lakePaths, type Paths } from "../../pipelines/core/paths.ts";
 import { baseRate, brier, calibrationTable, liftTopDecile, logLoss, prAuc, rocAuc, type CalibrationBin } from "../churn/evaluate.ts";
 import { windows } from "../churn/index.ts";
-import { rowsAt, snapshotDates, type SnapshotFrame } from "../churn/mart.ts";
+import { loadFeatureFrame, rowsAt, snapshotDates, type SnapshotFrame } from "../churn/mart.ts";
 import { labels } from "../churn/prep.ts";
 import { daysToIso } from "../shared/dates.ts";
 import { loadTable, writeMart } from "../shared/mart.ts";
@@ -23,7 +23,6 @@ import { initTf } from "../shared/tf.ts";
 import { opportunityConfig } from "./config.ts";
 import { reasons } from "./explain.ts";
 import { bands, fitOpportunity, score, type Fitted, type Scorer } from "./fit.ts";
-import { loadFeatureFrame } from "./frame.ts";
 
 export const OPPORTUNITY_MART = "opportunity_score";
 const FEATURES = "opportunity_features";

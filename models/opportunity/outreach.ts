@@ -22,12 +22,11 @@ import { log } from "../../pipelines/core/log.ts";
 import { lakePaths, martExists, martScan, type Paths } from "../../pipelines/core/paths.ts";
 import { pseudonymKey } from "../../pipelines/privacy/pseudonym.ts";
 import { loadChurnVersion, score as churnScore } from "../churn/predict.ts";
-import { loadSnapshotFrame, rowsAt } from "../churn/mart.ts";
+import { loadFeatureFrame, loadSnapshotFrame, rowsAt } from "../churn/mart.ts";
 import { daysToIso } from "../shared/dates.ts";
 import { loadTable, writeMart } from "../shared/mart.ts";
 import { servingEntry } from "../shared/registry.ts";
 import { opportunityConfig, type OutreachConfig } from "./config.ts";
-import { loadFeatureFrame } from "./frame.ts";
 import { loadOpportunityVersion, scoreOpportunity } from "./index.ts";
 
 export const OUTREACH_MART = "outreach";
