@@ -20,7 +20,7 @@ import { addDays } from "../shared/dates.ts";
 import { fmtCount, fmtDuration, fmtLabel, fmtOneDp, fmtPercent } from "../shared/format.ts";
 import { freshness, type Freshness } from "../shared/freshness.ts";
 import { lastCompletePeriod, periodContaining, type PeriodKind, type ReportPeriod } from "../shared/period.ts";
-import { martAvailable, query } from "../shared/sql.ts";
+import { martAvailable, query, lastDataDay } from "../shared/sql.ts";
 import { isSmall, minGroupSize } from "../shared/suppress.ts";
 import type { CoachingConfig } from "./config.ts";
 
@@ -65,9 +65,7 @@ export async function buildCoachingReport(config: Config, opts: CoachingOptions 
     let period: ReportPeriod;
     if (opts.date) period = periodContaining(kind, opts.date);
     else {
-      const [r] = await query<{ max_date: string | null }>(db, paths, "last_day");
-      if (!r?.max_date) throw new Error("cannot pick a coaching period: daily_volume has no rows; run the transforms first");
-      period = lastCompletePeriod(kind, r.max_date);
+      period = lastCompletePeriod(kind, await lastDataDay(db, paths, "pick a coaching period"));
     }
     const oldestCited = addDays(period.end, -trainingDays(config) + 1);
     const base = { business: config.business.name, timezone: config.business.timezone, reportName: COACHING_NAME[kind], period,

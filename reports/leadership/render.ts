@@ -17,7 +17,7 @@ import { lastCompletePeriod, periodContaining, previousLabel, type PeriodKind, t
 import { minGroupSize } from "../shared/suppress.ts";
 import { findChromium } from "../render/pdf.ts";
 import { pageStyle, printReport, template } from "../render/page.ts";
-import { martAvailable, query } from "../shared/sql.ts";
+import { martAvailable, query, lastDataDay } from "../shared/sql.ts";
 import { appendixSection, type Appendix } from "./sections/appendix.ts";
 import { changeSentences, type ChangeSentence } from "./narrative.ts";
 import { churnSection } from "./sections/churn.ts";
@@ -74,9 +74,7 @@ export function checkMarts(paths: Paths, kind: PeriodKind): void {
 
 /** The last complete period in the data (the metrics mart's last day with a call or a text). */
 export async function defaultPeriod(db: Db, paths: Paths, kind: PeriodKind): Promise<ReportPeriod> {
-  const [r] = await query<{ max_date: string | null }>(db, paths, "last_day");
-  if (!r?.max_date) throw new Error("cannot pick a report period: daily_volume has no rows; run the transforms first");
-  return lastCompletePeriod(kind, r.max_date);
+  return lastCompletePeriod(kind, await lastDataDay(db, paths, "pick a report period"));
 }
 
 /** "Veterans Day (Wed 11 Nov)" for each holiday in [start, end]. */

@@ -12,7 +12,7 @@ import type { Alert } from "../actions/alert.ts";
 import { contactResolver } from "../actions/contacts.ts";
 import { dispatchAlert, type Outcome } from "../actions/dispatch.ts";
 import { ActionLedger } from "../actions/ledger.ts";
-import { query } from "../shared/sql.ts";
+import { lastDataDay } from "../shared/sql.ts";
 import { evaluateRule, type Condition } from "./evaluate.ts";
 import { AlertJournal, stateKey } from "./journal.ts";
 import { loadRules } from "./load.ts";
@@ -56,8 +56,7 @@ export async function runAlerts(config: Config, opts: AlertsOptions = {}): Promi
 
   const db = await openDb();
   try {
-    const asOf = opts.date ?? (await query<{ max_date: string | null }>(db, paths, "last_day"))[0]?.max_date;
-    if (!asOf) throw new Error("cannot evaluate rules: daily_volume has no rows; run the transforms first");
+    const asOf = opts.date ?? (await lastDataDay(db, paths, "evaluate rules"));
     result.asOf = asOf;
     for (const rule of rules.rules.filter((r) => r.enabled)) {
       const ev = await evaluateRule({ db, paths, asOf }, rule);

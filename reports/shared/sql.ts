@@ -60,3 +60,10 @@ export async function query<T = Record<string, unknown>>(
   await ensureMetricMacros(db);
   return rows<T>(db, sqlFor(name, paths, params, dir));
 }
+
+/** The last day with data (daily_volume's); `what` names the caller in the error when there is none. */
+export async function lastDataDay(db: Db, paths: Paths, what: string): Promise<string> {
+  const [r] = await query<{ max_date: string | null }>(db, paths, "last_day");
+  if (!r?.max_date) throw new Error(`cannot ${what}: daily_volume has no rows; run the transforms first`);
+  return r.max_date;
+}

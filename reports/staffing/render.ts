@@ -17,7 +17,7 @@ import { addDays } from "../shared/dates.ts";
 import { fmtCount, fmtDay, fmtDuration, fmtOneDp } from "../shared/format.ts";
 import { freshness, type Freshness } from "../shared/freshness.ts";
 import { lastCompletePeriod, periodContaining, type PeriodKind, type ReportPeriod } from "../shared/period.ts";
-import { query } from "../shared/sql.ts";
+import { lastDataDay } from "../shared/sql.ts";
 import { readStaffingPlan, staffingByDay, type StaffingRow } from "../shared/staffing.ts";
 import { toCsv } from "./csv.ts";
 
@@ -66,9 +66,7 @@ export async function buildStaffingReport(config: Config, opts: StaffingOptions 
     if (opts.date) period = periodContaining(kind, opts.date);
     else {
       // The plan is for what comes next: the period after the last complete one in the data.
-      const [r] = await query<{ max_date: string | null }>(db, paths, "last_day");
-      if (!r?.max_date) throw new Error("cannot pick a staffing period: daily_volume has no rows; run the transforms first");
-      period = periodContaining(kind, addDays(lastCompletePeriod(kind, r.max_date).end, 1));
+      period = periodContaining(kind, addDays(lastCompletePeriod(kind, await lastDataDay(db, paths, "pick a staffing period")).end, 1));
     }
     const base = { business: config.business.name, timezone: config.business.timezone, reportName: STAFFING_NAME[kind], period,
       freshness: await freshness(db, paths, config.business.timezone) };
