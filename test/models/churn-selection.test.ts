@@ -7,7 +7,8 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { main } from "../../pipelines/app/cli.ts";
 import { fitCandidate, type CandidateSpec } from "../../models/churn/candidates.ts";
 import { explainRows, linearAttribution } from "../../models/churn/explain.ts";
 import { LabelError, positiveValues, trainChurnFile } from "../../models/churn/generic.ts";
@@ -153,4 +154,54 @@ describe("bad labels are clear errors", () => {
     await expect(trainChurnFile({ input: join(dir, "oneclass.csv"), target: "churn", positive: "yes", id: "id", testIds: join(dir, "oneclass_ids.csv"), candidates: quick }))
       .rejects.toThrow(new RegExp(`the training part has 0 positive and ${nNeg} negative rows`));
   });
+
+  it("says all of it through the CLI: exit code 2 and the message, and --positive-ignore-case takes the variants", async () => {
+    /** Run the CLI in-process: exit code, stdout, stderr. */
+    const cli = async (...args: string[]) => {
+      let out = "";
+      let err = "";
+      const o = vi.spyOn(process.stdout, "write").mockImplementation((c: string | Uint8Array) => { out += String(c); return true; });
+      const e = vi.spyOn(process.stderr, "write").mockImplementation((c: string | Uint8Array) => { err += String(c); return true; });
+      try {
+        return { code: await main(["node", "commsight", ...args]), out, err };
+      } finally {
+        o.mockRestore();
+        e.mockRestore();
+      }
+    };
+    // The label spelled two ways (as in the Orange/BigML files: TRUE in one, True in the other).
+    const rows = interactionRows(400, 21);
+    const spelled = rows.map((r, i) => ({ ...r, churn: r.churn === "yes" ? (i % 2 ? "TRUE" : "True") : "False" }));
+    const nPos = rows.filter((r) => r.churn === "yes").length;
+    const file = join(dir, "spelled.csv");
+    writeFileSync(file, toCsv(spelled));
+    const refused = await cli("train", "churn", "--input", file, "--target", "churn", "--positive", "True", "--quick");
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/--positive "True" matches some rows exactly, but "TRUE" differ only in case or spaces/);
+    expect(refused.err).toMatch(new RegExp(`"False" \\(${400 - nPos}\\)`));
+    expect(refused.err).toMatch(/--positive-ignore-case/);
+    expect(refused.out).toBe("");
+
+    const taken = await cli("train", "churn", "--input", file, "--target", "churn", "--positive", "True", "--positive-ignore-case", "--id", "id", "--quick");
+    expect(taken.code).toBe(0);
+    const doc = JSON.parse(taken.out);
+    expect(doc.config.positive_values.sort()).toEqual(["TRUE", "True"]);
+    // Every churner counted, whichever way it is spelled: the training and test rates add up to the file's.
+    expect(Math.round(doc.data.positive_rate_train * doc.data.n_train + doc.data.positive_rate_test * doc.data.n_test)).toBe(nPos);
+
+    // More than two values and no --positive.
+    const three = join(dir, "three.csv");
+    writeFileSync(three, toCsv(rows.map((r, i) => ({ ...r, churn: i % 3 === 0 ? "maybe" : r.churn }))));
+    const ambiguous = await cli("train", "churn", "--input", three, "--target", "churn");
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.err).toMatch(/the target has 3 values \(.*"maybe" \(134\)/);
+    expect(ambiguous.err).toMatch(/say which one means churned with --positive/);
+
+    // A training part with one class: every churner listed as a test row.
+    const ids = join(dir, "cli_oneclass_ids.csv");
+    writeFileSync(ids, "id\n" + rows.filter((r) => r.churn === "yes").map((r) => r.id).join("\n") + "\n");
+    const oneClass = await cli("train", "churn", "--input", join(dir, "spelled.csv"), "--target", "churn", "--positive", "True", "--positive-ignore-case", "--id", "id", "--test-ids", ids, "--quick");
+    expect(oneClass.code).toBe(2);
+    expect(oneClass.err).toContain(`the training part has 0 positive and ${400 - nPos} negative rows`);
+  }, 240_000);
 });
