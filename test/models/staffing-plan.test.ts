@@ -167,7 +167,7 @@ describe("reconciliation", () => {
     expect(z[0]![0]).toBeCloseTo(z[2]![0]!, 12);
   });
 
-  it("combines day totals by inverse variance and makes both grains coherent", () => {
+  it("takes the day's level from the intraday model (or combines it with the daily one by inverse variance) and makes both grains coherent", () => {
     // Daily 120, intraday sum 80, φ_D = 1, φ_F = 2: (120/120 + 80/160) ÷ (1/120 + 1/160) = 102.857…
     const c = combineDays(Float64Array.of(120), Float64Array.of(20, 60), 2, 1, 2);
     expect(c[0]).toBeCloseTo((120 / 120 + 80 / 160) / (1 / 120 + 1 / 160), 12);
@@ -176,17 +176,30 @@ describe("reconciliation", () => {
     const rng = mulberry32(9);
     const daily = keys.map(() => Float64Array.from({ length: 3 }, () => 50 + 100 * rng()));
     const intra = keys.map(() => Float64Array.from({ length: 12 }, (_, i) => (i % 4 === 0 ? 0 : 5 + 20 * rng())));
-    intra[2]!.fill(0, 4, 8); // line B: an all-zero day falls back to the profile
-    const r = reconcile(daily, intra, 4, groups, { daily: [1, 2, 3], intra: [1, 1, 1], intraDay: [2, 2, 2] }, () => [1, 2, 3, 4]);
-    for (let d = 0; d < 3; d++) {
-      for (let s = 0; s < 3; s++) {
-        const sum = r.intra[s]!.slice(d * 4, d * 4 + 4).reduce((a, v) => a + v, 0);
-        expect(sum).toBeCloseTo(r.daily[s]![d]!, 9);
+    intra[2]!.fill(0, 4, 8); // line B: an all-zero day
+    const phi = { daily: [1, 2, 3], intra: [1, 1, 1], intraDay: [2, 2, 2] };
+    for (const level of ["intraday", "combined"] as const) {
+      const r = reconcile(daily, intra, 4, groups, phi, () => [1, 2, 3, 4], level);
+      for (let d = 0; d < 3; d++) {
+        for (let s = 0; s < 3; s++) {
+          const sum = r.intra[s]!.slice(d * 4, d * 4 + 4).reduce((a, v) => a + v, 0);
+          expect(sum).toBeCloseTo(r.daily[s]![d]!, 9);
+        }
+        expect(r.daily[1]![d]! + r.daily[2]![d]!).toBeCloseTo(r.daily[0]![d]!, 9);
+        for (let k = 0; k < 4; k++) expect(r.intra[1]![d * 4 + k]! + r.intra[2]![d * 4 + k]!).toBeCloseTo(r.intra[0]![d * 4 + k]!, 9);
       }
-      expect(r.daily[1]![d]! + r.daily[2]![d]!).toBeCloseTo(r.daily[0]![d]!, 9);
-      for (let k = 0; k < 4; k++) expect(r.intra[1]![d * 4 + k]! + r.intra[2]![d * 4 + k]!).toBeCloseTo(r.intra[0]![d * 4 + k]!, 9);
+      if (level === "combined") {
+        expect(r.intra[2]![4]! / r.intra[2]![7]!).toBeCloseTo(1 / 4, 9); // the daily model gives B a day: the profile 1:2:3:4 shapes it
+      } else {
+        // Day 1 by hand: the intraday sums, lines moved by WLS (w = φ × sum) to meet the total's sum; B's zero day stays zero.
+        const sums = intra.map((p) => p.slice(4, 8).reduce((a, v) => a + v, 0));
+        const lambda = (sums[0]! - sums[1]! - sums[2]!) / (2 * sums[0]! + 2 * sums[1]! + 2 * sums[2]!);
+        expect(r.daily[1]![1]).toBeCloseTo(sums[1]! * (1 + 2 * lambda), 9);
+        expect(r.daily[2]![1]).toBe(0);
+        const cross = reconcileCross(intra, groups, phi.intra);
+        expect(r.intra[1]![5]! / r.intra[1]![6]!).toBeCloseTo(cross[1]![5]! / cross[1]![6]!, 9); // the shape of the reconciled intervals is kept
+      }
     }
-    expect(r.intra[2]![4]! / r.intra[2]![7]!).toBeCloseTo(1 / 4, 9); // profile 1:2:3:4
   });
 });
 
