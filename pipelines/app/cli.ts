@@ -2,28 +2,47 @@
  * The commsight command line. Commands live in commands/ (one file each, listed in
  * commands/index.ts); every one has --help, prints where it wrote, and exits non-zero on failure:
  * 2 for bad usage or config, 1 for a failed run. No stack trace unless --debug.
+ *
+ * Every command that writes the data folder (WRITERS below) takes its writer lock here, before its
+ * action runs: one writer per data folder; a second one is told who holds it and exits 2, or waits
+ * with --wait. A scheduler's step joins its scheduler's lock and dies with it (core/lock.ts).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command, Option } from "commander";
 import { ConfigError } from "./config.ts";
 import { COMMANDS } from "./commands/index.ts";
-import { UsageError } from "./commands/shared.ts";
 import { configureLog, LOG_LEVELS, type LogFormat, type LogLevel } from "../core/log.ts";
 import { configureProgress, stopProgress } from "../core/progress.ts";
 import { projectRoot } from "../core/paths.ts";
 import { MissingInputError } from "./inputs.ts";
 import { SqlError } from "./commands/sql.ts";
+import { dieWithParent, LockHeldError, LockLostError, releaseAllWriters, takeDataFolder } from "../core/lock.ts";
+import { lakePaths } from "../core/paths.ts";
+import { configFrom, UsageError } from "./commands/shared.ts";
 
 export const VERSION: string = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")).version;
 
-type GlobalOptions = { config?: string; data?: string; logLevel?: LogLevel; logFormat?: LogFormat; quiet?: boolean; debug?: boolean };
+type GlobalOptions = { config?: string; data?: string; logLevel?: LogLevel; logFormat?: LogFormat; quiet?: boolean; debug?: boolean; wait?: boolean | string };
+
+/** Commands that write the data folder, by their path (`alerts run`): each runs under the folder's writer lock. */
+export const WRITERS = new Set([
+  "generate", "extract", "enrich", "retention", "transform", "run", "demo", "train", "outreach", "report", "backfill", "alerts run",
+]);
+
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(" ");
+}
 
 const ENVIRONMENT = `
 Environment variables:
   COMMSIGHT_LOG_LEVEL       default for --log-level (trace, debug, info, warn, error, fatal, silent)
   COMMSIGHT_LOG_FORMAT      default for --log-format (text or json)
   COMMSIGHT_DEBUG=1         the same as --debug
+  COMMSIGHT_LOCK_HEARTBEAT_SECONDS, COMMSIGHT_LOCK_STALE_SECONDS   the data folder's writer lock: how often
+                            its holder rewrites it (5) and after how long without that it is stale (60)
   COMMSIGHT_CHROMIUM        the Chromium binary for PDF reports (else report.chromiumPath, else PATH)
   COMMSIGHT_PSEUDONYM_KEY   the key of the pseudonyms in the marts (the demo key when unset)
   OPENPHONE_API_KEY         the OpenPhone/Quo API key (extract --source openphone)
@@ -41,17 +60,30 @@ export function buildCli(): Command {
     .addOption(new Option("--log-format <format>", "text (default, also outside a terminal) or json (one object a line, for log shippers; env COMMSIGHT_LOG_FORMAT)").choices(["text", "json"]))
     .option("-q, --quiet", "no progress bars or status lines, logs from warn up; results and errors only")
     .option("--debug", "print the stack trace of an error (env COMMSIGHT_DEBUG=1)")
+    .option("--wait [seconds]", "when another command is writing the data folder, wait for it (for ever, or this many seconds) instead of exiting 2")
     .addHelpText("after", ENVIRONMENT)
     .showHelpAfterError()
     .exitOverride();
   for (const c of COMMANDS) c.register(program);
   // Subcommands inherit exitOverride so that errors come back to main() as exceptions.
   for (const sub of program.commands) sub.exitOverride();
-  program.hook("preAction", (_root, action) => {
+  program.hook("preAction", async (_root, action) => {
     const g = action.optsWithGlobals<GlobalOptions>();
     configureLog({ level: g.logLevel, format: g.logFormat, quiet: g.quiet });
     configureProgress({ quiet: Boolean(g.quiet), bars: Boolean(process.stderr.isTTY) });
     if (g.debug) process.env.COMMSIGHT_DEBUG = "1";
+    const path = commandPath(action);
+    if (!WRITERS.has(path) || action.opts().list) return;
+    const wait = g.wait === undefined || g.wait === false ? false : g.wait === true ? true : Number(g.wait);
+    if (typeof wait === "number" && !(wait >= 0)) throw new UsageError(`--wait: expected a number of seconds, got "${g.wait}"`);
+    await takeDataFolder(lakePaths(configFrom(action)).data, path, {
+      wait,
+      onWait: (e) => process.stderr.write(`commsight: ${e.message}; waiting for it (--wait)\n`),
+      onLost: (e) => {
+        process.stderr.write(`commsight: ${e.message}; stopping\n`);
+        process.exit(1);
+      },
+    });
   });
   return program;
 }
@@ -59,6 +91,8 @@ export function buildCli(): Command {
 /** Entry point: returns the exit code instead of exiting, so tests can call it in-process. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildCli();
+  quietEpipe();
+  dieWithParent(process.env, 300, (line) => process.stderr.write(line));
   const debug = () => Boolean(process.env.COMMSIGHT_DEBUG) || argv.includes("--debug");
   try {
     await program.parseAsync(argv);
@@ -74,6 +108,14 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (e.code?.startsWith("commander.")) return 2; // bad usage: commander has already printed why
     stopProgress();
+    if (err instanceof LockHeldError) {
+      process.stderr.write(`commsight: ${e.message}\n  wait for it to finish, or pass --wait\n`);
+      return 2;
+    }
+    if (err instanceof LockLostError) {
+      process.stderr.write(`commsight: ${e.message}\n`);
+      return 1;
+    }
     if (err instanceof ConfigError || err instanceof UsageError) {
       process.stderr.write(`commsight: ${e.message}\n`);
       if (debug()) process.stderr.write(`${(err as Error).stack}\n`);
@@ -85,5 +127,20 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   } finally {
     stopProgress();
+    releaseAllWriters();
   }
+}
+
+/**
+ * `commsight status | head`: once the reader of stdout has gone, further output is dropped quietly
+ * (no EPIPE stack trace) and the command finishes its work; logs and errors go on to stderr.
+ */
+let epipeHandled = false;
+function quietEpipe(): void {
+  if (epipeHandled) return;
+  epipeHandled = true;
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") throw err;
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+  });
 }

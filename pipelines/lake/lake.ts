@@ -1,13 +1,13 @@
 /**
- * One incremental lake session: the extract lock, recovery of an interrupted publish, a clean
- * staging area, a DuckDB connection; and landing a prepared incoming table through the merge.
+ * One incremental lake session: the data folder's writer lock (reentrant), recovery of an interrupted
+ * publish, a clean staging area, a DuckDB connection; and landing a prepared incoming table through the merge.
  */
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { openDb, type Db } from "../core/duckdb.ts";
 import type { Paths } from "../core/paths.ts";
 import { mergeEntity, type MergeEntity } from "../catalog/raw.ts";
-import { acquireLock } from "./lock.ts";
+import { takeDataFolder } from "../core/lock.ts";
 import { mergeInto, type MergeContext, type MergeOptions } from "./merge.ts";
 import { recoverPublishes } from "./publish.ts";
 import type { Quarantined } from "./validate.ts";
@@ -18,7 +18,7 @@ export type EntityResult = {
 export type LakeSession = { db: Db; ctx: MergeContext; paths: Paths };
 
 export async function withLake<T>(paths: Paths, fn: (s: LakeSession) => Promise<T>): Promise<T> {
-  const release = acquireLock(join(paths.data, "state", "extract.lock"));
+  const release = await takeDataFolder(paths.data, "extract");
   const staging = join(paths.staging, "merge");
   try {
     recoverPublishes(staging);

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ScheduleConfigSchema, type Job } from "../../pipelines/app/schedule/config.ts";
 import { firstFireAfter } from "../../pipelines/app/schedule/cron.ts";
-import { LockHeldError, SchedulerLock } from "../../pipelines/app/schedule/lock.ts";
+import { LockHeldError, OwnedLock } from "../../pipelines/core/lock.ts";
 import { Scheduler, type SchedulerEvent, type StepRunner } from "../../pipelines/app/schedule/scheduler.ts";
 import { ScheduleStateFile } from "../../pipelines/app/schedule/state.ts";
 
@@ -80,7 +80,7 @@ describe("the scheduler", () => {
     const st = ScheduleStateFile.read(s.statePath).jobs.slow!;
     expect(st).toMatchObject({ lastStatus: "ok", running: null });
     expect(st.skippedOverlaps).toBeGreaterThanOrEqual(2);
-    expect(SchedulerLock.read(s.lockPath)).toBeNull(); // released
+    expect(OwnedLock.read(s.lockPath)).toBeNull(); // released
   });
 
   it("retries a failed step with exponential backoff, and stops the job when retries run out", async () => {
@@ -135,25 +135,29 @@ describe("the scheduler", () => {
     const s = setup([{ name: "j", cron: "0 3 * * *", steps: [["extract"]] }], recorder().runner);
     const a = s.make();
     await a.start({ cron: false });
-    expect(() => s.make().lock.acquire()).toThrow(LockHeldError);
+    expect(() => s.make().lock.acquire("schedule")).toThrow(LockHeldError);
     await a.stop("done");
 
-    // Crashed: the lock names a pid that no longer runs on this host.
+    // Crashed: the lock names a pid that no longer runs on this host, with no member alive either. A
+    // beat within two intervals is respected (a member may be about to beat); one older is not.
     const dead = spawnSync(process.execPath, ["-e", ""]).pid!;
     const now = new Date().toISOString();
-    writeFileSync(s.lockPath, JSON.stringify({ pid: dead, host: hostname(), token: "t1", startedAt: now, heartbeatAt: now }));
+    writeFileSync(s.lockPath, JSON.stringify({ pid: dead, host: hostname(), token: "t1", startedAt: now, heartbeatAt: now, members: [] }));
+    expect(() => s.make().lock.acquire("schedule")).toThrow(LockHeldError);
+    const beat = new Date(Date.now() - 1000).toISOString();
+    writeFileSync(s.lockPath, JSON.stringify({ pid: dead, host: hostname(), token: "t1", startedAt: now, heartbeatAt: beat, members: [dead] }));
     const b = s.make();
     await b.start({ cron: false });
-    expect(s.events.find((e) => e.type === "started" && e.tookOver)).toMatchObject({ tookOver: `pid ${dead} (pid ${dead} is not running)` });
+    expect(s.events.find((e) => e.type === "started" && e.tookOver)).toMatchObject({ tookOver: `pid ${dead} (pid ${dead} is not running and its heartbeat stopped)` });
     await b.stop("done");
 
     // Hung: the owner is alive (our parent) but has not beaten for five minutes; a fresh beat is respected.
     const old = new Date(Date.now() - 300_000).toISOString();
     writeFileSync(s.lockPath, JSON.stringify({ pid: process.ppid, host: hostname(), token: "t2", startedAt: old, heartbeatAt: new Date().toISOString() }));
-    expect(() => s.make().lock.acquire()).toThrow(/another scheduler holds the lock: pid/);
+    expect(() => s.make().lock.acquire("schedule")).toThrow(/the scheduler lock is in use: a process \(pid \d+ on /);
     writeFileSync(s.lockPath, JSON.stringify({ pid: process.ppid, host: hostname(), token: "t2", startedAt: old, heartbeatAt: old }));
     const c = s.make();
-    expect(c.lock.acquire()).toMatchObject({ reason: expect.stringMatching(/^no heartbeat for 30\d s$/) });
+    expect(c.lock.acquire("schedule")).toMatchObject({ reason: expect.stringMatching(/^no heartbeat for 30\d s$/) });
     c.lock.release();
   });
 
@@ -161,11 +165,11 @@ describe("the scheduler", () => {
     const s = setup([{ name: "j", cron: "0 3 * * *", steps: [["extract"]] }], recorder().runner);
     const a = s.make();
     await a.start({ cron: false });
-    const held = SchedulerLock.read(s.lockPath)!;
+    const held = OwnedLock.read(s.lockPath)!;
     writeFileSync(s.lockPath, JSON.stringify({ ...held, token: "someone-else" }));
     await Promise.race([a.stopped, sleep(3000)]);
     expect(s.events.map((e) => e.type)).toContain("lock-lost");
     expect(s.events.at(-1)).toEqual({ type: "stopped" });
-    expect(SchedulerLock.read(s.lockPath)?.token).toBe("someone-else"); // not ours to remove
+    expect(OwnedLock.read(s.lockPath)?.token).toBe("someone-else"); // not ours to remove
   });
 });

@@ -58,7 +58,7 @@ describe("commsight schedule under SIGTERM", () => {
 
     // A second scheduler is refused while this one holds the lock.
     const refused = await main(["node", "commsight", "--config", cfg, "--data", data, "schedule", "--run", "quick"]);
-    expect(refused).toBe(1);
+    expect(refused).toBe(2);
 
     child.kill("SIGTERM");
     expect(await exited, out).toBe(0);

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { Config } from "../../core/config.ts";
 import { log } from "../../core/log.ts";
 import { lakePaths } from "../../core/paths.ts";
+import { writerLockPath } from "../../core/lock.ts";
 import { nextFire } from "./cron.ts";
 import { Scheduler, type SchedulerEvent, type StepRunner } from "./scheduler.ts";
 import { ScheduleStateFile } from "./state.ts";
@@ -23,7 +24,7 @@ export function makeScheduler(config: Config, runner: StepRunner, onEvent?: (e: 
   const p = schedulePaths(config);
   return new Scheduler({
     schedule: config.schedule, timezone: config.schedule.timezone ?? config.business.timezone,
-    statePath: p.state, lockPath: p.lock, runner,
+    statePath: p.state, lockPath: p.lock, writerLockPath: writerLockPath(lakePaths(config).data), runner,
     onEvent: onEvent ?? ((e) => log.info(e, `schedule: ${e.type}`)),
   });
 }

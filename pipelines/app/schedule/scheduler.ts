@@ -3,16 +3,19 @@
  * queue (a job already running or queued is not queued again, so a job never overlaps itself, and two
  * jobs never fight over the lake); a failed step is retried with exponential backoff; on start, a job
  * whose scheduled time passed while no scheduler ran is caught up once; stop() (SIGTERM) lets the
- * running step finish, skips the rest and releases the lock.
+ * running step finish, skips the rest and releases the lock. A job runs under the data folder's writer
+ * lock (waiting while a manual command holds it); its steps join that lock with its token and die with
+ * the scheduler, so a new scheduler never runs a step beside an orphan of the old one.
  */
 import { Cron } from "croner";
 import type { Job, ScheduleConfig } from "./config.ts";
 import { firstFireAfter } from "./cron.ts";
-import { SchedulerLock } from "./lock.ts";
+import { LockHeldError, OwnedLock, writerLockOptions } from "../../core/lock.ts";
 import { ScheduleStateFile } from "./state.ts";
 
 export type StepRunner = {
-  run(job: Job, step: string[], index: number): Promise<void>;
+  /** `writerToken`: the token of the data folder's writer lock the job holds, for the step to join. */
+  run(job: Job, step: string[], index: number, ctx?: { writerToken?: string }): Promise<void>;
   /** Kill the step under way (a second SIGTERM). */
   kill?(): void;
 };
@@ -27,7 +30,8 @@ export type SchedulerEvent =
   | { type: "job-finished"; job: string; status: JobStatus; seconds: number }
   | { type: "stopping"; reason: string }
   | { type: "stopped" }
-  | { type: "lock-lost" };
+  | { type: "lock-lost" }
+  | { type: "waiting-for-data-folder"; job: string; holder: string };
 
 export type JobStatus = "ok" | "failed" | "interrupted";
 
@@ -36,6 +40,8 @@ export type SchedulerOptions = {
   timezone: string;
   statePath: string;
   lockPath: string;
+  /** The data folder's writer lock, taken for each job (none: jobs take no writer lock, as in unit tests). */
+  writerLockPath?: string;
   runner: StepRunner;
   now?: () => Date;
   onEvent?: (e: SchedulerEvent) => void;
@@ -44,7 +50,7 @@ export type SchedulerOptions = {
 type Queued = { job: Job; fireAt: Date; reason: "cron" | "catch-up" | "manual" };
 
 export class Scheduler {
-  readonly lock: SchedulerLock;
+  readonly lock: OwnedLock;
   readonly state: ScheduleStateFile;
   private readonly now: () => Date;
   private tasks: Cron[] = [];
@@ -61,7 +67,9 @@ export class Scheduler {
 
   constructor(private readonly opts: SchedulerOptions) {
     this.now = opts.now ?? (() => new Date());
-    this.lock = new SchedulerLock(opts.lockPath, { staleMs: opts.schedule.lock.staleSeconds * 1000, now: this.now });
+    this.lock = new OwnedLock(opts.lockPath, "the scheduler lock", {
+      staleMs: opts.schedule.lock.staleSeconds * 1000, heartbeatMs: opts.schedule.lock.heartbeatSeconds * 1000, now: this.now,
+    });
     this.state = new ScheduleStateFile(opts.statePath);
   }
 
@@ -75,7 +83,7 @@ export class Scheduler {
 
   /** Take the lock, recover from a crash, catch up missed runs once, and (unless cron is false) start the cron tasks. */
   async start({ cron: withCron = true, catchUp = true }: { cron?: boolean; catchUp?: boolean } = {}): Promise<void> {
-    const taken = this.lock.acquire();
+    const taken = this.lock.acquire("schedule");
     this.emit({ type: "started", pid: process.pid, tookOver: taken.tookOver ? `pid ${taken.tookOver.pid} (${taken.reason})` : null });
     this.heartbeat = setInterval(() => {
       if (!this.lock.heartbeat()) {
@@ -160,7 +168,41 @@ export class Scheduler {
     });
   }
 
-  private async runJob({ job, fireAt }: Queued): Promise<JobStatus> {
+  /** The data folder for one job: waits while another writer (a manual run) holds it; null when stopping meanwhile. */
+  private async takeDataFolder(job: Job): Promise<OwnedLock | null> {
+    if (!this.opts.writerLockPath) return null;
+    const w = new OwnedLock(this.opts.writerLockPath, "the data folder", writerLockOptions());
+    try {
+      await w.acquireWaiting(`schedule (job ${job.name})`, {
+        signal: this.abort.signal,
+        onWait: (e) => this.emit({ type: "waiting-for-data-folder", job: job.name, holder: e.message }),
+      });
+    } catch (err) {
+      if (err instanceof LockHeldError && this.stopping) return null;
+      throw err;
+    }
+    w.startHeartbeat(() => {
+      this.emit({ type: "lock-lost" });
+      void this.stop("another process took the data folder's lock");
+    });
+    return w;
+  }
+
+  private async runJob(q: Queued): Promise<JobStatus> {
+    let writer: OwnedLock | null = null;
+    try {
+      writer = await this.takeDataFolder(q.job);
+      if (this.opts.writerLockPath && !writer) {
+        this.emit({ type: "job-finished", job: q.job.name, status: "interrupted", seconds: 0 });
+        return "interrupted";
+      }
+      return await this.runSteps(q, writer?.held?.token);
+    } finally {
+      writer?.release();
+    }
+  }
+
+  private async runSteps({ job, fireAt }: Queued, writerToken: string | undefined): Promise<JobStatus> {
     const started = this.now();
     this.state.update(job.name, { lastStartedAt: started.toISOString(), running: { fireAt: fireAt.toISOString(), startedAt: started.toISOString(), step: "" } });
     const retries = job.retries ?? this.opts.schedule.retries;
@@ -175,7 +217,7 @@ export class Scheduler {
       for (let attempt = 1; ; attempt++) {
         this.emit({ type: "step-started", job: job.name, step: name, attempt });
         try {
-          await this.opts.runner.run(job, step, i);
+          await this.opts.runner.run(job, step, i, writerToken ? { writerToken } : {});
           this.emit({ type: "step-ok", job: job.name, step: name, attempt });
           ok = true;
           break;
