@@ -88,7 +88,7 @@ export async function trainChurn(config: Config): Promise<ChurnResult> {
     };
     for (const [name, f] of evFit.candidates) if (!name.startsWith("blend")) f.dispose();
     bar.update(1, 3);
-    log.info({ selected: selection.selected, rocAuc: metrics.rocAuc, prAuc: metrics.prAuc, liftTopDecile: metrics.liftTopDecile, brier: metrics.brier }, "churn: evaluated");
+    log.info({ selected: selection.selected }, "churn: candidate selected"); // its metrics: the CLI prints them once
 
     // Final: calibrated on the newest labelled snapshots, trained on every one known before them.
     const finCalib = L.slice(-WINDOW_SNAPSHOTS);
@@ -123,7 +123,7 @@ export async function trainChurn(config: Config): Promise<ChurnResult> {
       seconds: (performance.now() - started) / 1000, createdAt: new Date().toISOString(),
     });
     const entry = recordVersion(paths, "churn", { version, createdAt: new Date().toISOString(), score: scoreEntry, trainingWindow, ...hashes }, decision);
-    log.info({ version, status: entry.status, reason: entry.reason }, "churn: registry decision");
+    log.debug({ version, status: entry.status, reason: entry.reason }, "churn: registry decision");
 
     const use: Scorer & { version: string } = decision.promote || !incumbent ? { ...finScorer, version } : incumbent;
     const scoreRows = rowsAt(frame, [dates.all[dates.all.length - 1]!], false);

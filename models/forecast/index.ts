@@ -54,7 +54,7 @@ export async function trainForecast(config: Config): Promise<ForecastResult> {
     const run = runJoint(daily, intraday, H, holdout, engine, (k) => bar.update(k, 6));
     bar.stop();
     const metrics = headline(run.metrics.daily, run.metrics.interval, daily.holidaySource);
-    log.info({ mase: metrics.mase, naiveMase: metrics.naiveMase, intervalMase: metrics.intervalMase, intervalNaiveMase: metrics.intervalNaiveMase }, "forecast: backtested");
+    log.debug({ mase: metrics.mase, naiveMase: metrics.naiveMase, intervalMase: metrics.intervalMase, intervalNaiveMase: metrics.intervalNaiveMase }, "forecast: backtested"); // the CLI prints these once
 
     // Registry: compare with the serving model on the same backtest when it never saw that window.
     const version = newVersion(paths, "forecast");
@@ -96,7 +96,7 @@ export async function trainForecast(config: Config): Promise<ForecastResult> {
       seconds: (performance.now() - started) / 1000, createdAt: new Date().toISOString(),
     });
     const entry: RegistryEntry = recordVersion(paths, "forecast", { version, createdAt: new Date().toISOString(), score, trainingWindow, ...hashes }, decision);
-    log.info({ version, status: entry.status, reason: entry.reason }, "forecast: registry decision");
+    log.debug({ version, status: entry.status, reason: entry.reason }, "forecast: registry decision");
 
     // Serve: the candidate if promoted, else the serving model, forecasting from today's data.
     const use = decision.promote || !incumbent

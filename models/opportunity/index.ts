@@ -89,7 +89,7 @@ export async function trainOpportunity(config: Config): Promise<OpportunityResul
       features: finFit.prep.features.map((f) => f.name), seconds: (performance.now() - started) / 1000, createdAt: new Date().toISOString(),
     });
     const entry = recordVersion(paths, "opportunity", { version, createdAt: new Date().toISOString(), score: scoreEntry, trainingWindow, ...hashes }, decision);
-    log.info({ version, status: entry.status, reason: entry.reason }, "opportunity: registry decision");
+    log.debug({ version, status: entry.status, reason: entry.reason }, "opportunity: registry decision");
 
     const use: Scorer & { version: string } = decision.promote || !incumbent ? { ...scorerOf(finFit), version } : incumbent;
     const scoreRows = rowsAt(frame, [dates.all[dates.all.length - 1]!], false);
