@@ -16,9 +16,12 @@ export function isCalendarDate(v: string): boolean {
   return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
 }
 const isoDate = z.string().refine(isCalendarDate, "expected a calendar date YYYY-MM-DD");
-const timeZone = z.string().refine((tz) => {
+/** An IANA time zone this Node.js knows (America/New_York); the one check, used by every config section. */
+export function isTimeZone(tz: string): boolean {
   try { new Intl.DateTimeFormat("en-US", { timeZone: tz }); return true; } catch { return false; }
-}, "expected an IANA time zone such as America/New_York");
+}
+export const TimeZone = z.string().refine(isTimeZone, "expected an IANA time zone such as America/New_York");
+const timeZone = TimeZone;
 
 export const Scale = z.enum(["small", "medium", "large"]);
 

@@ -6,12 +6,10 @@
  */
 import { validCron } from "./cron.ts";
 import { z } from "zod";
-import { registerConfigSection } from "../../core/config.ts";
+import { registerConfigSection, TimeZone } from "../../core/config.ts";
 import { resolveSelection, SelectionError, selectionSteps } from "../graph.ts";
 
-const timeZone = z.string().refine((tz) => {
-  try { new Intl.DateTimeFormat("en-US", { timeZone: tz }); return true; } catch { return false; }
-}, "expected an IANA time zone such as America/New_York");
+const timeZone = TimeZone;
 
 /** Commands a step may run (the scheduler runs `commsight <step…>` in a child process). */
 export const STEP_COMMANDS = ["extract", "enrich", "retention", "transform", "train", "report", "alerts", "backfill", "run", "test-data", "status"] as const;

@@ -5,6 +5,7 @@
  */
 import { rmSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { isTimeZone } from "../../core/config.ts";
 import { Calendar, iso, parseDay, parseHHMM, Zone } from "./calendar.ts";
 import { simulateIncoming, simulateOutgoing } from "./callflow.ts";
 import { planChurn } from "./churn.ts";
@@ -61,11 +62,7 @@ function validate(opts: GenerateOptions): void {
   parseDay(opts.endDate);
   parseHHMM(opts.open);
   parseHHMM(opts.close);
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: opts.timezone });
-  } catch {
-    throw new Error(`unknown IANA time zone ${JSON.stringify(opts.timezone)}`);
-  }
+  if (!isTimeZone(opts.timezone)) throw new Error(`unknown IANA time zone ${JSON.stringify(opts.timezone)}`);
 }
 
 /** Remove what an earlier run wrote here (only the generator's own files). */

@@ -4,12 +4,10 @@
  * the canonical records. A mapping may sit inline or in its own YAML file (`mapping: path.yaml`).
  */
 import { z } from "zod";
-import { registerConfigSection } from "../../core/config.ts";
+import { registerConfigSection, TimeZone } from "../../core/config.ts";
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
-const timeZone = z.string().refine((tz) => {
-  try { new Intl.DateTimeFormat("en-US", { timeZone: tz }); return true; } catch { return false; }
-}, "expected an IANA time zone such as America/New_York");
+const timeZone = TimeZone;
 
 /** A row condition on source columns; several operators in one object must all hold. */
 export type Condition =
