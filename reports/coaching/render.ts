@@ -17,7 +17,7 @@ import type { Table } from "../render/model.ts";
 import { findChromium } from "../render/pdf.ts";
 import { pageStyle, printReport, template } from "../render/page.ts";
 import { addDays } from "../shared/dates.ts";
-import { fmtCount, fmtDuration, fmtLabel, fmtOneDp, fmtPercent } from "../shared/format.ts";
+import { fmtCount, fmtDuration, fmtLabel, fmtOneDp, fmtPercent, fmtRatio } from "../shared/format.ts";
 import { freshness, type Freshness } from "../shared/freshness.ts";
 import { lastCompletePeriod, periodContaining, type PeriodKind, type ReportPeriod } from "../shared/period.ts";
 import { martAvailable, query, lastDataDay } from "../shared/sql.ts";
@@ -107,7 +107,7 @@ export async function buildCoachingReport(config: Config, opts: CoachingOptions 
           { cells: ["Calls handled", fmtCount(handled), "—"] },
           { cells: ["Handle time", fmtDuration(wavg((s) => num(s.aht_seconds), (s) => n(s.handled_calls))), fmtDuration(num(first.team_aht_seconds))] },
           { cells: ["First-contact resolution", isSmall(cases, k) ? "—" : fmtPercent(100 * (wavg((s) => num(s.fcr_rate), (s) => n(s.cases)) ?? NaN)), fmtPercent(100 * (num(first.team_fcr_rate) ?? NaN))] },
-          { cells: ["CSAT (% 4-5)", isSmall(csatN, k) ? "—" : fmtPercent(wavg((s) => num(s.csat), (s) => n(s.csat_responses))), fmtPercent(num(first.team_csat))] },
+          { cells: ["CSAT (% 4-5)", isSmall(csatN, k) ? "—" : fmtRatio(wavg((s) => num(s.csat), (s) => n(s.csat_responses))), fmtRatio(num(first.team_csat))] },
           { cells: ["Transferred on", fmtPercent(100 * (wavg((s) => num(s.transfer_rate), (s) => n(s.handled_calls)) ?? NaN)), fmtPercent(100 * (num(first.team_transfer_rate) ?? NaN))] },
         ],
         caption: `Rates over fewer than ${k} cases or responses are shown as —.`,

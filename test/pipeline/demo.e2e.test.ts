@@ -10,7 +10,7 @@ import { main } from "../../pipelines/app/cli.ts";
 import { openDb, rows } from "../../pipelines/core/duckdb.ts";
 import { openWarehouse } from "../../pipelines/lake/warehouse.ts";
 import { readLedger, summariseRuns } from "../../pipelines/core/ledger.ts";
-import { fmtCount, fmtNps, fmtPercent, fmtRatio } from "../../reports/shared/format.ts";
+import { fmtCount, fmtNps, fmtRatio } from "../../reports/shared/format.ts";
 import { localDate, readEntity, weekStart } from "../helpers/sources.ts";
 import { tmpDir } from "../helpers/records.ts";
 
@@ -91,7 +91,7 @@ describe("commsight demo (small)", () => {
     }
     const csatByKey = new Map(csat.map((r) => [`${r.week}|${r.line}`, r]));
     for (const [key, a] of expectedCsat) {
-      expect(csatByKey.get(key)!.csat).toBeCloseTo((100 * a.sat) / a.cn, 9);
+      expect(csatByKey.get(key)!.csat).toBeCloseTo(a.sat / a.cn, 9);
     }
   });
 
@@ -158,7 +158,7 @@ describe("commsight demo (small)", () => {
     const [k] = await q<Record<string, number>>(`
       SELECT * FROM kpi_weekly WHERE line = 'All' AND week_start = DATE '${weekEnd}' - 6`);
     expect(k).toBeDefined();
-    for (const value of [fmtCount(k!.calls), fmtCount(k!.messages), fmtRatio(k!.answer_rate), fmtNps(k!.nps), fmtPercent(k!.csat), fmtCount(k!.abandoned)]) {
+    for (const value of [fmtCount(k!.calls), fmtCount(k!.messages), fmtRatio(k!.answer_rate), fmtNps(k!.nps), fmtRatio(k!.csat), fmtCount(k!.abandoned)]) {
       expect(text).toContain(value);
     }
   });

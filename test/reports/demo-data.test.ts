@@ -12,7 +12,7 @@ import { parseConfig, type Config } from "../../pipelines/core/config.ts";
 import { openDb, rows } from "../../pipelines/core/duckdb.ts";
 import { openWarehouse } from "../../pipelines/lake/warehouse.ts";
 import { lakePaths } from "../../pipelines/core/paths.ts";
-import { fmtCount, fmtNps, fmtPercent, fmtRatio } from "../../reports/shared/format.ts";
+import { fmtCount, fmtNps, fmtRatio } from "../../reports/shared/format.ts";
 import { renderLeadershipReport } from "../../reports/leadership/render.ts";
 import { runAlerts } from "../../reports/rules/run.ts";
 import { readRange } from "../../reports/shared/metrics.ts";
@@ -51,7 +51,7 @@ describe("reports on a generated business", () => {
     const [sat] = await q<{ nps: number; csat: number }>(
       "SELECT nps, csat FROM satisfaction WHERE period = 'month' AND dimension = 'all' AND period_start = DATE '2026-10-01'");
     const [fcr] = await q<{ fcr_rate: number }>("SELECT fcr_rate FROM fcr WHERE month = '2026-10' AND dimension = 'all'");
-    for (const v of [fmtCount(calls!.calls), fmtRatio(calls!.answered / calls!.inbound), fmtCount(calls!.abandoned), fmtNps(sat!.nps), fmtPercent(sat!.csat), fmtRatio(fcr!.fcr_rate)]) {
+    for (const v of [fmtCount(calls!.calls), fmtRatio(calls!.answered / calls!.inbound), fmtCount(calls!.abandoned), fmtNps(sat!.nps), fmtRatio(sat!.csat), fmtRatio(fcr!.fcr_rate)]) {
       expect(text).toContain(v);
     }
     expect(text).toContain("Monthly leadership report");
@@ -73,7 +73,7 @@ describe("reports on a generated business", () => {
       expect(m.get("aht_seconds")!.value).toBeCloseTo(w!.avg_handle_seconds!, 6);
       expect(m.get("transfer_rate")!.value).toBeCloseTo(w!.transfer_rate!, 9);
       expect(m.get("nps")!.value).toBeCloseTo(w!.nps!, 9);
-      expect(100 * m.get("csat")!.value!).toBeCloseTo(w!.csat!, 9);
+      expect(m.get("csat")!.value!).toBeCloseTo(w!.csat!, 9);
     } finally {
       db.close();
     }

@@ -41,8 +41,8 @@ export async function writeExtraMarts(db: Db, marts: string): Promise<void> {
       WITH base AS (
         SELECT 'week' AS period, week_start AS period_start, 'all' AS dimension, 'All' AS value, nps, nps_responses, csat, csat_responses FROM kpi WHERE line = 'All'
         UNION ALL SELECT 'week', week_start, 'line', line, nps, nps_responses, csat, csat_responses FROM kpi WHERE line <> 'All'
-        UNION ALL SELECT 'week', week_start, 'segment', 'Consumer', 35.0, 200, 90.0, 210 FROM weeks
-        UNION ALL SELECT 'week', week_start, 'segment', '${EXTRA.smallSegment}', 100.0, 3, 100.0, 3 FROM weeks
+        UNION ALL SELECT 'week', week_start, 'segment', 'Consumer', 35.0, 200, 0.9, 210 FROM weeks
+        UNION ALL SELECT 'week', week_start, 'segment', '${EXTRA.smallSegment}', 100.0, 3, 1.0, 3 FROM weeks
         UNION ALL SELECT 'month', CAST(date_trunc('month', week_start) AS DATE), 'all', 'All', avg(nps), sum(nps_responses), avg(csat), sum(csat_responses)
           FROM kpi WHERE line = 'All' GROUP BY 2
       )
@@ -50,7 +50,7 @@ export async function writeExtraMarts(db: Db, marts: string): Promise<void> {
              CAST(0 AS BIGINT) AS promoters, CAST(0 AS BIGINT) AS passives, CAST(0 AS BIGINT) AS detractors,
              CAST(nps AS DOUBLE) AS nps, CAST(nps - 6 AS DOUBLE) AS nps_ci_low, CAST(nps + 6 AS DOUBLE) AS nps_ci_high,
              CAST(csat_responses AS BIGINT) AS csat_responses, CAST(0 AS BIGINT) AS satisfied, CAST(csat AS DOUBLE) AS csat,
-             CAST(greatest(csat - 3, 0) AS DOUBLE) AS csat_ci_low, CAST(least(csat + 3, 100) AS DOUBLE) AS csat_ci_high
+             CAST(greatest(csat - 0.03, 0) AS DOUBLE) AS csat_ci_low, CAST(least(csat + 0.03, 1) AS DOUBLE) AS csat_ci_high
       FROM base
     ) TO '${out("satisfaction")}' (FORMAT parquet);
   `);
@@ -147,7 +147,7 @@ export async function writeMetricsMart(db: Db, marts: string): Promise<void> {
       ${has("transfers_weekly") ? `UNION ALL SELECT week_start, 'All', 'transfer_rate', answered_calls, transferred_calls, transferred_calls FROM ${scan("transfers_weekly")}` : ""}
       ${has("satisfaction") ? `UNION ALL SELECT period_start, CASE WHEN dimension = 'all' THEN 'All' ELSE value END, 'nps', nps_responses, nps * nps_responses, (nps * nps + 2500) * nps_responses
         FROM ${scan("satisfaction")} WHERE period = 'week' AND dimension IN ('all', 'line')
-      UNION ALL SELECT period_start, CASE WHEN dimension = 'all' THEN 'All' ELSE value END, 'csat', csat_responses, csat / 100 * csat_responses, csat / 100 * csat_responses
+      UNION ALL SELECT period_start, CASE WHEN dimension = 'all' THEN 'All' ELSE value END, 'csat', csat_responses, csat * csat_responses, csat * csat_responses
         FROM ${scan("satisfaction")} WHERE period = 'week' AND dimension IN ('all', 'line')` : ""}
       ${has("fcr") ? `UNION ALL SELECT CAST(month || '-01' AS DATE), CASE WHEN dimension = 'all' THEN 'All' ELSE value END, 'fcr_rate', cases, resolved_first_contact, resolved_first_contact
         FROM ${scan("fcr")} WHERE dimension IN ('all', 'line')` : ""};

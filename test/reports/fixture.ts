@@ -19,11 +19,11 @@ export const FIXTURE = {
   /** kpi_weekly 'All' for the report week and the week before. */
   current: {
     calls: 12345, inbound_calls: 9876, answered: 8620, answer_rate: 0.8728, abandoned: 432, avg_handle_seconds: 245.4,
-    messages: 6789, nps: 42.06, nps_responses: 321, csat: 91.24, csat_responses: 456, transfers: 617, transfer_rate: 0.0512,
+    messages: 6789, nps: 42.06, nps_responses: 321, csat: 0.9124, csat_responses: 456, transfers: 617, transfer_rate: 0.0512,
   },
   previous: {
     calls: 11900, inbound_calls: 9500, answered: 8086, answer_rate: 0.8512, abandoned: 500, avg_handle_seconds: 230,
-    messages: 7001, nps: 38.5, nps_responses: 300, csat: 92.0, csat_responses: 410, transfers: 600, transfer_rate: 0.0512,
+    messages: 7001, nps: 38.5, nps_responses: 300, csat: 0.92, csat_responses: 410, transfers: 600, transfer_rate: 0.0512,
   },
   risingTopic: "refund request",
   topContact: "ct_7f3a9e01",
@@ -68,7 +68,7 @@ export async function buildFixture(dir: string, opts: FixtureOptions = {}): Prom
       CREATE TEMP TABLE kpi AS
       SELECT week_start, line, calls, inbound_calls, answered, CAST(answered / inbound_calls AS DOUBLE) AS answer_rate, abandoned,
              CAST(200 + (wi * 7) % 60 AS DOUBLE) AS avg_handle_seconds, messages, CAST(30 + (wi * 3) % 15 AS DOUBLE) AS nps,
-             CAST(200 + wi AS BIGINT) AS nps_responses, CAST(88 + (wi % 5) AS DOUBLE) AS csat, CAST(300 + wi AS BIGINT) AS csat_responses,
+             CAST(200 + wi AS BIGINT) AS nps_responses, CAST((88 + (wi % 5)) / 100.0 AS DOUBLE) AS csat, CAST(300 + wi AS BIGINT) AS csat_responses,
              transfers, CAST(transfers / calls AS DOUBLE) AS transfer_rate
       FROM (
         SELECT w.week_start, w.wi, l.line,
@@ -131,7 +131,7 @@ export async function buildFixture(dir: string, opts: FixtureOptions = {}): Prom
         FROM kpi WHERE week_start <= DATE '${FIXTURE.weekStart}'
       ) TO '${out("nps_weekly")}' (FORMAT parquet);
       COPY (
-        SELECT week_start, line, csat_responses AS responses, CAST(round(csat_responses * csat / 100) AS BIGINT) AS satisfied,
+        SELECT week_start, line, csat_responses AS responses, CAST(round(csat_responses * csat) AS BIGINT) AS satisfied,
                csat, CAST(4.2 AS DOUBLE) AS avg_score
         FROM kpi WHERE week_start <= DATE '${FIXTURE.weekStart}'
       ) TO '${out("csat_weekly")}' (FORMAT parquet);

@@ -22,6 +22,16 @@ CREATE OR REPLACE MACRO counts_for_service_level(outcome, abandoned_in) AS outco
 CREATE OR REPLACE MACRO answered_in_time(outcome, queue_seconds, threshold_seconds) AS
     outcome = 'answered' AND queue_seconds <= threshold_seconds;
 
+-- metric: answer_rate, abandonment_rate — the outcome of an inbound call (calls mart: answered, abandoned, missed, voicemail).
+CREATE OR REPLACE MACRO is_answered(outcome) AS outcome = 'answered';
+CREATE OR REPLACE MACRO is_abandoned(outcome) AS outcome = 'abandoned';
+
+-- metric: asa_seconds — the queue wait of an answered inbound call (NULL for any other call, so avg() skips it).
+CREATE OR REPLACE MACRO asa_x(outcome, queue_seconds) AS CASE WHEN outcome = 'answered' THEN queue_seconds END;
+
+-- metric: aht_seconds — answer to hang-up of an answered inbound call (NULL for any other call, so avg() skips it).
+CREATE OR REPLACE MACRO aht_x(outcome, handle_seconds) AS CASE WHEN outcome = 'answered' THEN handle_seconds END;
+
 -- metric: transfer_rate — an answered inbound call transferred at least once.
 CREATE OR REPLACE MACRO is_transferred(transfers) AS coalesce(transfers, 0) > 0;
 

@@ -1,6 +1,6 @@
 -- CSAT per week (Monday start, by response date) and line, plus 'All' lines: the weekly all/line
--- rows of the satisfaction mart, where CSAT is defined (CSAT = 100 × share of responses scoring
--- 4 or 5 on the 1-5 scale), for weeks with CSAT responses.
+-- rows of the satisfaction mart (CSAT = the share, 0–1, of responses scoring 4 or 5 on the 1-5 scale;
+-- metric: csat in transforms/macros/metrics.sql), for weeks with CSAT responses.
 SELECT
     period_start                                            AS week_start,
     CASE WHEN dimension = 'all' THEN 'All' ELSE value END   AS line,

@@ -1,19 +1,13 @@
--- First-contact resolution by month and by line, first agent and topic (and overall):
--- fcr_rate = cases resolved at the first attempt / cases, censored cases excluded.
-WITH c AS (
-    SELECT strftime(date, '%Y-%m') AS month, line, first_agent_id, topic, resolved_first_contact
-    FROM {{ ref('cases') }}
-    WHERE NOT censored
-),
-by_dimension AS (
-    SELECT month, 'all' AS dimension, 'All' AS value, count(*) AS cases, count(*) FILTER (WHERE resolved_first_contact) AS resolved FROM c GROUP BY ALL
-    UNION ALL
-    SELECT month, 'line', coalesce(line, 'Unknown'), count(*), count(*) FILTER (WHERE resolved_first_contact) FROM c GROUP BY ALL
-    UNION ALL
-    SELECT month, 'agent', coalesce(first_agent_id, 'unassigned'), count(*), count(*) FILTER (WHERE resolved_first_contact) FROM c GROUP BY ALL
-    UNION ALL
-    SELECT month, 'topic', coalesce(topic, 'unclassified'), count(*), count(*) FILTER (WHERE resolved_first_contact) FROM c GROUP BY ALL
-)
-SELECT month, dimension, value, cases, resolved AS resolved_first_contact, resolved / cases AS fcr_rate
-FROM by_dimension
+-- First-contact resolution by month and by line, first agent and topic (and overall), read from the
+-- metrics mart (metric: fcr_rate, defined once in transforms/macros/metrics.sql): cases opened in the
+-- month whose repeat window has closed; fcr_rate = cases resolved at the first contact / those cases.
+SELECT
+    strftime(period_start, '%Y-%m')                AS month,
+    dimension,
+    member                                         AS value,
+    n                                              AS cases,
+    CAST(sum_x AS BIGINT)                          AS resolved_first_contact,
+    value                                          AS fcr_rate
+FROM {{ ref('metrics') }}
+WHERE metric = 'fcr_rate' AND period = 'month' AND dimension IN ('all', 'line', 'agent', 'topic')
 ORDER BY month, dimension, value

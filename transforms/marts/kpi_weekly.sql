@@ -1,55 +1,57 @@
--- The leadership KPIs per week (Monday start) and line, plus 'All' lines. Definitions:
--- answer_rate = answered inbound calls / inbound calls; avg_handle_seconds = mean answered→completed
--- of answered inbound calls; transfer_rate = inbound calls with ≥1 transfer / answered inbound calls.
+-- The leadership KPIs per week (Monday start) and line, plus 'All' lines, dense over weeks × lines.
+-- Every KPI is read from the metrics mart (period 'week', dimensions all and line), where each is
+-- defined once (transforms/macros/metrics.sql): answer_rate, avg_handle_seconds (metric aht_seconds),
+-- nps (points) and csat (a 0–1 share, by response date), transfer_rate. Only the raw transfer count is
+-- summed here.
 WITH weeks AS (
     SELECT DISTINCT week_start FROM {{ ref('calendar') }}
 ),
 lines AS (
     SELECT DISTINCT line FROM {{ ref('stg_phone_numbers') }} UNION ALL SELECT 'All'
 ),
-calls AS (
-    SELECT date_trunc('week', date)::DATE AS week_start, line, direction, outcome, handle_seconds, transfers
+m AS (
+    SELECT period_start AS week_start, member AS line,
+        max(n) FILTER (WHERE metric = 'calls')               AS calls,
+        max(n) FILTER (WHERE metric = 'inbound_calls')       AS inbound_calls,
+        max(sum_x) FILTER (WHERE metric = 'answer_rate')     AS answered,
+        max(value) FILTER (WHERE metric = 'answer_rate')     AS answer_rate,
+        max(n) FILTER (WHERE metric = 'abandoned_calls')     AS abandoned,
+        max(value) FILTER (WHERE metric = 'aht_seconds')     AS avg_handle_seconds,
+        max(n) FILTER (WHERE metric = 'messages')            AS messages,
+        max(value) FILTER (WHERE metric = 'nps')             AS nps,
+        max(n) FILTER (WHERE metric = 'nps')                 AS nps_responses,
+        max(value) FILTER (WHERE metric = 'csat')            AS csat,
+        max(n) FILTER (WHERE metric = 'csat')                AS csat_responses,
+        max(value) FILTER (WHERE metric = 'transfer_rate')   AS transfer_rate
+    FROM {{ ref('metrics') }}
+    WHERE period = 'week' AND dimension IN ('all', 'line')
+    GROUP BY ALL
+),
+transfers AS (
+    SELECT date_trunc('week', date)::DATE AS week_start,
+        CASE WHEN grouping(line) = 1 THEN 'All' ELSE coalesce(line, 'Unknown') END AS line,
+        sum(transfers) AS transfers
     FROM {{ ref('calls') }}
-),
-call_kpis AS (
-    SELECT
-        week_start,
-        CASE WHEN grouping(line) = 1 THEN 'All' ELSE coalesce(line, 'Unknown') END  AS line,
-        count(*)                                                                    AS calls,
-        count(*) FILTER (WHERE direction = 'incoming')                              AS inbound_calls,
-        count(*) FILTER (WHERE direction = 'incoming' AND outcome = 'answered')     AS answered,
-        count(*) FILTER (WHERE direction = 'incoming' AND outcome = 'abandoned')    AS abandoned,
-        avg(handle_seconds) FILTER (WHERE direction = 'incoming' AND outcome = 'answered') AS avg_handle_seconds,
-        sum(transfers)                                                              AS transfers,
-        count(*) FILTER (WHERE direction = 'incoming' AND outcome = 'answered' AND is_transferred(transfers)) AS transferred_calls
-    FROM calls
-    GROUP BY GROUPING SETS ((week_start, line), (week_start))
-),
-message_kpis AS (
-    SELECT date_trunc('week', date)::DATE AS week_start, CASE WHEN grouping(line) = 1 THEN 'All' ELSE coalesce(line, 'Unknown') END AS line, count(*) AS messages
-    FROM {{ ref('stg_messages') }}
     GROUP BY GROUPING SETS ((week_start, line), (week_start))
 )
 SELECT
     w.week_start,
     l.line,
-    coalesce(c.calls, 0)                                              AS calls,
-    coalesce(c.inbound_calls, 0)                                      AS inbound_calls,
-    coalesce(c.answered, 0)                                           AS answered,
-    c.answered / nullif(c.inbound_calls, 0)                           AS answer_rate,
-    coalesce(c.abandoned, 0)                                          AS abandoned,
-    c.avg_handle_seconds,
+    coalesce(m.calls, 0)                                              AS calls,
+    coalesce(m.inbound_calls, 0)                                      AS inbound_calls,
+    CAST(coalesce(m.answered, 0) AS BIGINT)                           AS answered,
+    m.answer_rate,
+    coalesce(m.abandoned, 0)                                          AS abandoned,
+    m.avg_handle_seconds,
     coalesce(m.messages, 0)                                           AS messages,
-    n.nps,
-    coalesce(n.responses, 0)                                          AS nps_responses,
-    s.csat,
-    coalesce(s.responses, 0)                                          AS csat_responses,
-    coalesce(c.transfers, 0)::BIGINT                                  AS transfers,
-    c.transferred_calls / nullif(c.answered, 0)                       AS transfer_rate
+    m.nps,
+    coalesce(m.nps_responses, 0)                                      AS nps_responses,
+    m.csat,
+    coalesce(m.csat_responses, 0)                                     AS csat_responses,
+    coalesce(t.transfers, 0)::BIGINT                                  AS transfers,
+    m.transfer_rate
 FROM weeks w
 CROSS JOIN lines l
-LEFT JOIN call_kpis c ON c.week_start = w.week_start AND c.line = l.line
-LEFT JOIN message_kpis m ON m.week_start = w.week_start AND m.line = l.line
-LEFT JOIN {{ ref('nps_weekly') }} n ON n.week_start = w.week_start AND n.line = l.line
-LEFT JOIN {{ ref('csat_weekly') }} s ON s.week_start = w.week_start AND s.line = l.line
+LEFT JOIN m ON m.week_start = w.week_start AND m.line = l.line
+LEFT JOIN transfers t ON t.week_start = w.week_start AND t.line = l.line
 ORDER BY w.week_start, l.line

@@ -18,19 +18,19 @@ facts AS (
     UNION ALL SELECT 'inbound_calls', date, line, agent_id, segment, 'call', topic, 1.0 FROM calls WHERE direction = 'incoming'
     UNION ALL SELECT 'abandoned_calls', date, line, agent_id, segment, 'call', topic, 1.0 FROM calls WHERE direction = 'incoming' AND outcome = 'abandoned'
     -- metric: answer_rate, abandonment_rate (inbound calls)
-    UNION ALL SELECT 'answer_rate', date, line, agent_id, segment, 'call', topic, CASE WHEN outcome = 'answered' THEN 1.0 ELSE 0.0 END
+    UNION ALL SELECT 'answer_rate', date, line, agent_id, segment, 'call', topic, CASE WHEN is_answered(outcome) THEN 1.0 ELSE 0.0 END
         FROM calls WHERE direction = 'incoming'
-    UNION ALL SELECT 'abandonment_rate', date, line, agent_id, segment, 'call', topic, CASE WHEN outcome = 'abandoned' THEN 1.0 ELSE 0.0 END
+    UNION ALL SELECT 'abandonment_rate', date, line, agent_id, segment, 'call', topic, CASE WHEN is_abandoned(outcome) THEN 1.0 ELSE 0.0 END
         FROM calls WHERE direction = 'incoming'
     -- metric: service_level (inbound calls answered or abandoned in the queue)
     UNION ALL SELECT 'service_level', date, line, agent_id, segment, 'call', topic,
         CASE WHEN answered_in_time(outcome, queue_seconds, {{ var('service_level_seconds') }}) THEN 1.0 ELSE 0.0 END
         FROM calls WHERE direction = 'incoming' AND counts_for_service_level(outcome, abandoned_in)
     -- metric: asa_seconds, aht_seconds, transfer_rate (answered inbound calls)
-    UNION ALL SELECT 'asa_seconds', date, line, agent_id, segment, 'call', topic, queue_seconds
-        FROM calls WHERE direction = 'incoming' AND outcome = 'answered' AND queue_seconds IS NOT NULL
-    UNION ALL SELECT 'aht_seconds', date, line, agent_id, segment, 'call', topic, handle_seconds
-        FROM calls WHERE direction = 'incoming' AND outcome = 'answered' AND handle_seconds IS NOT NULL
+    UNION ALL SELECT 'asa_seconds', date, line, agent_id, segment, 'call', topic, asa_x(outcome, queue_seconds)
+        FROM calls WHERE direction = 'incoming' AND asa_x(outcome, queue_seconds) IS NOT NULL
+    UNION ALL SELECT 'aht_seconds', date, line, agent_id, segment, 'call', topic, aht_x(outcome, handle_seconds)
+        FROM calls WHERE direction = 'incoming' AND aht_x(outcome, handle_seconds) IS NOT NULL
     UNION ALL SELECT 'transfer_rate', date, line, agent_id, segment, 'call', topic, CASE WHEN is_transferred(transfers) THEN 1.0 ELSE 0.0 END
         FROM calls WHERE direction = 'incoming' AND outcome = 'answered'
     -- metric: loop_rate (transferred answered inbound calls)

@@ -1,8 +1,8 @@
 -- NPS and CSAT by period (week, month) and by dimension (all, line, agent, segment), with 95%
 -- confidence intervals, by response date (the metrics mart holds the same by line, agent, segment, channel
 -- and topic; formulas in transforms/macros/metrics.sql). NPS = 100·(promoters − detractors)/responses, its standard error
--- 100·√((p + d − (p − d)²)/n) with p, d the promoter and detractor shares; CSAT = % scoring 4-5,
--- with a Wilson score interval.
+-- 100·√((p + d − (p − d)²)/n) with p, d the promoter and detractor shares; CSAT = the share (0–1, like
+-- every share) scoring 4-5, with a Wilson score interval.
 WITH r AS (
     SELECT
         s.date, s.nps, s.csat,
@@ -51,11 +51,11 @@ SELECT
     100 * (p - d) - 196 * sqrt((p + d - (p - d) ^ 2) / nps_responses)    AS nps_ci_low,
     100 * (p - d) + 196 * sqrt((p + d - (p - d) ^ 2) / nps_responses)    AS nps_ci_high,
     csat_responses, satisfied,
-    100 * s                                                              AS csat,
-    -- Clamped to [0, 100] and to the estimate itself: at s = 0 or 1 rounding would otherwise stray by 1e-14.
-    least(100 * s, greatest(0, 100 * (s + 1.96 ^ 2 / (2 * csat_responses) - 1.96 * sqrt(s * (1 - s) / csat_responses + 1.96 ^ 2 / (4 * csat_responses ^ 2)))
+    s                                                                    AS csat,
+    -- Clamped to [0, 1] and to the estimate itself: at s = 0 or 1 rounding would otherwise stray by 1e-14.
+    least(s, greatest(0, (s + 1.96 ^ 2 / (2 * csat_responses) - 1.96 * sqrt(s * (1 - s) / csat_responses + 1.96 ^ 2 / (4 * csat_responses ^ 2)))
         / (1 + 1.96 ^ 2 / csat_responses)))                              AS csat_ci_low,
-    greatest(100 * s, least(100, 100 * (s + 1.96 ^ 2 / (2 * csat_responses) + 1.96 * sqrt(s * (1 - s) / csat_responses + 1.96 ^ 2 / (4 * csat_responses ^ 2)))
+    greatest(s, least(1, (s + 1.96 ^ 2 / (2 * csat_responses) + 1.96 * sqrt(s * (1 - s) / csat_responses + 1.96 ^ 2 / (4 * csat_responses ^ 2)))
         / (1 + 1.96 ^ 2 / csat_responses)))                              AS csat_ci_high,
     csat_avg_score
 FROM scored

@@ -2,7 +2,8 @@
 -- offered = inbound calls; answered; abandoned = hung up in the IVR or the queue; ASA = mean queue
 -- wait of answered calls; service_level = calls answered within service_level_seconds of queue
 -- wait / (answered + abandoned in queue); AHT = mean handle time of answered calls;
--- missed_rate = (offered − answered) / offered.
+-- missed_rate = (offered − answered) / offered. ASA, service level and AHT use the metrics' macros
+-- (transforms/macros/metrics.sql), at this interval grain the metrics mart does not have.
 WITH calls AS (
     SELECT * FROM {{ ref('calls') }} WHERE direction = 'incoming'
 ),
@@ -22,10 +23,10 @@ SELECT
     count(*) FILTER (WHERE outcome = 'answered')                                  AS answered,
     count(*) FILTER (WHERE outcome = 'abandoned')                                 AS abandoned,
     count(*) FILTER (WHERE abandoned_in = 'queue')                                AS abandoned_in_queue,
-    avg(queue_seconds) FILTER (WHERE outcome = 'answered')                        AS asa_seconds,
+    avg(asa_x(outcome, queue_seconds))                                            AS asa_seconds,
     count(*) FILTER (WHERE answered_in_time(outcome, queue_seconds, {{ var('service_level_seconds') }}))
         / nullif(count(*) FILTER (WHERE counts_for_service_level(outcome, abandoned_in)), 0) AS service_level,
-    avg(handle_seconds) FILTER (WHERE outcome = 'answered')                       AS aht_seconds,
+    avg(aht_x(outcome, handle_seconds))                                           AS aht_seconds,
     count(*) FILTER (WHERE outcome <> 'answered') / count(*)                      AS missed_rate
 FROM bucketed
 GROUP BY interval_minutes, interval_start, line

@@ -1,6 +1,6 @@
 -- KPIs by customer segment and month: contacts in touch, inbound calls and their answer rate and
--- handle time, inbound texts, NPS and CSAT of the segment's survey responses (definitions as in
--- nps_weekly and csat_weekly), customer sentiment (share of negative customer texts, mean score),
+-- handle time, inbound texts, NPS and CSAT of the segment's survey responses, customer sentiment
+-- (share of negative customer texts, mean score) — every KPI read from the metrics mart (shares 0–1),
 -- escalated calls, and how many of the contacts in touch that month carry each contact tag (applied
 -- by the month's end). `contacts` lets reports hide segments smaller than min_group_size.
 WITH contacts AS (
@@ -14,32 +14,26 @@ inbound AS (
 touch AS (
     SELECT month, segment,
         count(DISTINCT contact_id)                                              AS contacts,
-        count(*) FILTER (WHERE channel = 'call')                                AS inbound_calls,
-        count(*) FILTER (WHERE channel = 'call' AND outcome = 'answered')       AS answered_calls,
-        count(*) FILTER (WHERE channel = 'call' AND outcome = 'answered' AND transfers > 0) AS transferred_calls,
         count(*) FILTER (WHERE channel = 'message')                             AS inbound_messages
     FROM inbound GROUP BY ALL
 ),
-handle AS (
-    SELECT strftime(k.date, '%Y-%m') AS month, coalesce(c.segment, 'Unknown') AS segment, avg(k.handle_seconds) AS avg_handle_seconds
-    FROM {{ ref('calls') }} k LEFT JOIN contacts c USING (contact_id)
-    WHERE k.direction = 'incoming' AND k.outcome = 'answered'
-    GROUP BY ALL
-),
-surveys AS (
-    SELECT strftime(s.date, '%Y-%m') AS month, coalesce(c.segment, 'Unknown') AS segment,
-        count(s.nps) AS nps_responses, 100.0 * (count(*) FILTER (WHERE s.nps >= 9) - count(*) FILTER (WHERE s.nps <= 6)) / nullif(count(s.nps), 0) AS nps,
-        count(s.csat) AS csat_responses, 100.0 * count(*) FILTER (WHERE s.csat >= 4) / nullif(count(s.csat), 0) AS csat
-    FROM {{ ref('stg_survey_responses') }} s
-    LEFT JOIN {{ ref('interactions') }} i ON i.interaction_id = s.interaction_id
-    LEFT JOIN contacts c ON c.contact_id = coalesce(s.contact_id, i.contact_id)
-    GROUP BY ALL
-),
-feel AS (
-    SELECT strftime(x.date, '%Y-%m') AS month, coalesce(c.segment, 'Unknown') AS segment,
-        count(*) AS customer_texts, count(*) FILTER (WHERE x.sentiment_label = 'negative') AS negative_texts, avg(x.sentiment) AS avg_sentiment
-    FROM {{ ref('int_customer_texts') }} x LEFT JOIN contacts c USING (contact_id)
-    WHERE x.date IS NOT NULL
+-- The KPIs themselves come from the metrics mart (month × segment), where each is defined once.
+kpis AS (
+    SELECT strftime(period_start, '%Y-%m') AS month, member AS segment,
+        max(n) FILTER (WHERE metric = 'answer_rate')             AS inbound_calls,
+        max(sum_x) FILTER (WHERE metric = 'answer_rate')         AS answered_calls,
+        max(value) FILTER (WHERE metric = 'answer_rate')         AS answer_rate,
+        max(value) FILTER (WHERE metric = 'aht_seconds')         AS avg_handle_seconds,
+        max(value) FILTER (WHERE metric = 'transfer_rate')       AS transfer_rate,
+        max(n) FILTER (WHERE metric = 'nps')                     AS nps_responses,
+        max(value) FILTER (WHERE metric = 'nps')                 AS nps,
+        max(n) FILTER (WHERE metric = 'csat')                    AS csat_responses,
+        max(value) FILTER (WHERE metric = 'csat')                AS csat,
+        max(n) FILTER (WHERE metric = 'sentiment')               AS customer_texts,
+        max(value) FILTER (WHERE metric = 'negative_share')      AS negative_share,
+        max(value) FILTER (WHERE metric = 'sentiment')           AS avg_sentiment
+    FROM {{ ref('metrics') }}
+    WHERE period = 'month' AND dimension = 'segment'
     GROUP BY ALL
 ),
 tags AS (
@@ -52,22 +46,22 @@ tags AS (
     GROUP BY ALL
 )
 SELECT
-    t.month, t.segment, t.contacts, t.inbound_calls, t.answered_calls,
-    t.answered_calls / nullif(t.inbound_calls, 0)          AS answer_rate,
-    h.avg_handle_seconds,
-    t.transferred_calls / nullif(t.answered_calls, 0)      AS transfer_rate,
+    t.month, t.segment, t.contacts,
+    CAST(coalesce(k.inbound_calls, 0) AS BIGINT)           AS inbound_calls,
+    CAST(coalesce(k.answered_calls, 0) AS BIGINT)          AS answered_calls,
+    k.answer_rate,
+    k.avg_handle_seconds,
+    k.transfer_rate,
     t.inbound_messages,
-    coalesce(s.nps_responses, 0)                           AS nps_responses, s.nps,
-    coalesce(s.csat_responses, 0)                          AS csat_responses, s.csat,
-    coalesce(f.customer_texts, 0)                          AS customer_texts,
-    f.negative_texts / nullif(f.customer_texts, 0)         AS negative_share,
-    f.avg_sentiment,
+    coalesce(k.nps_responses, 0)                           AS nps_responses, k.nps,
+    coalesce(k.csat_responses, 0)                          AS csat_responses, k.csat,
+    coalesce(k.customer_texts, 0)                          AS customer_texts,
+    k.negative_share,
+    k.avg_sentiment,
     coalesce(g.problem_customers, 0)                       AS problem_customers,
     coalesce(g.repeat_callers, 0)                          AS repeat_callers,
     coalesce(g.frequent_escalators, 0)                     AS frequent_escalators
 FROM touch t
-LEFT JOIN handle h USING (month, segment)
-LEFT JOIN surveys s USING (month, segment)
-LEFT JOIN feel f USING (month, segment)
+LEFT JOIN kpis k USING (month, segment)
 LEFT JOIN tags g USING (month, segment)
 ORDER BY t.month, t.segment
