@@ -168,3 +168,63 @@ export function applyPlatt(p: ArrayLike<number>, platt: { a: number; b: number }
   for (let i = 0; i < p.length; i++) out[i] = sigmoid(platt.a * logit(p[i]!) + platt.b);
   return out;
 }
+
+/**
+ * Isotonic calibration: the non-decreasing step function of the raw score that fits the labels
+ * best in squared error (pool-adjacent-violators), as knots (score, rate) — one per pooled block at
+ * the block's mean score — linearly interpolated between knots (so a strict ranking mostly stays
+ * strict) and flat beyond the end knots; rates kept within [1/(2n), 1 − 1/(2n)].
+ */
+export type Isotonic = { x: number[]; y: number[] };
+
+export function fitIsotonic(s: ArrayLike<number>, y: ArrayLike<number>): Isotonic {
+  const n = s.length;
+  const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => s[a]! - s[b]!);
+  const sx: number[] = [];
+  const sy: number[] = [];
+  const w: number[] = [];
+  for (const i of idx) {
+    sx.push(s[i]!);
+    sy.push(y[i]!);
+    w.push(1);
+    while (sy.length > 1 && sy[sy.length - 2]! / w[w.length - 2]! >= sy[sy.length - 1]! / w[w.length - 1]!) {
+      const k = sy.length - 1;
+      sx[k - 1]! += sx[k]!;
+      sy[k - 1]! += sy[k]!;
+      w[k - 1]! += w[k]!;
+      sx.pop(); sy.pop(); w.pop();
+    }
+  }
+  const lo = 1 / (2 * Math.max(1, n));
+  return { x: sx.map((v, k) => v / w[k]!), y: sy.map((v, k) => Math.min(1 - lo, Math.max(lo, v / w[k]!))) };
+}
+
+export function applyIsotonic(s: ArrayLike<number>, iso: Isotonic): Float64Array {
+  const out = new Float64Array(s.length);
+  const { x, y } = iso;
+  const m = x.length;
+  for (let i = 0; i < s.length; i++) {
+    const v = s[i]!;
+    if (m === 0) { out[i] = 0.5; continue; }
+    if (v <= x[0]!) { out[i] = y[0]!; continue; }
+    if (v >= x[m - 1]!) { out[i] = y[m - 1]!; continue; }
+    let lo = 0;
+    let hi = m - 1;
+    while (hi - lo > 1) { const mid = (lo + hi) >> 1; if (x[mid]! <= v) lo = mid; else hi = mid; }
+    const t = (v - x[lo]!) / (x[hi]! - x[lo]!);
+    out[i] = y[lo]! + t * (y[hi]! - y[lo]!);
+  }
+  return out;
+}
+
+/** A fitted calibration map of raw probabilities: Platt (on their logits) or isotonic (on their logits). */
+export type Calibrator = { method: "platt"; a: number; b: number } | ({ method: "isotonic" } & Isotonic);
+
+export function fitCalibrator(method: Calibrator["method"], p: ArrayLike<number>, y: ArrayLike<number>): Calibrator {
+  const s = Float64Array.from(p as ArrayLike<number>, logit);
+  return method === "platt" ? { method, ...fitPlatt(s, y) } : { method, ...fitIsotonic(s, y) };
+}
+
+export function applyCalibrator(p: ArrayLike<number>, c: Calibrator): Float64Array {
+  return c.method === "platt" ? applyPlatt(p, c) : applyIsotonic(Float64Array.from(p as ArrayLike<number>, logit), c);
+}

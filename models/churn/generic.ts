@@ -5,7 +5,8 @@
  * (almost) all numbers is numeric with gaps, any other text column is categorical. The split is
  * the rows listed in --test-ids, or a stratified, seeded 80/20 one. The served model is chosen
  * among the candidates (candidates.ts) by 5-fold cross-validation on the training rows only
- * (select.ts) and Platt-calibrated on its out-of-fold predictions; then every candidate is refitted
+ * (select.ts) and calibrated on its out-of-fold predictions (Platt or isotonic, whichever has the lower
+ * cross-fitted Brier score there); then every candidate is refitted
  * on all training rows and scored once on the test rows, which played no part in the choice.
  * Labels are checked strictly: a --positive that matches only up to case or spaces, a training part
  * with one class, a target with more than two values and no --positive are errors that say why.
@@ -16,7 +17,7 @@ import { readColumns } from "../shared/columnar.ts";
 import { mulberry32, permutation } from "../shared/rng.ts";
 import { initTf } from "../shared/tf.ts";
 import { BLEND, blendFitted, defaultCandidates, fitCandidate, predictFrame, type CandidateSpec, type Fitted } from "./candidates.ts";
-import { applyPlatt, baseRate, calibrationTable, liftTopDecile, type CalibrationBin } from "./evaluate.ts";
+import { applyCalibrator, baseRate, calibrationTable, liftTopDecile, type CalibrationBin, type Calibrator } from "./evaluate.ts";
 import { explainRows } from "./explain.ts";
 import type { Frame } from "./prep.ts";
 import { choose, scores, stratifiedFolds, type Scores } from "./select.ts";
@@ -43,7 +44,9 @@ export type ChurnFileDoc = {
   selection: { method: string; rule: string; test_rows_used: false };
   /** The served candidate, chosen on validation only. */
   selected: string;
-  models: Record<string, { family: string; validation: Scores; test: TestScores; fit_seconds: number; fit: Record<string, unknown> }>;
+  /** How the served candidate's probabilities are calibrated: the map chosen on its out-of-fold predictions, and the cross-fitted Brier of each. */
+  calibration: { method: Calibrator["method"]; validation_brier: Record<Calibrator["method"], number> };
+  models: Record<string, { family: string; validation: Scores; test: TestScores; fit_seconds: number; fit: Record<string, unknown>; calibration: Calibrator["method"] }>;
   served: { name: string; metrics: TestScores; calibration: CalibrationBin[]; platt: { a: number; b: number }; reasons: { id: string; probability: number; factors: string[] }[] };
   total_seconds: number;
 };
@@ -195,17 +198,19 @@ export async function trainChurnFile(opts: GenericChurnOptions): Promise<ChurnFi
     const f = await fitCandidate(spec, frame, train, { seed });
     const fitSeconds = cv.seconds.get(spec.name)! + (performance.now() - t0) / 1000;
     fitted.set(spec.name, f);
-    const p = applyPlatt(predictFrame(f, frame, test), chosen.platt.get(spec.name)!);
+    const cal = chosen.calibration.get(spec.name)!.calibrator;
+    const p = applyCalibrator(predictFrame(f, frame, test), cal);
     calibratedTest.set(spec.name, p);
-    models[spec.name] = { family: spec.family, validation: chosen.validation.get(spec.name)!, test: testScores(y, p), fit_seconds: fitSeconds, fit: f.info };
+    models[spec.name] = { family: spec.family, validation: chosen.validation.get(spec.name)!, test: testScores(y, p), fit_seconds: fitSeconds, fit: f.info, calibration: cal.method };
   }
   if (chosen.predictions.has(BLEND)) {
     const blend = blendFitted(chosen.blendMembers.map((m) => fitted.get(m)!), chosen.blendWeights!);
     fitted.set(BLEND, blend);
-    const p = applyPlatt(predictFrame(blend, frame, test), chosen.platt.get(BLEND)!);
+    const cal = chosen.calibration.get(BLEND)!.calibrator;
+    const p = applyCalibrator(predictFrame(blend, frame, test), cal);
     calibratedTest.set(BLEND, p);
     const secs = chosen.blendMembers.reduce((s, m) => s + models[m]!.fit_seconds, 0);
-    models[BLEND] = { family: "blend", validation: chosen.validation.get(BLEND)!, test: testScores(y, p), fit_seconds: secs, fit: { members: chosen.blendMembers, weights: chosen.blendWeights } };
+    models[BLEND] = { family: "blend", validation: chosen.validation.get(BLEND)!, test: testScores(y, p), fit_seconds: secs, fit: { members: chosen.blendMembers, weights: chosen.blendWeights }, calibration: cal.method };
   }
   const served = fitted.get(chosen.selected)!;
   const p = calibratedTest.get(chosen.selected)!;
@@ -222,8 +227,9 @@ export async function trainChurnFile(opts: GenericChurnOptions): Promise<ChurnFi
       categorical_columns: categorical, numeric_columns: numeric,
     },
     split,
-    selection: { method: `${folds}-fold stratified cross-validation on the ${train.length} training rows (out-of-fold predictions)`, rule: "highest validation ROC AUC, ties by log loss; Platt scaling fitted on the served candidate's out-of-fold predictions", test_rows_used: false },
+    selection: { method: `${folds}-fold stratified cross-validation on the ${train.length} training rows (out-of-fold predictions)`, rule: "highest validation ROC AUC, ties by log loss; calibrated by Platt scaling or isotonic regression fitted on the served candidate's out-of-fold predictions, whichever has the lower cross-fitted Brier score there", test_rows_used: false },
     selected: chosen.selected,
+    calibration: { method: chosen.calibration.get(chosen.selected)!.calibrator.method, validation_brier: chosen.calibration.get(chosen.selected)!.brier },
     models,
     served: {
       name: chosen.selected, metrics: models[chosen.selected]!.test, calibration: calibrationTable(y, p), platt: chosen.platt.get(chosen.selected)!,

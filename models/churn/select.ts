@@ -1,10 +1,12 @@
 /**
  * Choosing the served churn model without the test rows. Every candidate is scored on rows it
  * was not trained on but that belong to the training part: out-of-fold predictions of a stratified
- * k-fold cross-validation (files), or a later window of snapshots (the pipeline). A blend of the
- * best candidate of each family is scored on the same predictions. The served candidate is the one
- * with the highest validation ROC AUC (ties: lower log loss); its probabilities are Platt-calibrated
- * on its validation predictions. Nothing here is given the test rows.
+ * k-fold cross-validation (files), or a later window of snapshots (the pipeline). When the candidates
+ * span more than one family, a blend of all of them is scored on the same predictions. The served candidate is the one
+ * with the highest validation ROC AUC (ties: lower log loss). Its probabilities are calibrated on its
+ * validation predictions by Platt scaling or isotonic regression, whichever has the lower Brier score
+ * there cross-fitted (5 folds: each fold calibrated by a map fitted on the other four), so the choice
+ * does not favour the more flexible map for fitting its own rows. Nothing here is given the test rows.
  * The blend is a stack: a logistic regression on the candidates' log-odds, its weights fitted on the
  * validation predictions, and scored there cross-fitted (5 folds: each fold's stacked prediction comes
  * from weights fitted on the other folds), so its validation score is as honest as the others'.
@@ -12,7 +14,7 @@
 import { fitLogistic, predictProba } from "../shared/logistic.ts";
 import { mulberry32, permutation } from "../shared/rng.ts";
 import { BLEND, type CandidateSpec, type Family } from "./candidates.ts";
-import { applyPlatt, brier, fitPlatt, logit, logLoss, prAuc, rocAuc } from "./evaluate.ts";
+import { applyCalibrator, applyPlatt, brier, fitCalibrator, fitPlatt, logit, logLoss, prAuc, rocAuc, type Calibrator } from "./evaluate.ts";
 
 export type Scores = { roc_auc: number | null; pr_auc: number | null; brier: number; log_loss: number };
 
@@ -26,6 +28,8 @@ export type Validated = {
   /** Validation scores of the Platt-calibrated predictions, per candidate. */
   validation: Map<string, Scores>;
   platt: Map<string, { a: number; b: number }>;
+  /** Per candidate: the calibration map (Platt or isotonic, fitted on all its validation predictions) and the cross-fitted Brier of each. */
+  calibration: Map<string, { calibrator: Calibrator; brier: Record<Calibrator["method"], number> }>;
   selected: string;
   /** The candidates the blend stacks, and its weights on their log-odds. */
   blendMembers: string[];
@@ -101,5 +105,41 @@ export function choose(specs: CandidateSpec[], predictions: Map<string, Float64A
   }
   let selected = "";
   for (const [name, s] of validation) if (!selected || better(s, validation.get(selected)!)) selected = name;
-  return { predictions: all, validation, platt, selected, blendMembers, blendWeights };
+  const calibration = new Map([...all].map(([name, p]) => [name, chooseCalibration(p, y)]));
+  return { predictions: all, validation, platt, calibration, selected, blendMembers, blendWeights };
+}
+
+const CALIBRATION_FOLDS = 5;
+
+/**
+ * Platt or isotonic for raw validation predictions `p`: each scored by the Brier score of its
+ * cross-fitted calibrated predictions. Isotonic (more flexible, noisier) is taken only when it beats
+ * Platt by more than one standard error of the paired per-row difference (the one-standard-error
+ * rule), so a tie in the noise keeps Platt's two parameters; the chosen map is refitted on all rows.
+ */
+export function chooseCalibration(p: Float64Array, y: ArrayLike<number>): { calibrator: Calibrator; brier: Record<Calibrator["method"], number> } {
+  const n = p.length;
+  const idx = Int32Array.from({ length: n }, (_, i) => i);
+  const fold = stratifiedFolds(y, idx, CALIBRATION_FOLDS, 23);
+  const score = {} as Record<Calibrator["method"], number>;
+  const cf = { platt: new Float64Array(n), isotonic: new Float64Array(n) };
+  for (const method of ["platt", "isotonic"] as const) {
+    for (let f = 0; f < CALIBRATION_FOLDS; f++) {
+      const tr = idx.filter((i) => fold[i] !== f);
+      const te = idx.filter((i) => fold[i] === f);
+      const c = fitCalibrator(method, Float64Array.from(tr, (i) => p[i]!), Float64Array.from(tr, (i) => y[i]!));
+      applyCalibrator(Float64Array.from(te, (i) => p[i]!), c).forEach((v, k) => { cf[method][te[k]!] = v; });
+    }
+    score[method] = brier(y, cf[method]);
+  }
+  let s1 = 0;
+  let s2 = 0;
+  for (let i = 0; i < n; i++) {
+    const d = (cf.isotonic[i]! - y[i]!) ** 2 - (cf.platt[i]! - y[i]!) ** 2;
+    s1 += d;
+    s2 += d * d;
+  }
+  const mean = s1 / n;
+  const se = Math.sqrt(Math.max(0, s2 / n - mean * mean) / Math.max(1, n - 1));
+  return { calibrator: fitCalibrator(mean < -se ? "isotonic" : "platt", p, y), brier: score };
 }

@@ -91,6 +91,7 @@ describe("choosing the served churn model", () => {
     expect(shuffled.selected).toBe(original.selected);
     for (const name of Object.keys(original.models)) expect(shuffled.models[name]!.validation).toEqual(original.models[name]!.validation);
     expect(shuffled.served.platt).toEqual(original.served.platt);
+    expect(shuffled.calibration).toEqual(original.calibration); // Platt or isotonic: chosen on the training rows' out-of-fold predictions
     expect(Math.abs(shuffled.models[shuffled.selected]!.test.roc_auc! - 0.5)).toBeLessThan(0.1);
     expect(original.models[original.selected]!.test.roc_auc!).toBeGreaterThan(0.75);
   });

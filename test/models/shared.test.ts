@@ -3,7 +3,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { exec, openDb, rows } from "../../pipelines/core/duckdb.ts";
 import { lakePaths, martScan } from "../../pipelines/core/paths.ts";
-import { rocAuc, prAuc, liftTopDecile, fitPlatt, applyPlatt, calibrationTable } from "../../models/churn/evaluate.ts";
+import { rocAuc, prAuc, liftTopDecile, fitPlatt, applyPlatt, calibrationTable, fitIsotonic, applyIsotonic, brier } from "../../models/churn/evaluate.ts";
+import { chooseCalibration } from "../../models/churn/select.ts";
+import { mulberry32 } from "../../models/shared/rng.ts";
 import { bandsFrom, riskBand } from "../../models/churn/predict.ts";
 import { coverage, maseScale, seasonalNaive, smape } from "../../models/forecast/evaluate.ts";
 import { quantile } from "../../models/forecast/intervals.ts";
@@ -167,6 +169,33 @@ describe("metrics", () => {
     const b = bandsFrom(Float64Array.from({ length: 100 }, (_, i) => (i < 2 ? 1 : 0)));
     expect(b).toEqual({ baseRate: 0.02, high: 0.1, medium: 0.04 });
     expect([0.001, 0.039, 0.04, 0.099, 0.1, 0.9].map((p) => riskBand(p, b))).toEqual(["low", "low", "medium", "medium", "high", "high"]);
+  });
+
+  it("isotonic calibration: a monotone fit that keeps the mean, and chosen over Platt only where the curve is not a sigmoid", () => {
+    // Pool-adjacent-violators by hand: scores 1..6, labels 0 1 0 1 1 1 → blocks {1}, {2,3}, {4,5,6} at rates 0, ½, 1.
+    const iso = fitIsotonic([1, 2, 3, 4, 5, 6], [0, 1, 0, 1, 1, 1]);
+    expect(iso.x).toEqual([1, 2.5, 5]);
+    expect(iso.y.map((v) => Math.round(v * 1000) / 1000)).toEqual([0.083, 0.5, 0.917]); // clipped to [1/(2n), 1 − 1/(2n)]
+    expect(Array.from(applyIsotonic([0, 1.75, 2.5, 10], iso)).map((v) => Math.round(v * 1000) / 1000)).toEqual([0.083, 0.292, 0.5, 0.917]);
+    const rng = mulberry32(4);
+    const draw = (truth: (p: number) => number) => {
+      const p = Float64Array.from({ length: 4000 }, () => 0.02 + 0.96 * rng());
+      return { p, y: Float64Array.from(p, (v) => (rng() < truth(v) ? 1 : 0)) };
+    };
+    // A step: the raw score ranks well but its probabilities are not a sigmoid of its log-odds.
+    const step = draw((v) => (v < 0.5 ? 0.05 : 0.6));
+    const stepChoice = chooseCalibration(step.p, step.y);
+    expect(stepChoice.calibrator.method).toBe("isotonic");
+    expect(stepChoice.brier.isotonic).toBeLessThan(stepChoice.brier.platt);
+    const fitted = fitIsotonic(step.p, step.y);
+    const cal = applyIsotonic(step.p, fitted);
+    for (let k = 1; k < fitted.y.length; k++) expect(fitted.y[k]!).toBeGreaterThan(fitted.y[k - 1]!);
+    expect(cal.reduce((s, v) => s + v, 0) / cal.length).toBeCloseTo(step.y.reduce((s, v) => s + v, 0) / step.y.length, 2);
+    // Already calibrated (the truth is the score): Platt's two parameters are enough and win.
+    const exact = draw((v) => v);
+    const exactChoice = chooseCalibration(exact.p, exact.y);
+    expect(exactChoice.calibrator.method).toBe("platt");
+    expect(Math.abs(brier(exact.y, exact.p) - exactChoice.brier.platt)).toBeLessThan(0.002);
   });
 
   it("MASE scale, seasonal naive, sMAPE, coverage, quantiles", () => {
