@@ -65,7 +65,9 @@ export function defaultCandidates(quick = false): CandidateSpec[] {
     ...(quick ? [] : [{ name: "logistic λ=30", family: "logistic", lambda: 30 } as CandidateSpec]),
     { name: "mlp 64-32", family: "mlp", options: mlp },
     { name: "gbdt depth 4", family: "gbdt", options: gbdt, seeds: quick ? 1 : 3 },
-    ...(quick ? [] : [{ name: "gbdt depth 6", family: "gbdt", options: { ...gbdt, maxDepth: 6, minChildWeight: 2 }, seeds: 3 } as CandidateSpec]),
+    // Deeper, slower and averaged over more seeds: smoother probabilities (on Orange/BigML its
+    // out-of-fold Brier score and log loss were the lowest of the trees; depth 6 at the default rate was not).
+    ...(quick ? [] : [{ name: "gbdt depth 5 slow", family: "gbdt", options: { ...gbdt, maxDepth: 5, learningRate: 0.03, maxTrees: 2000, patience: 80 }, seeds: 5 } as CandidateSpec]),
   ];
 }
 
