@@ -13,7 +13,9 @@ export type Bench = { title: string; run(): Promise<BenchFigure[]> };
 
 const dir = import.meta.dirname;
 const only = process.argv.slice(2);
-const files = readdirSync(dir).filter((f) => f.endsWith(".bench.ts")).filter((f) => only.length === 0 || only.some((o) => f.startsWith(o))).sort();
+// `models` also names the churn bench (churn.bench.ts: the churn model beside its peers).
+const wanted = only.flatMap((o) => (o === "models" ? ["models", "churn"] : [o]));
+const files = readdirSync(dir).filter((f) => f.endsWith(".bench.ts")).filter((f) => wanted.length === 0 || wanted.some((o) => f.startsWith(o))).sort();
 const outDir = join(process.cwd(), "data", "bench");
 mkdirSync(outDir, { recursive: true });
 let failed = false;
