@@ -4,6 +4,7 @@
  * lower-cased) text wins; ties go to the lower priority number, then the topic id. The same rule
  * the SQL used to apply to raw text, now applied where the redacted text is.
  */
+import { parse } from "csv-parse/sync";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
@@ -20,13 +21,10 @@ export type Taxonomy = { rows: TaxonomyRow[]; labels: Map<string, string> };
 
 export const DEFAULT_TAXONOMY = join(projectRoot, "transforms", "seeds", "topic_keywords.csv");
 
-/** A small CSV reader for the taxonomy: no quoting needed (keywords hold no commas). */
+/** The taxonomy CSV, read with csv-parse (quoted fields allowed); errors name file and line. */
 export function loadTaxonomy(file = DEFAULT_TAXONOMY): Taxonomy {
-  const [header, ...lines] = readFileSync(file, "utf8").split(/\r?\n/).filter((l) => l.trim() !== "");
-  const cols = header!.split(",").map((c) => c.trim());
-  const rows = lines.map((line, i) => {
-    const cells = line.split(",");
-    const rec = Object.fromEntries(cols.map((c, j) => [c, cells[j]?.trim()]));
+  const records = parse(readFileSync(file, "utf8"), { columns: (h: string[]) => h.map((c) => c.trim()), trim: true, skip_empty_lines: true, bom: true }) as Record<string, string>[];
+  const rows = records.map((rec, i) => {
     const parsed = TaxonomyRow.safeParse(rec);
     if (!parsed.success) throw new Error(`${file}:${i + 2}: ${parsed.error.issues.map((x) => `${x.path.join(".")}: ${x.message}`).join("; ")}`);
     return parsed.data;

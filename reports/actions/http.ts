@@ -1,8 +1,10 @@
 /**
  * The HTTP side of actions: one JSON request with a timeout, and retries with exponential backoff for
  * what is worth retrying (network errors, timeouts, 408, 429 honouring Retry-After, 5xx). A 4xx other
- * than those is the request's own fault and fails at once.
+ * than those is the request's own fault and fails at once. The retrying itself is core/retry.ts (p-retry),
+ * shared with the OpenPhone client.
  */
+import { parseRetryAfter, withRetries as retry, type RetryPolicy } from "../../pipelines/core/retry.ts";
 export class HttpError extends Error {
   constructor(readonly status: number, readonly body: string, readonly retryAfterMs: number | null, message: string) {
     super(message);
@@ -22,8 +24,7 @@ export async function requestJson(method: string, url: string, body: unknown, he
   });
   const text = await res.text();
   if (!res.ok) {
-    const ra = res.headers.get("retry-after");
-    const retryAfterMs = ra === null ? null : /^\d+$/.test(ra) ? Number(ra) * 1000 : Math.max(0, Date.parse(ra) - Date.now()) || null;
+    const retryAfterMs = parseRetryAfter(res.headers.get("retry-after"));
     throw new HttpError(res.status, text.slice(0, 500), retryAfterMs, `${method} ${redact(url)} answered ${res.status}: ${text.slice(0, 200)}`);
   }
   return { status: res.status, body: text, headers: res.headers };
@@ -48,28 +49,20 @@ export function isRetryable(err: unknown): boolean {
   return TRANSIENT_CODES.has(e?.code ?? "") || TRANSIENT_CODES.has(e?.cause?.code ?? "");
 }
 
-export type RetryPolicy = { retries: number; baseMs: number; maxMs: number };
+export type { RetryPolicy };
 export const DEFAULT_RETRY: RetryPolicy = { retries: 3, baseMs: 1000, maxMs: 30_000 };
 
-const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Run fn, retrying retryable failures after base·2^attempt (or the server's Retry-After, capped). */
-export async function withRetries<T>(
+/** Run fn, retrying retryable failures after base·2^attempt (or the server's Retry-After, capped at maxMs): core/retry.ts. */
+export function withRetries<T>(
   fn: (attempt: number) => Promise<T>,
   policy: RetryPolicy = DEFAULT_RETRY,
   opts: { sleep?: (ms: number) => Promise<void>; retryable?: (e: unknown) => boolean; onRetry?: (attempt: number, err: unknown, waitMs: number) => void } = {},
 ): Promise<T> {
-  const sleep = opts.sleep ?? realSleep;
-  const retryable = opts.retryable ?? isRetryable;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await fn(attempt);
-    } catch (err) {
-      if (attempt >= policy.retries || !retryable(err)) throw err;
-      const backoff = Math.min(policy.maxMs, policy.baseMs * 2 ** attempt);
-      const wait = err instanceof HttpError && err.retryAfterMs !== null ? Math.min(policy.maxMs, err.retryAfterMs) : backoff;
-      opts.onRetry?.(attempt + 1, err, wait);
-      await sleep(wait);
-    }
-  }
+  return retry(fn, policy, {
+    retryable: opts.retryable ?? isRetryable,
+    retryAfterMs: (e) => (e instanceof HttpError ? e.retryAfterMs : null),
+    longRetryAfter: "clamp",
+    ...(opts.sleep ? { sleep: opts.sleep } : {}),
+    ...(opts.onRetry ? { onRetry: opts.onRetry } : {}),
+  });
 }

@@ -4,6 +4,7 @@
  * as a table, CSV or JSON; with no query, an interactive prompt on a terminal (statements end with `;`,
  * `.tables`, `.help`, `.quit`), or the statements piped on stdin.
  */
+import { stringify } from "csv-stringify/sync";
 import { createInterface } from "node:readline";
 import { Option, type Command } from "commander";
 import type { DuckDBResultReader } from "@duckdb/node-api";
@@ -82,7 +83,7 @@ function print(reader: DuckDBResultReader, opts: { format: Format; maxRows: numb
     return;
   }
   if (opts.format === "csv") {
-    out([names, ...rows.map((r) => r.map(csvText))].map((r) => r.map(csvField).join(",")).join("\r\n") + "\r\n");
+    out(stringify([names, ...rows.map((r) => r.map(csvText))], { record_delimiter: "windows", quoted_match: /[\r\n]/ })); // RFC 4180 (a lone LF quoted too)
     return;
   }
   out(table(names, rows, opts.maxRows));
@@ -91,9 +92,6 @@ function print(reader: DuckDBResultReader, opts: { format: Format; maxRows: numb
 function csvText(v: Json): string {
   if (v === null) return "";
   return typeof v === "object" ? JSON.stringify(v) : String(v);
-}
-function csvField(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
 /** An aligned text table: numbers to the right, NULL for null, at most maxRows rows (then a count). */

@@ -7,6 +7,7 @@
 import type { z } from "zod";
 import { ApiErrorBody } from "../../catalog/openphone.ts";
 import { TokenBucket } from "./rateLimit.ts";
+import { parseRetryAfter, withRetries } from "../../core/retry.ts";
 
 export type ClientOptions = {
   baseUrl: string;
@@ -69,11 +70,13 @@ export class OpenPhoneClient {
       for (const item of Array.isArray(v) ? v : [v]) url.searchParams.append(k, String(item));
     }
     const request = `GET ${url.pathname}${url.search ? "?" + decodeURIComponent(url.searchParams.toString()) : ""}`;
-    for (let attempt = 1; ; attempt++) {
+    let attempts = 0;
+    const attempt = async (): Promise<T | null> => {
       if (this.o.maxRequests !== undefined && this.requests >= this.o.maxRequests) {
         throw new BudgetExhausted(`request budget of ${this.o.maxRequests} used`);
       }
       this.requests++; // counted before waiting, so concurrent requests cannot overrun the budget
+      attempts++;
       await this.bucket.take();
       let status: number;
       let text: string;
@@ -87,21 +90,12 @@ export class OpenPhoneClient {
         retryAfter = res.headers.get("retry-after");
         text = await res.text();
       } catch (err) {
-        const why = networkReason(err, this.o.timeoutMs);
-        if (attempt < this.o.maxAttempts) { await this.wait(request, attempt, this.backoff(attempt), why); continue; }
-        throw new OpenPhoneError(`${request} failed after ${attempt} attempts: ${why}`, null, null);
+        throw new Transient(networkReason(err, this.o.timeoutMs), null, "", null);
       }
-      if (status === 429 || status >= 500) {
-        const why = status === 429 ? "429 Too Many Requests" : `${status} ${errorSummary(text)}`;
-        const hinted = status === 429 ? parseRetryAfter(retryAfter) : null;
-        if (attempt < this.o.maxAttempts && (hinted === null || hinted <= this.o.maxRetryAfterMs)) {
-          await this.wait(request, attempt, hinted ?? this.backoff(attempt), why);
-          continue;
-        }
-        throw failure(request, status, text, attempt);
-      }
+      if (status === 429) throw new Transient("429 Too Many Requests", status, text, parseRetryAfter(retryAfter));
+      if (status >= 500) throw new Transient(`${status} ${errorSummary(text)}`, status, text, null);
       if (status === 404 && opts.notFound === "null") return null;
-      if (status < 200 || status >= 300) throw failure(request, status, text, attempt);
+      if (status < 200 || status >= 300) throw failure(request, status, text, attempts);
       let json: unknown;
       try { json = JSON.parse(text); } catch { throw new OpenPhoneError(`${request}: ${status} but the body is not JSON: ${text.slice(0, 200)}`, status, null); }
       const parsed = schema.safeParse(json);
@@ -110,28 +104,30 @@ export class OpenPhoneClient {
         throw new OpenPhoneError(`${request}: the response does not match the spec at ${i.path.join(".") || "(top)"}: ${i.message}`, status, null);
       }
       return parsed.data;
+    };
+    try {
+      // 5xx, timeouts and dropped connections: exponential backoff with equal jitter; 429: its Retry-After
+      // (one longer than maxRetryAfterMs fails the request rather than stall the run).
+      return await withRetries(attempt, { retries: this.o.maxAttempts - 1, baseMs: this.o.backoffBaseMs, maxMs: this.o.backoffMaxMs, jitter: true }, {
+        retryable: (e) => e instanceof Transient,
+        retryAfterMs: (e) => (e as Transient).retryAfterMs,
+        maxRetryAfterMs: this.o.maxRetryAfterMs, longRetryAfter: "fail",
+        onRetry: (n, e, waitMs) => this.o.onRetry?.({ request, attempt: n, waitMs, why: (e as Transient).why }),
+      });
+    } catch (err) {
+      if (!(err instanceof Transient)) throw err;
+      if (err.status === null) throw new OpenPhoneError(`${request} failed after ${attempts} attempts: ${err.why}`, null, null);
+      throw failure(request, err.status, err.text, attempts);
     }
   }
-
-  /** Exponential backoff with "equal jitter": half the step fixed, half random, capped. */
-  private backoff(attempt: number): number {
-    const step = Math.min(this.o.backoffMaxMs, this.o.backoffBaseMs * 2 ** (attempt - 1));
-    return step / 2 + Math.random() * (step / 2);
-  }
-
-  private async wait(request: string, attempt: number, waitMs: number, why: string): Promise<void> {
-    this.o.onRetry?.({ request, attempt, waitMs: Math.round(waitMs), why });
-    await new Promise((r) => setTimeout(r, waitMs));
-  }
 }
 
-/** Retry-After is seconds or an HTTP date; returns milliseconds. */
-export function parseRetryAfter(v: string | null): number | null {
-  if (!v) return null;
-  if (/^\d+(\.\d+)?$/.test(v.trim())) return Number(v) * 1000;
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
+/** A failure worth retrying: throttled, a server error, or no answer (status null). */
+class Transient extends Error {
+  constructor(readonly why: string, readonly status: number | null, readonly text: string, readonly retryAfterMs: number | null) { super(why); }
 }
+
+export { parseRetryAfter };
 
 function networkReason(err: unknown, timeoutMs: number): string {
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
