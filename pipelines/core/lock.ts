@@ -4,14 +4,15 @@
  * (`<data>/state/writer.lock`, taken by every command that writes the folder) and one scheduler per
  * data folder (`<data>/state/scheduler.lock`).
  *
- * A lock is stale, and may be taken over, when its heartbeat has stopped for `staleMs`, or sooner
- * when it is on this host and neither its owner's pid nor any member's pid is running and no
- * heartbeat came for two intervals. A bare pid never keeps a lock: after a container restart the
- * owner's pid may belong to another process, and then the stopped heartbeat frees the lock.
+ * A lock is stale, and may be taken over, when its heartbeat has stopped for `staleMs`, or at once
+ * when it is on this host and neither its owner's pid nor any member's pid is running (a crash, a
+ * SIGKILL, Ctrl-C). A bare pid never keeps a lock: after a container restart the owner's pid may
+ * belong to another process, and then the stopped heartbeat frees the lock.
  *
- * A process started by the owner to do part of its work (a scheduler's step) joins the lock with
- * the owner's token (COMMSIGHT_WRITER_TOKEN): it adds its pid to the members and heartbeats too, so
- * while it lives the lock stays held, and a lock whose owner died is not taken over under it.
+ * A process started by the owner to do part of its work (a scheduler's step) is a member: the owner
+ * adds its pid as soon as it is spawned, and the step joins the lock with the owner's token
+ * (COMMSIGHT_WRITER_TOKEN) and heartbeats too, so while it lives the lock stays held, and a lock
+ * whose owner died is not taken over under it.
  */
 import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -46,7 +47,8 @@ export class LockLostError extends Error {}
 export function describeOwner(o: LockOwner | null, now = new Date()): string {
   if (!o) return "a lock file is being written (or is unreadable); try again in a few seconds";
   const age = Math.max(0, Math.round((now.getTime() - Date.parse(o.heartbeatAt)) / 1000));
-  const gone = o.host === hostname() && ![o.pid, ...o.members].some(pidAlive) ? " (that process is gone; its lock frees shortly)" : "";
+  const working = o.host === hostname() && !pidAlive(o.pid) ? o.members.filter(pidAlive) : [];
+  const gone = working.length ? ` (that process is gone; pid ${working.join(", ")} it started still works under its lock)` : "";
   return `${o.command ? `\`commsight ${o.command}\`` : "a process"} (pid ${o.pid} on ${o.host}, since ${o.startedAt}, heartbeat ${age} s ago)${gone}`;
 }
 
@@ -102,8 +104,8 @@ export class OwnedLock {
     const age = now - Date.parse(info.heartbeatAt);
     if (!(age <= this.opts.staleMs)) return `no heartbeat for ${Math.round(age / 1000)} s`;
     const pids = [info.pid, ...info.members].filter((p) => p !== process.pid);
-    if (info.host === hostname() && info.pid !== process.pid && !pids.some(pidAlive) && age > 2 * this.opts.heartbeatMs) {
-      return `pid ${info.pid} is not running and its heartbeat stopped`;
+    if (info.host === hostname() && info.pid !== process.pid && !pids.some(pidAlive)) {
+      return `pid ${info.pid} is not running${info.members.length ? " (nor any process it started)" : ""}`;
     }
     return null;
   }
@@ -180,6 +182,13 @@ export class OwnedLock {
     this.joined = true;
     if (!this.heartbeat()) throw new LockLostError(`${this.what}: the lock changed hands while joining it`);
     return current;
+  }
+
+  /** The owner records a process it has just started to work under its lock (before that one joins). */
+  addMember(pid: number): void {
+    const current = this.owner ? OwnedLock.read(this.path) : null;
+    if (!current || current.token !== this.owner!.token || current.members.includes(pid)) return;
+    writeReplace(this.path, { ...current, members: [...current.members, pid] });
   }
 
   /** Rewrite the heartbeat (and our membership); false when the lock is no longer ours. */

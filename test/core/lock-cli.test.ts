@@ -145,7 +145,6 @@ describe("a scheduler killed during a step", () => {
     expect(readFileSync(`/proc/${step}/stat`, "utf8").split(") ")[1]!.split(" ")[1]).toBe(String(first.pid)); // the scheduler's child
     first.c.kill("SIGKILL");
     await first.exited;
-    await sleep(1200); // two of its heartbeats: the dead scheduler's own lock is stale by then
 
     const second = start(["--config", config, "--data", data, "schedule", "--run", "land"], env);
     try {

@@ -138,17 +138,16 @@ describe("the scheduler", () => {
     expect(() => s.make().lock.acquire("schedule")).toThrow(LockHeldError);
     await a.stop("done");
 
-    // Crashed: the lock names a pid that no longer runs on this host, with no member alive either. A
-    // beat within two intervals is respected (a member may be about to beat); one older is not.
+    // Crashed: the lock names a pid that no longer runs on this host. While a process it started (a
+    // member) still runs, the lock holds; once none does, it is taken over at once.
     const dead = spawnSync(process.execPath, ["-e", ""]).pid!;
     const now = new Date().toISOString();
-    writeFileSync(s.lockPath, JSON.stringify({ pid: dead, host: hostname(), token: "t1", startedAt: now, heartbeatAt: now, members: [] }));
-    expect(() => s.make().lock.acquire("schedule")).toThrow(LockHeldError);
-    const beat = new Date(Date.now() - 1000).toISOString();
-    writeFileSync(s.lockPath, JSON.stringify({ pid: dead, host: hostname(), token: "t1", startedAt: now, heartbeatAt: beat, members: [dead] }));
+    writeFileSync(s.lockPath, JSON.stringify({ pid: dead, host: hostname(), token: "t1", startedAt: now, heartbeatAt: now, members: [process.ppid] }));
+    expect(() => s.make().lock.acquire("schedule")).toThrow(/that process is gone; pid \d+ it started still works under its lock/);
+    writeFileSync(s.lockPath, JSON.stringify({ pid: dead, host: hostname(), token: "t1", startedAt: now, heartbeatAt: now, members: [dead] }));
     const b = s.make();
     await b.start({ cron: false });
-    expect(s.events.find((e) => e.type === "started" && e.tookOver)).toMatchObject({ tookOver: `pid ${dead} (pid ${dead} is not running and its heartbeat stopped)` });
+    expect(s.events.find((e) => e.type === "started" && e.tookOver)).toMatchObject({ tookOver: `pid ${dead} (pid ${dead} is not running (nor any process it started))` });
     await b.stop("done");
 
     // Hung: the owner is alive (our parent) but has not beaten for five minutes; a fresh beat is respected.

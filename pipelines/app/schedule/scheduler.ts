@@ -14,11 +14,13 @@ import { LockHeldError, OwnedLock, writerLockOptions } from "../../core/lock.ts"
 import { ScheduleStateFile } from "./state.ts";
 
 export type StepRunner = {
-  /** `writerToken`: the token of the data folder's writer lock the job holds, for the step to join. */
-  run(job: Job, step: string[], index: number, ctx?: { writerToken?: string }): Promise<void>;
+  /** `writerToken`: the token of the data folder's writer lock the job holds, for the step to join; `spawned`: say the step's pid. */
+  run(job: Job, step: string[], index: number, ctx?: StepContext): Promise<void>;
   /** Kill the step under way (a second SIGTERM). */
   kill?(): void;
 };
+
+export type StepContext = { writerToken?: string; spawned?: (pid: number) => void };
 
 export type SchedulerEvent =
   | { type: "started"; pid: number; tookOver: string | null }
@@ -196,13 +198,17 @@ export class Scheduler {
         this.emit({ type: "job-finished", job: q.job.name, status: "interrupted", seconds: 0 });
         return "interrupted";
       }
-      return await this.runSteps(q, writer?.held?.token);
+      return await this.runSteps(q, writer);
     } finally {
       writer?.release();
     }
   }
 
-  private async runSteps({ job, fireAt }: Queued, writerToken: string | undefined): Promise<JobStatus> {
+  private async runSteps({ job, fireAt }: Queued, writer: OwnedLock | null): Promise<JobStatus> {
+    const token = writer?.held?.token;
+    // The step is a member of the job's lock from its first instant: should the scheduler die before the
+    // step joins, the lock is not taken over while the step lives (it then dies too: steps.ts).
+    const ctx: StepContext = token ? { writerToken: token, spawned: (pid) => writer!.addMember(pid) } : {};
     const started = this.now();
     this.state.update(job.name, { lastStartedAt: started.toISOString(), running: { fireAt: fireAt.toISOString(), startedAt: started.toISOString(), step: "" } });
     const retries = job.retries ?? this.opts.schedule.retries;
@@ -217,7 +223,7 @@ export class Scheduler {
       for (let attempt = 1; ; attempt++) {
         this.emit({ type: "step-started", job: job.name, step: name, attempt });
         try {
-          await this.opts.runner.run(job, step, i, writerToken ? { writerToken } : {});
+          await this.opts.runner.run(job, step, i, ctx);
           this.emit({ type: "step-ok", job: job.name, step: name, attempt });
           ok = true;
           break;

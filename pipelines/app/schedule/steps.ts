@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { projectRoot } from "../../core/paths.ts";
 import { PARENT_PID_ENV, WRITER_TOKEN_ENV } from "../../core/lock.ts";
 import type { Job } from "./config.ts";
-import type { StepRunner } from "./scheduler.ts";
+import type { StepContext, StepRunner } from "./scheduler.ts";
 
 export const COMMSIGHT_BIN = join(projectRoot, "pipelines", "bin", "commsight.mjs");
 
@@ -19,7 +19,7 @@ export function commandRunner(global: { configFile?: string | undefined; dataDir
   let child: ChildProcess | null = null;
   const globalArgs = [...(global.configFile ? ["--config", global.configFile] : []), ...(global.dataDir ? ["--data", global.dataDir] : [])];
   return {
-    run(job: Job, step: string[], _index: number, ctx: { writerToken?: string } = {}): Promise<void> {
+    run(job: Job, step: string[], _index: number, ctx: StepContext = {}): Promise<void> {
       return new Promise((resolve, reject) => {
         const c = spawn(process.execPath, [COMMSIGHT_BIN, ...globalArgs, ...step], {
           stdio: ["ignore", "inherit", "inherit"], detached: true, env: {
@@ -28,6 +28,7 @@ export function commandRunner(global: { configFile?: string | undefined; dataDir
           },
         });
         child = c;
+        if (c.pid) ctx.spawned?.(c.pid);
         c.on("error", (err) => { child = null; reject(err); });
         c.on("exit", (code, signal) => {
           child = null;
