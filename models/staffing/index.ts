@@ -10,13 +10,14 @@
  */
 import { mkdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { exec, lit, sqlTemplate, type Db } from "../../pipelines/core/duckdb.ts";
+import { exec, sqlTemplate, type Db } from "../../pipelines/core/duckdb.ts";
 import type { Paths } from "../../pipelines/core/paths.ts";
 import type { BusinessCalendar } from "../shared/businessCalendar.ts";
 import { isoDow } from "../shared/dates.ts";
 import { loadTable, writeMart } from "../shared/mart.ts";
 import type { Path, SeriesBundle } from "../shared/series.ts";
 import type { StaffingConfig } from "./config.ts";
+import { staffingCsvSql } from "./csv.ts";
 import { scheduledFor } from "./erlangC.ts";
 import { loadHistory } from "./history.ts";
 import { messageStaffing } from "./messages.ts";
@@ -153,9 +154,4 @@ async function exportCsv(db: Db, paths: Paths, firstDay: number): Promise<string
     throw err;
   }
   return file;
-}
-
-/** The COPY writing the planners' CSV from a staffing mart file (optionally for days [from, to]): one schema for every staffing CSV. */
-export function staffingCsvSql(martFile: string, out: string, from = "0001-01-01", to = "9999-12-31"): string {
-  return sqlTemplate(join(SQL, "staffing_csv.sql"), { mart: lit(martFile), out: lit(out), from: lit(from), to: lit(to) });
 }
