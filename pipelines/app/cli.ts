@@ -23,14 +23,22 @@ import { configFrom, UsageError } from "./commands/shared.ts";
 
 export const VERSION: string = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")).version;
 
-type GlobalOptions = { config?: string; data?: string; logLevel?: LogLevel; logFormat?: LogFormat; quiet?: boolean; debug?: boolean; wait?: boolean | string };
+type GlobalOptions = { config?: string; data?: string; logLevel?: LogLevel; logFormat?: LogFormat; quiet?: boolean; debug?: boolean; wait?: boolean; waitTimeout?: number };
 
 /** Commands that write the data folder, by their path (`alerts run`): each runs under the folder's writer lock. */
 export const WRITERS = new Set([
   "generate", "extract", "enrich", "retention", "transform", "run", "demo", "train", "outreach", "report", "backfill", "alerts run",
 ]);
 
-function commandPath(cmd: Command): string {
+/**
+ * Commands that do not take the writer lock, and why: they only read the folder (status, sql, catalog,
+ * test-data builds in memory, alerts list/rules), write outside it or only a derived file (docs,
+ * forecast), only append to the landing zone that extract consumes under the lock (listen), or take
+ * it per job (schedule). A new command must be in one of the two lists (test/core/cli.test.ts).
+ */
+export const NOT_WRITERS = new Set(["status", "sql", "catalog", "test-data", "docs", "forecast", "listen", "schedule", "alerts list", "alerts rules"]);
+
+export function commandPath(cmd: Command): string {
   const names: string[] = [];
   for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
   return names.join(" ");
@@ -60,7 +68,11 @@ export function buildCli(): Command {
     .addOption(new Option("--log-format <format>", "text (default, also outside a terminal) or json (one object a line, for log shippers; env COMMSIGHT_LOG_FORMAT)").choices(["text", "json"]))
     .option("-q, --quiet", "no progress bars or status lines, logs from warn up; results and errors only")
     .option("--debug", "print the stack trace of an error (env COMMSIGHT_DEBUG=1)")
-    .option("--wait [seconds]", "when another command is writing the data folder, wait for it (for ever, or this many seconds) instead of exiting 2")
+    .option("--wait", "when another command is writing the data folder, wait for it instead of exiting 2")
+    .option("--wait-timeout <seconds>", "--wait, but give up (exit 2) after this many seconds", (v: string) => {
+      if (!/^\d+(\.\d+)?$/.test(v)) throw new UsageError(`--wait-timeout: expected a number of seconds, got "${v}"`);
+      return Number(v);
+    })
     .addHelpText("after", ENVIRONMENT)
     .showHelpAfterError()
     .exitOverride();
@@ -74,8 +86,7 @@ export function buildCli(): Command {
     if (g.debug) process.env.COMMSIGHT_DEBUG = "1";
     const path = commandPath(action);
     if (!WRITERS.has(path) || action.opts().list) return;
-    const wait = g.wait === undefined || g.wait === false ? false : g.wait === true ? true : Number(g.wait);
-    if (typeof wait === "number" && !(wait >= 0)) throw new UsageError(`--wait: expected a number of seconds, got "${g.wait}"`);
+    const wait = g.waitTimeout !== undefined ? g.waitTimeout : Boolean(g.wait);
     await takeDataFolder(lakePaths(configFrom(action)).data, path, {
       wait,
       onWait: (e) => process.stderr.write(`commsight: ${e.message}; waiting for it (--wait)\n`),

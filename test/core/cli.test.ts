@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { buildCli, main } from "../../pipelines/app/cli.ts";
+import type { Command } from "commander";
+import { buildCli, commandPath, main, NOT_WRITERS, WRITERS } from "../../pipelines/app/cli.ts";
 import { readLedger, summariseRuns } from "../../pipelines/core/ledger.ts";
 import { tmpDir } from "../helpers/records.ts";
 
@@ -17,6 +18,13 @@ describe("commsight CLI", () => {
     for (const name of names) {
       expect(await quiet(() => main(["node", "commsight", name, "--help"])), name).toBe(0);
     }
+  });
+
+  it("every command either takes the data folder's writer lock or is listed as not writing it", () => {
+    const leaves = (c: Command): Command[] => (c.commands.length ? c.commands.flatMap(leaves) : [c]);
+    const paths = leaves(buildCli()).map(commandPath);
+    expect(paths.filter((p) => WRITERS.has(p) === NOT_WRITERS.has(p))).toEqual([]); // in exactly one list
+    expect([...WRITERS, ...NOT_WRITERS].filter((p) => !paths.includes(p))).toEqual([]); // no stale names
   });
 
   it("bad usage exits 2, a failed run exits 1 and is recorded in the ledger", async () => {

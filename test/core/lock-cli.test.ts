@@ -113,8 +113,8 @@ describe("one writer per data folder", () => {
     // pid 1 always runs: as after a container restart, when the dead owner's pid belongs to someone else.
     const owner = { token: "before-the-restart", command: "run", pid: 1, host: hostname(), startedAt: at(3600), members: [] };
     writeFileSync(lockOf(data), JSON.stringify({ ...owner, heartbeatAt: at(1) }));
-    // Refused, also after waiting (--wait 1 gives up after a second: the heartbeat is still fresh then).
-    const refused = commsight(["--data", data, "--wait", "1", "extract", "--input", input]);
+    // Refused, also after waiting (--wait-timeout 1 gives up after a second: the heartbeat is still fresh then).
+    const refused = commsight(["--data", data, "--wait-timeout", "1", "extract", "--input", input]);
     expect(refused.code, refused.stderr).toBe(2);
     expect(refused.stderr).toMatch(/is in use: `commsight run` \(pid 1 on .*; waiting for it \(--wait\)/);
     expect(refused.stderr).toMatch(/is in use: `commsight run` \(pid 1 on [^;]*\n  wait for it to finish, or pass --wait/);
