@@ -50,7 +50,7 @@ Environment variables:
   COMMSIGHT_LOG_FORMAT      default for --log-format (text or json)
   COMMSIGHT_DEBUG=1         the same as --debug
   COMMSIGHT_LOCK_HEARTBEAT_SECONDS, COMMSIGHT_LOCK_STALE_SECONDS   the data folder's writer lock: how often
-                            its holder rewrites it (5) and after how long without that it is stale (60)
+                            its holder rewrites it (5) and after how long without that it is stale (300)
   COMMSIGHT_CHROMIUM        the Chromium binary for PDF reports (else report.chromiumPath, else PATH)
   COMMSIGHT_PSEUDONYM_KEY   the key of the pseudonyms in the marts (the demo key when unset)
   OPENPHONE_API_KEY         the OpenPhone/Quo API key (extract --source openphone)

@@ -248,10 +248,10 @@ export function writerLockPath(dataDir: string): string {
   return join(dataDir, "state", "writer.lock");
 }
 
-/** Timing of the writer lock: COMMSIGHT_LOCK_HEARTBEAT_SECONDS (default 5) and COMMSIGHT_LOCK_STALE_SECONDS (default 60). */
+/** Timing of the writer lock: COMMSIGHT_LOCK_HEARTBEAT_SECONDS (default 5) and COMMSIGHT_LOCK_STALE_SECONDS (default 300: a stage may keep the event loop busy for a while, and a crash on this host frees the lock at once anyway). */
 export function writerLockOptions(env: NodeJS.ProcessEnv = process.env): LockOptions {
   const num = (v: string | undefined, d: number) => (v && Number(v) > 0 ? Number(v) : d);
-  return { heartbeatMs: num(env.COMMSIGHT_LOCK_HEARTBEAT_SECONDS, 5) * 1000, staleMs: num(env.COMMSIGHT_LOCK_STALE_SECONDS, 60) * 1000 };
+  return { heartbeatMs: num(env.COMMSIGHT_LOCK_HEARTBEAT_SECONDS, 5) * 1000, staleMs: num(env.COMMSIGHT_LOCK_STALE_SECONDS, 300) * 1000 };
 }
 
 export function writerLock(dataDir: string): OwnedLock {

@@ -119,7 +119,7 @@ describe("one writer per data folder", () => {
     expect(refused.stderr).toMatch(/is in use: `commsight run` \(pid 1 on .*; waiting for it \(--wait\)/);
     expect(refused.stderr).toMatch(/is in use: `commsight run` \(pid 1 on [^;]*\n  wait for it to finish, or pass --wait/);
 
-    writeFileSync(lockOf(data), JSON.stringify({ ...owner, heartbeatAt: at(120) })); // default staleness: 60 s
+    writeFileSync(lockOf(data), JSON.stringify({ ...owner, heartbeatAt: at(400) })); // default staleness: 300 s
     const took = commsight(["--data", data, "extract", "--input", input]);
     expect(took.code, took.stderr).toBe(0);
     expect(existsSync(lockOf(data))).toBe(false); // released, not left behind
