@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { col } from "./meta.ts";
+import { eventTime } from "./openphone.ts";
 
 export const CallFlowEventType = z.enum([
   "ivr_entered",     // caller reached a menu (`menu` names it)
@@ -24,7 +25,7 @@ export const CallFlowEvent = z.object({
     "What happened: ivr_entered, option_chosen, queue_entered, queue_left, transfer, voicemail or hangup (which fields apply depends on it).",
     "none",
   ),
-  occurredAt: col(z.iso.datetime({ offset: true }), "When the event happened (UTC instant); sets the lake partition day (UTC).", "none"),
+  occurredAt: col(eventTime, "When the event happened (UTC instant); sets the lake partition day (UTC).", "none"),
   menu: col(z.string().nullable(), "IVR menu reached or chosen in (ivr_entered, option_chosen; also on a hang-up in a menu), e.g. main, billing; else null.", "none"),
   option: col(z.string().nullable(), "Menu option the caller pressed or said (option_chosen); else null.", "none"),
   team: col(z.string().nullable(), "Team (line/queue name) the call queued for or was transferred to (queue_entered, queue_left, transfer); else null.", "none"),

@@ -32,3 +32,29 @@ export function columnMeta(schema: z.ZodType): { name: string; description: stri
     return { name, description: m.description ?? field.description ?? "", pii: m.pii ?? "none" };
   });
 }
+
+/**
+ * Plausibility of a record's event times (calls, messages, call-flow events, survey responses,
+ * transcripts): not before `earliest` (the business's start date minus a margin; config
+ * `ingest.earliest`, `ingest.businessStart` − `ingest.marginDays`) and not after now plus
+ * `aheadMs` (a day by default: clocks drift, time zones differ). The extract sets it from the
+ * config before it reads (`setPlausibility`); the zod refinements and the file drops' SQL checks
+ * (raw.ts `checks`) read it when they run, so one setting serves both paths.
+ */
+export const plausibility = { earliest: "1990-01-01T00:00:00Z", aheadMs: 86_400_000 };
+
+export function setPlausibility(p: Partial<typeof plausibility>): void {
+  Object.assign(plausibility, p);
+}
+
+/** The latest plausible instant, now. */
+export const latestPlausible = () => new Date(Date.now() + plausibility.aheadMs).toISOString();
+
+/** Whether an ISO instant lies inside the plausible window (null/absent: not this check's business). */
+export function plausibleTime(v: string | null | undefined): boolean {
+  if (v === null || v === undefined) return true;
+  const t = Date.parse(v);
+  return Number.isNaN(t) || (t >= Date.parse(plausibility.earliest) && t <= Date.now() + plausibility.aheadMs);
+}
+
+export const implausibleTimeMessage = () => `outside the plausible window (${plausibility.earliest.slice(0, 10)} … now + ${Math.round(plausibility.aheadMs / 3_600_000)} h)`;

@@ -6,10 +6,12 @@
  * carries its one-line description and PII class (meta.ts `col`), paraphrasing the spec's own.
  */
 import { z } from "zod";
-import { col } from "./meta.ts";
+import { col, plausibleTime } from "./meta.ts";
 
 export const e164 = z.string().regex(/^\+[1-9]\d{1,14}$/, "expected an E.164 phone number");
 const isoDateTime = z.iso.datetime({ offset: true });
+/** When something happened (a call, a message, a transcript): an ISO instant inside the plausible window (meta.ts). */
+export const eventTime = isoDateTime.refine(plausibleTime, "outside the plausible window (before ingest.earliest or more than ingest.aheadHours ahead)");
 const userId = z.string().regex(/^US(.*)$/, "expected a user id (US...)");
 const phoneNumberId = z.string().regex(/^PN(.*)$/, "expected a phone number id (PN...)");
 const activityId = z.string().regex(/^AC(.*)$/, "expected an activity id (AC...)");
@@ -57,7 +59,7 @@ export const User = PhoneNumberUser;
 /** GET /v1/calls → data[] */
 export const Call = z.object({
   id: col(activityId, "Unique id of the call, AC…; the key of summaries, transcripts, recordings and call-flow events.", "none"),
-  answeredAt: col(isoDateTime.nullable(), "When the call was answered (UTC instant); null if it was not answered.", "none"),
+  answeredAt: col(eventTime.nullable(), "When the call was answered (UTC instant); null if it was not answered.", "none"),
   answeredBy: col(z.string().nullable(), "Id (US…) of the user who answered an incoming call; null for outgoing or unanswered calls.", "identifier"),
   initiatedBy: col(z.string().nullable(), "Id (US…) of the user who placed an outgoing call; null for incoming calls.", "identifier"),
   direction: col(z.enum(["incoming", "outgoing"]), "Direction relative to the Quo number: incoming (a customer called the business) or outgoing (the business called out).", "none"),
@@ -69,15 +71,17 @@ export const Call = z.object({
     "Current call status: queued, initiated, ringing, in-progress, then completed, busy, failed, no-answer, canceled, missed, answered, forwarded or abandoned.",
     "none",
   ),
-  completedAt: col(isoDateTime.nullable(), "When the call ended (UTC instant); null while ongoing or if it never completed.", "none"),
-  createdAt: col(isoDateTime, "When the call record was created, i.e. the call started (UTC instant); sets the lake partition day (UTC).", "none"),
-  duration: col(z.number().int(), "Total duration of the call in seconds.", "none"),
+  completedAt: col(eventTime.nullable(), "When the call ended (UTC instant); null while ongoing or if it never completed.", "none"),
+  createdAt: col(eventTime, "When the call record was created, i.e. the call started (UTC instant); sets the lake partition day (UTC).", "none"),
+  duration: col(z.number().int().nonnegative(), "Total duration of the call in seconds (never negative).", "none"),
   forwardedFrom: col(z.string().nullable(), "Where a forwarded call came from: an E.164 phone number or a user id (US…); null if not forwarded.", "direct"),
   forwardedTo: col(z.string().nullable(), "Where the call was forwarded to: an E.164 phone number or a user id (US…); null if not forwarded.", "direct"),
   phoneNumberId: col(phoneNumberId, "Id (PN…) of the business's Quo number (line) the call was on.", "none"),
   participants: col(z.array(e164), "Phone numbers (E.164) of the other parties, excluding the Quo number: the customer's number.", "direct"),
-  updatedAt: col(isoDateTime.nullable(), "When the call record was last updated (UTC instant); null if never updated.", "none"),
+  updatedAt: col(eventTime.nullable(), "When the call record was last updated (UTC instant); null if never updated.", "none"),
   userId: col(userId, "Id (US…) of the Quo user account the call is associated with.", "identifier"),
+}).refine((c) => !c.answeredAt || !c.completedAt || Date.parse(c.answeredAt) <= Date.parse(c.completedAt), {
+  message: "answered after it completed (answeredAt > completedAt: a negative handle time)", path: ["answeredAt"],
 });
 
 /** GET /v1/messages → data[] */
@@ -90,8 +94,8 @@ export const Message = z.object({
   direction: col(z.enum(["incoming", "outgoing"]), "Direction relative to the Quo number: incoming (from a customer) or outgoing (from the business).", "none"),
   userId: col(userId, "Id (US…) of the user who sent the message (for incoming ones, the user the API associates with it).", "identifier"),
   status: col(z.enum(["queued", "sent", "delivered", "undelivered"]), "Delivery status: queued, sent, delivered or undelivered.", "none"),
-  createdAt: col(isoDateTime, "When the message was created (UTC instant); sets the lake partition day (UTC).", "none"),
-  updatedAt: col(isoDateTime, "When the message's status was last updated (UTC instant).", "none"),
+  createdAt: col(eventTime, "When the message was created (UTC instant); sets the lake partition day (UTC).", "none"),
+  updatedAt: col(eventTime, "When the message's status was last updated (UTC instant).", "none"),
 });
 
 /** GET /v1/call-summaries/{callId} → data.jobs[]: one AI job's extracted name/value pairs. */
@@ -119,8 +123,8 @@ export const CallSummary = z.object({
 /** GET /v1/call-transcripts/{id} → data.dialogue[]: one speaker's segment, times in seconds from the call's start. */
 const DialogueSegment = z.object({
   content: z.string(),
-  start: z.number(),
-  end: z.number(),
+  start: z.number().nonnegative(),
+  end: z.number().nonnegative(),
   identifier: z.string(),
   userId: userId.nullable(),
 });
@@ -128,19 +132,19 @@ const DialogueSegment = z.object({
 /** GET /v1/call-transcripts/{id} → data */
 export const CallTranscript = z.object({
   callId: col(z.string(), "Id (AC…) of the call this transcript belongs to; the transcript's key.", "none"),
-  createdAt: col(isoDateTime, "When the transcription was created (UTC instant); a later one replaces an earlier one.", "none"),
+  createdAt: col(eventTime, "When the transcription was created (UTC instant); a later one replaces an earlier one.", "none"),
   dialogue: col(
     z.array(DialogueSegment).nullable(),
     "Transcript segments in order: unredacted spoken text, start/end seconds from the call's start, speaker's phone number and user id (null for external parties); null if none.",
     "direct",
   ),
-  duration: col(z.number(), "Total duration of the transcribed call in seconds.", "none"),
+  duration: col(z.number().nonnegative(), "Total duration of the transcribed call in seconds (never negative).", "none"),
   status: col(z.enum(["absent", "in-progress", "completed", "failed"]), "Status of the transcription: absent (none made), in-progress, completed or failed.", "none"),
 });
 
 /** GET /v1/call-recordings/{callId} → data[] */
 export const CallRecording = z.object({
-  duration: col(z.number().int().nullable(), "Length of the recording in seconds; null if not completed or unknown.", "none"),
+  duration: col(z.number().int().nonnegative().nullable(), "Length of the recording in seconds; null if not completed or unknown.", "none"),
   id: col(z.string(), "Unique id of the call recording (one call may have several segments).", "none"),
   startTime: col(isoDateTime.nullable(), "When the recording began (UTC instant); null if it has not started or is unknown.", "none"),
   status: col(

@@ -11,7 +11,7 @@ import {
 import { CallFlowEvent } from "./callflow.ts";
 import { SurveyResponse } from "./surveys.ts";
 import { duckdbColumns } from "./duckdbTypes.ts";
-import { col } from "./meta.ts";
+import { col, plausibility } from "./meta.ts";
 
 export type MergeEntity = {
   name: string;
@@ -32,7 +32,34 @@ export type MergeEntity = {
   dayFrom?: { entity: string; on: string; parentKey: string; expr: string };
   /** Row checks the JSON Schema cannot carry (zod refinements), as SQL over the typed columns. */
   checks?: { sql: string; field: string; reason: string }[];
+  /**
+   * References to parent records (checked when the parent entity holds any rows): a record whose
+   * parent is not in the lake is held back with its full record and retried on the next run (the
+   * parent may arrive late), then quarantined after `ingest.orphanWaitHours` (lake/refs.ts).
+   */
+  refs?: Ref[];
 };
+
+/** `field` must name a `parentKey` of `entity` (when `when`, SQL over the record's columns, holds). */
+export type Ref = { field: string; entity: string; parentKey: string; when?: string };
+
+/** The plausible-window check of event-time columns, as SQL (the window is read when the check is compiled). */
+function windowCheck(field: string): { sql: string; field: string; reason: string } {
+  return {
+    get sql() {
+      const ahead = Math.round(plausibility.aheadMs / 1000);
+      return `(${field} < TIMESTAMPTZ '${plausibility.earliest}' OR ${field} > now() + INTERVAL '${ahead} seconds')`;
+    },
+    field,
+    get reason() {
+      return `${field}: outside the plausible window (before ${plausibility.earliest.slice(0, 10)} or more than ${Math.round(plausibility.aheadMs / 3_600_000)} h ahead)`;
+    },
+  };
+}
+const windowChecks = (...fields: string[]) => fields.map(windowCheck);
+const toCall: Ref = { field: "callId", entity: "calls", parentKey: "id" };
+const onLine: Ref = { field: "phoneNumberId", entity: "phone_numbers", parentKey: "id" };
+const byUser: Ref = { field: "userId", entity: "users", parentKey: "id" };
 
 const utcDay = (col: string) => `strftime(${col} AT TIME ZONE 'UTC', '%Y-%m-%d')`;
 const callDay = { entity: "calls", on: "callId", parentKey: "id", expr: utcDay("createdAt") };
@@ -58,15 +85,33 @@ export const MERGE_ENTITIES: MergeEntity[] = [
     // API leaves updatedAt null ("null if never updated").
     name: "calls", description: "Every call, incoming or outgoing, with its status, timestamps (UTC), duration and the agent; one row per call, latest version.", purpose: "contractual evidence", schema: Call, key: ["id"], version: "coalesce(updatedAt, completedAt, answeredAt, createdAt) DESC NULLS LAST",
     day: utcDay("i.createdAt"),
+    checks: [
+      { sql: "answeredAt > completedAt", field: "answeredAt", reason: "answeredAt: answered after it completed (answeredAt > completedAt: a negative handle time)" },
+      ...windowChecks("createdAt", "answeredAt", "completedAt", "updatedAt"),
+    ],
+    refs: [onLine, byUser],
   },
-  { name: "messages", description: "Every text message (SMS/MMS) sent or received on a line, with its text; one row per message, latest version.", purpose: "contractual evidence", schema: Message, key: ["id"], version: "updatedAt DESC NULLS LAST", day: utcDay("i.createdAt") },
-  { name: "call_recordings", description: "Recordings of calls (links to the audio, kept for training and review); one row per recording, partitioned with its call.", purpose: "training", schema: CallRecordingRecord, key: ["id"], version: null, day: null, dayFrom: callDay },
-  { name: "call_summaries", description: "The phone system's AI summary of a call and its next steps; one row per call.", purpose: "analytics", schema: CallSummary, key: ["callId"], version: null, day: null, dayFrom: callDay },
-  { name: "call_transcripts", description: "The transcript of a call as timed dialogue segments by speaker; one row per call.", purpose: "training", schema: CallTranscript, key: ["callId"], version: "createdAt DESC NULLS LAST", day: null, dayFrom: callDay },
-  { name: "call_flow_events", description: "Call-flow (IVR and routing) events: menu entered, option chosen, queued, transferred, answered, abandoned; one row per event.", purpose: "contractual evidence", schema: CallFlowEvent, key: ["id"], version: null, day: utcDay("i.occurredAt") },
+  {
+    name: "messages", description: "Every text message (SMS/MMS) sent or received on a line, with its text; one row per message, latest version.", purpose: "contractual evidence", schema: Message, key: ["id"], version: "updatedAt DESC NULLS LAST", day: utcDay("i.createdAt"),
+    checks: windowChecks("createdAt", "updatedAt"), refs: [onLine, byUser],
+  },
+  { name: "call_recordings", description: "Recordings of calls (links to the audio, kept for training and review); one row per recording, partitioned with its call.", purpose: "training", schema: CallRecordingRecord, key: ["id"], version: null, day: null, dayFrom: callDay, refs: [toCall] },
+  { name: "call_summaries", description: "The phone system's AI summary of a call and its next steps; one row per call.", purpose: "analytics", schema: CallSummary, key: ["callId"], version: null, day: null, dayFrom: callDay, refs: [toCall] },
+  {
+    name: "call_transcripts", description: "The transcript of a call as timed dialogue segments by speaker; one row per call.", purpose: "training", schema: CallTranscript, key: ["callId"], version: "createdAt DESC NULLS LAST", day: null, dayFrom: callDay,
+    checks: windowChecks("createdAt"), refs: [toCall],
+  },
+  {
+    name: "call_flow_events", description: "Call-flow (IVR and routing) events: menu entered, option chosen, queued, transferred, answered, abandoned; one row per event.", purpose: "contractual evidence", schema: CallFlowEvent, key: ["id"], version: null, day: utcDay("i.occurredAt"),
+    checks: windowChecks("occurredAt"), refs: [toCall],
+  },
   {
     name: "survey_responses", description: "NPS and CSAT survey answers after an interaction, with the optional comment; one row per response.", purpose: "analytics", schema: SurveyResponse, key: ["id"], version: "respondedAt DESC NULLS LAST", day: utcDay("i.respondedAt"),
-    checks: [{ sql: "nps IS NULL AND csat IS NULL", field: "nps", reason: "nps: a response needs an nps or a csat score" }],
+    checks: [{ sql: "nps IS NULL AND csat IS NULL", field: "nps", reason: "nps: a response needs an nps or a csat score" }, ...windowChecks("respondedAt")],
+    refs: [
+      { field: "interactionId", entity: "calls", parentKey: "id", when: "channel = 'call'" },
+      { field: "interactionId", entity: "messages", parentKey: "id", when: "channel = 'message'" },
+    ],
   },
 ];
 

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { col } from "./meta.ts";
+import { eventTime } from "./openphone.ts";
 
 export const SurveyResponse = z
   .object({
@@ -15,7 +16,7 @@ export const SurveyResponse = z
     ),
     channel: col(z.enum(["call", "message"]), "What was rated: call (interactionId is a call) or message (a text message).", "none"),
     contactId: col(z.string().nullable(), "Id of the responding contact (contacts.id), pseudonymised before analysts see it; null if unknown.", "identifier"),
-    respondedAt: col(z.iso.datetime({ offset: true }), "When the customer responded (UTC instant); sets the lake partition day (UTC).", "none"),
+    respondedAt: col(eventTime, "When the customer responded (UTC instant); sets the lake partition day (UTC).", "none"),
     nps: col(z.number().int().min(0).max(10).nullable(), "Net Promoter score 0-10 (9-10 promoter, 7-8 passive, 0-6 detractor); null if not asked.", "none"),
     csat: col(z.number().int().min(1).max(5).nullable(), "Customer satisfaction score 1 (very dissatisfied) to 5 (very satisfied); null if not asked.", "none"),
     comment: col(z.string().nullable(), "The customer's free-text comment, unredacted (redacted form: survey_comments.comment); null if none.", "free_text"),

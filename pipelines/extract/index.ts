@@ -10,16 +10,15 @@
  * (data/quarantine/<entity>.ndjson, replaced whenever the entity is read) with file, line, field
  * and reason.
  */
-import { createReadStream } from "node:fs";
+import { existsSync, lstatSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
-import { createInterface } from "node:readline";
 import { clearStaging } from "../core/atomic.ts";
 import type { Paths } from "../core/paths.ts";
 import { Incoming } from "../lake/commit.ts";
 import { ENTITIES, type FolderEntity } from "../lake/entities.ts";
 import { withLake, type EntityResult } from "../lake/lake.ts";
-import { readQuarantine, writeQuarantine } from "../lake/quarantine.ts";
-import { sourceFiles, type Quarantined } from "../lake/validate.ts";
+import { fileEncodingProblem, jsonProblem, readerLimits, readQuarantine, readSourceFile, refuseEntry, splitLines, writeQuarantine } from "../lake/quarantine.ts";
+import type { Quarantined } from "../lake/validate.ts";
 import { mergeEntity } from "../catalog/raw.ts";
 import { FolderMemo, type Seen } from "./memo.ts";
 
@@ -48,7 +47,8 @@ export async function extractFiles(paths: Paths, sourceDir: string, entities: Fo
     clearStaging(staging);
     try {
       const memo = new FolderMemo(paths, sourceDir);
-      const files = new Map(entities.map((e) => [e.name, sourceFiles(sourceDir, e.path)]));
+      const listed = new Map(entities.map((e) => [e.name, listFiles(sourceDir, e.path)]));
+      const files = new Map([...listed].map(([name, l]) => [name, l.files]));
       // An entity whose files and lake are as the last merge left them is not read again; one that
       // takes its day from a parent only when the parent is not merged now either.
       const skipped = new Map<string, Seen>();
@@ -63,8 +63,14 @@ export async function extractFiles(paths: Paths, sourceDir: string, entities: Fo
       }
       const incoming = new Incoming(staging);
       for (const entity of entities) {
+        // Refused entries (a symlink, a pipe, a directory named like a file) are quarantined as files, never opened.
+        for (const r of listed.get(entity.name)!.refused) incoming.refuse(entity.name, { file: relative(sourceDir, r.file), line: 0, text: "" }, r.reason);
         if (skipped.has(entity.name)) continue;
-        for (const file of files.get(entity.name)!) await readFile(incoming, entity.name, file, relative(sourceDir, file));
+        let records = 0;
+        for (const file of files.get(entity.name)!) records += readFile(incoming, entity.name, file, relative(sourceDir, file));
+        if (files.get(entity.name)!.length && records === 0 && !readerLimits.allowEmpty.includes(entity.name)) {
+          incoming.refuse(entity.name, { file: entity.path, line: 0, text: "" }, `empty: no records in ${entity.path}; refused, the entity keeps what it holds (ingest.allowEmpty)`);
+        }
       }
       const landed = await incoming.land(s, { keepOtherSourcesOnTie: true, dayHints: false });
       const out = report(paths, entities, files, landed.entities, landed.quarantined, skipped);
@@ -77,22 +83,62 @@ export async function extractFiles(paths: Paths, sourceDir: string, entities: Fo
   });
 }
 
-async function readFile(incoming: Incoming, entity: string, file: string, rel: string): Promise<void> {
-  const lines = createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Infinity });
-  let n = 0;
-  for await (const text of lines) {
-    n++;
-    if (!text.trim()) continue;
-    const at = { file: rel, line: n, text };
+/**
+ * An entity's files under the source folder (a file, or a folder of *.ndjson/*.jsonl), and the
+ * entries refused unread: symlinks (unless allowed and inside the folder), pipes, sockets,
+ * devices, directories named like files. Nothing outside the folder is ever opened.
+ */
+export function listFiles(sourceDir: string, path: string): { files: string[]; refused: { file: string; reason: string }[] } {
+  const full = join(sourceDir, path);
+  let st;
+  try { st = lstatSync(full); } catch { return { files: [], refused: [] }; }
+  const refused: { file: string; reason: string }[] = [];
+  if (!st.isDirectory() || st.isSymbolicLink()) {
+    const why = refuseEntry(full, sourceDir);
+    return why ? { files: [], refused: [{ file: full, reason: why }] } : { files: [full], refused };
+  }
+  const files: string[] = [];
+  for (const f of existsSync(full) ? readdirSync(full).sort() : []) {
+    if (!f.endsWith(".ndjson") && !f.endsWith(".jsonl")) continue;
+    const why = refuseEntry(join(full, f), sourceDir);
+    if (why) refused.push({ file: join(full, f), reason: why });
+    else files.push(join(full, f));
+  }
+  return { files, refused };
+}
+
+/** One file's records into the batch, bad lines quarantined one by one; the number of records (good or bad) it held. */
+function readFile(incoming: Incoming, entity: string, file: string, rel: string): number {
+  const r = readSourceFile(file);
+  const whole = (reason: string) => { incoming.refuse(entity, { file: rel, line: 0, text: "" }, reason); return 1; };
+  if ("refused" in r) return whole(r.refused);
+  const enc = fileEncodingProblem(r.buf);
+  if (enc) return whole(enc);
+  let records = 0;
+  for (const l of splitLines(r.buf)) {
+    if ("bad" in l) {
+      records++;
+      incoming.refuse(entity, { file: rel, line: l.line, text: l.raw }, l.bad);
+      continue;
+    }
+    if (!l.text.trim()) continue;
+    records++;
+    const at = { file: rel, line: l.line, text: l.text };
     let record: unknown;
     try {
-      record = JSON.parse(text);
+      record = JSON.parse(l.text);
     } catch (err) {
-      incoming.refuse(entity, at, `invalid JSON: ${(err as Error).message}`);
+      incoming.refuse(entity, at, `invalid JSON: ${jsonError(err)}`);
+      continue;
+    }
+    const p = jsonProblem(l.text);
+    if (p) {
+      incoming.refuse(entity, at, `${p.field ?? "record"}: ${p.reason}`, p.field);
       continue;
     }
     incoming.add({ entity, record }, at, true);
   }
+  return records;
 }
 
 function report(
@@ -126,4 +172,9 @@ function report(
   out.changedEntities = changedEntities(out.entities);
   out.changed = out.changedEntities.length > 0;
   return out;
+}
+
+/** JSON.parse's message without the excerpt of the input it quotes (a value must not reach a log line). */
+export function jsonError(err: unknown): string {
+  return (err as Error).message.replace(/"(?:[^"\\]|\\.)*"/g, "…").replace(/'[^']{2,}'/g, "…");
 }

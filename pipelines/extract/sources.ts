@@ -16,6 +16,8 @@ import type { EntityResult } from "../lake/lake.ts";
 import { finishRun, sumResults, type IncrementalSummary } from "../lake/report.ts";
 import type { Quarantined } from "../lake/validate.ts";
 import { changedEntities, extractFiles } from "./index.ts";
+import { byReason, readerLimits } from "../lake/quarantine.ts";
+import { applyIngest, type IngestConfig } from "../sources/files/config.ts";
 
 export type IngestOptions = {
   source: string;
@@ -32,8 +34,23 @@ export function fileSources(config: Config): FileSource[] {
   return (config as Config & { sources?: FileSource[] }).sources ?? [];
 }
 
+/** Readers' limits and the plausible window from the config, unless a command already set them (`--strict`). */
+function ingestSettings(config: Config): void {
+  const strict = readerLimits.strict;
+  applyIngest((config as Config & { ingest?: IngestConfig }).ingest, strict || undefined);
+}
+
+/** After the summary: the quarantined count by reason; with `--strict`, any of it fails the stage. */
+function quarantineVerdict(items: { reason: string }[]): string | null {
+  if (!items.length) return null;
+  const line = `quarantined ${items.length.toLocaleString("en-US")} by reason: ${byReason(items)}`;
+  say(`  ${line}`);
+  return readerLimits.strict ? `extract --strict: ${line}` : null;
+}
+
 export async function extractIncremental(run: Run, config: Config, o: IngestOptions): Promise<void> {
   const paths = lakePaths(config);
+  ingestSettings(config);
   await run.stage("extract", async () => {
     let summary: IncrementalSummary;
     if (o.source === "openphone") {
@@ -50,7 +67,10 @@ export async function extractIncremental(run: Run, config: Config, o: IngestOpti
       const chosen = o.source === "files" ? all : all.filter((s) => s.name === o.source);
       summary = await importSources(paths, chosen);
     }
-    return finishRun(paths, summary, say);
+    const out = finishRun(paths, summary, say);
+    const strict = quarantineVerdict(summary.quarantined);
+    if (strict) throw new Error(strict);
+    return out;
   });
 }
 
@@ -131,6 +151,7 @@ function steps(config: Config, paths: Paths, opts: ConfiguredOptions): { source:
  */
 export async function extractConfigured(run: Run, config: Config, opts: ConfiguredOptions = {}): Promise<ConfiguredSummary> {
   const paths = lakePaths(config);
+  ingestSettings(config);
   return run.stage("extract", async () => {
     const parts: Part[] = [];
     const sources: SourceOutcome[] = [];
@@ -160,8 +181,10 @@ export async function extractConfigured(run: Run, config: Config, opts: Configur
       quarantinedElsewhere: { files: elsewhere.flatMap((e) => e.files), items: elsewhere.flatMap((e) => e.items) },
     };
     const ledger = finishRun(paths, summary, say);
+    const strict = quarantineVerdict([...summary.quarantinedElsewhere!.items, ...summary.quarantined]);
     const failed = sources.filter((s) => s.error);
     if (failed.length) throw new Error(`extract: ${failed.map((s) => `${s.source} failed: ${s.error}`).join("; ")}`);
+    if (strict) throw new Error(strict);
     const changed = changedEntities(total.entities);
     return {
       ...ledger,

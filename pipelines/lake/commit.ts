@@ -12,10 +12,11 @@ import type { z } from "zod";
 import { exec, lit } from "../core/duckdb.ts";
 import type { Paths } from "../core/paths.ts";
 import { lakeColumns, MERGE_ENTITIES } from "../catalog/raw.ts";
-import { landTable, withLake, type EntityResult, type LakeSession } from "./lake.ts";
+import { hasHeld, landTable, retryHeld, withLake, type EntityResult, type LakeSession } from "./lake.ts";
 import { markConsumed, readLanded, type LandedRead } from "./landing.ts";
 import { readJsonColumns } from "../catalog/duckdbTypes.ts";
 import type { MergeOptions } from "./merge.ts";
+import { jsonProblem } from "./quarantine.ts";
 import { EntityBatch } from "./records.ts";
 import type { Quarantined } from "./validate.ts";
 
@@ -85,7 +86,15 @@ export class Incoming {
     const quarantined: Quarantined[] = [...this.loose];
     for (const e of MERGE_ENTITIES) {
       const read = this.reads.get(e.name) ?? 0;
-      if (read === 0) continue;
+      if (read === 0) {
+        // Nothing new, but records an earlier run held back (their parent missing) are tried again.
+        if (hasHeld(s, e.name)) {
+          const { result, orphans } = await retryHeld(s, e, o);
+          quarantined.push(...orphans);
+          entities.push(result);
+        }
+        continue;
+      }
       const b = this.batches.get(e.name);
       const bad = b?.quarantined ?? [];
       quarantined.push(...bad);
@@ -116,14 +125,20 @@ export function streamPaths(paths: Paths, name: string): { dir: string; stateFil
 export async function commitStreams(paths: Paths, streams: Stream[], hooks: CommitHooks = {}): Promise<CommitResult> {
   return withLake(paths, async (s) => {
     const reads: { stream: Stream; read: LandedRead }[] = streams.map((stream) => ({ stream, read: readLanded(stream.dir, stream.stateFile) }));
-    type Item = { stream: Stream; at: string; order: number; origin: Origin; obj: Record<string, unknown> | null };
+    type Item = { stream: Stream; at: string; order: number; origin: Origin; obj: Record<string, unknown> | null; bad?: { reason: string; field: string | null } };
     const items: Item[] = [];
     for (const { stream, read } of reads) {
       for (const l of read.lines) {
         let obj: Record<string, unknown> | null = null;
-        try { obj = JSON.parse(l.text) as Record<string, unknown>; } catch { /* quarantined below */ }
         const origin = { file: `landing/${stream.name}/${l.segment}`, line: l.line, text: l.text };
-        items.push({ stream, at: typeof obj?.at === "string" ? obj.at : "", order: items.length, origin, obj });
+        // A landed line that is not UTF-8, holds a NUL, a lone surrogate or a key twice is one bad record.
+        let bad: { reason: string; field: string | null } | undefined = l.bad ? { reason: l.bad, field: null } : undefined;
+        if (!bad) {
+          try { obj = JSON.parse(l.text) as Record<string, unknown>; } catch { /* quarantined below */ }
+          const p = obj ? jsonProblem(l.text) : null;
+          if (p) bad = { reason: `${p.field ?? "record"}: ${p.reason}`, field: p.field };
+        }
+        items.push({ stream, at: typeof obj?.at === "string" ? obj.at : "", order: items.length, origin, obj, ...(bad ? { bad } : {}) });
       }
     }
     // Arrival order across streams decides ties between versions (a later summary wins).
@@ -131,6 +146,10 @@ export async function commitStreams(paths: Paths, streams: Stream[], hooks: Comm
 
     const incoming = new Incoming(join(s.ctx.staging, "incoming"));
     for (const it of items) {
+      if (it.bad) {
+        incoming.refuse(it.stream.name, it.origin, it.bad.reason, it.bad.field);
+        continue;
+      }
       if (!it.obj) {
         incoming.refuse(it.stream.name, it.origin, "invalid JSON in the landing zone");
         continue;

@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { alive } from "./lock.ts";
 import { fsyncDir, readJson, writeJsonAtomic } from "../core/stateFile.ts";
+import { splitLines } from "./quarantine.ts";
 
 const OPEN = ".open.ndjson";
 const SEALED = ".ndjson";
@@ -98,7 +99,8 @@ export function sealAbandoned(dir: string): void {
 
 const Consumption = z.record(z.string(), z.object({ offset: z.number(), lines: z.number() }));
 export type Consumption = z.infer<typeof Consumption>;
-export type LandedLine = { segment: string; line: number; text: string };
+/** `bad`: why the line is no record (not UTF-8, a NUL byte), its text then a printable rendering. */
+export type LandedLine = { segment: string; line: number; text: string; bad?: string };
 export type LandedRead = { lines: LandedLine[]; next: Consumption; stateFile: string; dir: string };
 
 const baseName = (f: string) => (f.endsWith(OPEN) ? f.slice(0, -OPEN.length) : f.slice(0, -SEALED.length));
@@ -116,10 +118,15 @@ export function readLanded(dir: string, stateFile: string): LandedRead {
     const buf = readFileSync(join(dir, f));
     const end = buf.lastIndexOf(0x0a) + 1; // a torn last line (crash mid-write) was never acknowledged
     if (end <= from.offset) continue;
-    const text = buf.subarray(from.offset, end).toString("utf8").split("\n");
-    text.pop();
-    text.forEach((t, i) => lines.push({ segment: base + SEALED, line: from.lines + i + 1, text: t }));
-    next[base] = { offset: end, lines: from.lines + text.length };
+    // Decoded line by line without replacement: an invalid byte makes that line bad, not U+FFFD.
+    const text = splitLines(buf.subarray(from.offset, end));
+    for (const l of text) {
+      const line = from.lines + l.line;
+      lines.push("bad" in l ? { segment: base + SEALED, line, text: l.raw, bad: l.bad } : { segment: base + SEALED, line, text: l.text });
+    }
+    let count = 0;
+    for (let i = buf.indexOf(0x0a, from.offset); i >= 0 && i < end; i = buf.indexOf(0x0a, i + 1)) count++;
+    next[base] = { offset: end, lines: from.lines + count };
   }
   return { lines, next, stateFile, dir };
 }

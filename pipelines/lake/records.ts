@@ -8,6 +8,7 @@ import { closeSync, openSync, writeSync } from "node:fs";
 import type { z } from "zod";
 import { duckdbColumns } from "../catalog/duckdbTypes.ts";
 import type { MergeEntity } from "../catalog/raw.ts";
+import { withoutValue } from "./quarantine.ts";
 import { describeIssue, type Quarantined } from "./validate.ts";
 
 export type RecordMeta = {
@@ -51,7 +52,8 @@ export class EntityBatch {
     const parsed = schema.safeParse(record);
     if (!parsed.success) {
       const { field, reason } = describeIssue(parsed.error, record);
-      this.quarantine(meta, field, reason, meta.text ?? record);
+      // The reason names the field and the rule; the value stays in the record, inside the quarantine.
+      this.quarantine(meta, field, withoutValue(reason), meta.text ?? record);
       return false;
     }
     // zod's output is a new object (the input's unknown keys stripped): the lineage goes straight onto it.

@@ -4,8 +4,11 @@
  * An enriched entity without a purpose of its own is kept no longer than the shortest-kept raw
  * entity it derives from. Entities no purpose names are kept: retention never guesses.
  * A partition `date=D` is expired on day T when D < T − days.
+ * The quarantine (data/quarantine: refused records as they arrived, with their PII) and the records
+ * held back for a missing parent (data/state/held) fall under the purpose named "quarantine"
+ * (default 90 days when no purpose names it): a file last written before T − days is deleted whole.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../core/config.ts";
 import { lit, openDb, rows } from "../core/duckdb.ts";
@@ -13,7 +16,7 @@ import type { Paths } from "../core/paths.ts";
 import { catalog, datasetDir } from "../catalog/datasets.ts";
 
 export type Period = { days: number; purpose: string };
-export type Expired = { zone: "raw" | "enriched"; entity: string; partition: string; date: string; rows: number; purpose: string; days: number };
+export type Expired = { zone: "raw" | "enriched" | "quarantine"; entity: string; partition: string; date: string; rows: number; purpose: string; days: number };
 export type RetentionPlan = { asOf: string; expired: Expired[]; kept: { zone: string; entity: string; period: Period | null }[] };
 
 /**
@@ -81,7 +84,33 @@ export async function planRetention(config: Config, paths: Paths, asOf: string):
   } finally {
     db.close();
   }
+  quarantineExpiry(config, paths, plan);
   return plan;
+}
+
+/** Days the quarantine is kept: the purpose named "quarantine" (or naming the entity "quarantine"), else 90. */
+export function quarantinePeriod(config: Config): Period {
+  const p = config.privacy.retention.purposes.filter((x) => x.name === "quarantine" || x.entities.includes("quarantine"));
+  return p.length ? { days: Math.max(...p.map((x) => x.days)), purpose: p[0]!.name } : { days: 90, purpose: "quarantine (default)" };
+}
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : e.isFile() && e.name.endsWith(".ndjson") ? [join(dir, e.name)] : []));
+}
+
+function quarantineExpiry(config: Config, paths: Paths, plan: RetentionPlan): void {
+  const period = quarantinePeriod(config);
+  const cutoff = minusDays(plan.asOf, period.days);
+  const files = [...filesUnder(paths.quarantine), ...filesUnder(join(paths.data, "state", "held"))];
+  if (!files.length) return;
+  plan.kept.push({ zone: "quarantine", entity: "quarantine", period });
+  for (const f of files) {
+    const date = statSync(f).mtime.toISOString().slice(0, 10);
+    if (date >= cutoff) continue;
+    const rows = readFileSync(f, "utf8").split("\n").filter(Boolean).length;
+    plan.expired.push({ zone: "quarantine", entity: "quarantine", partition: f, date, rows, purpose: period.purpose, days: period.days });
+  }
 }
 
 /**

@@ -47,11 +47,13 @@ describe("file drops: a declarative mapping, validated in DuckDB, reconciled row
     const q = r.quarantined.map((x) => [x.file.endsWith("calls-2025-01.csv"), x.line, x.field, x.reason]);
     expect(q).toEqual([
       [true, 4, "calls.status", 'calls.status: "XYZ" (column outcome) is not in the value map'],
-      [true, 5, "calls.createdAt", 'calls.createdAt: expected a timestamp as "%m/%d/%Y %H:%M:%S" (got "13/45/2025 10:00:00")'],
-      [true, 6, "calls.participants", 'calls.participants: expected an E.164 phone number (got "12345")'],
+      [true, 5, "calls.createdAt", 'calls.createdAt: expected a timestamp as "%m/%d/%Y %H:%M:%S"'],
+      [true, 6, "calls.participants", "calls.participants: expected an E.164 phone number"],
       [true, 7, null, "test call 6 from the PBX self-check"],
       [true, 8, null, expect.stringMatching(/^unparseable line: Expected Number of Columns: 7 Found: 8/)],
     ]);
+    // Reasons name the field and the rule, never the value; the record (inside the quarantine) keeps it.
+    expect(r.quarantined[2]!.record).toContain("12345");
     const calls = await lake(s.paths, "SET TimeZone = 'UTC'; SELECT id, status, createdAt::VARCHAR AS c, duration, answeredBy, userId, phoneNumberId, participants, _extra::VARCHAR AS extra, date::VARCHAR AS date FROM read_parquet('$RAW/calls/*/*.parquet', hive_partitioning = true) ORDER BY id");
     expect(calls).toEqual([
       { id: "AC-1", status: "completed", c: "2025-01-15 14:00:00+00", duration: 330, answeredBy: "USann", userId: "USann", phoneNumberId: "PNmain", participants: ["+12125551001"], extra: '{"notes":"likes the plan, renewing"}', date: "2025-01-15" },
@@ -97,7 +99,7 @@ describe("file drops: a declarative mapping, validated in DuckDB, reconciled row
     expect(r.quarantined.map((x) => [x.file.split("/").pop(), x.line, x.field, x.reason])).toEqual([
       ["r1.ndjson", 2, null, "invalid JSON"],
       ["r1.ndjson", 4, "survey_responses.nps", "nps: a response needs an nps or a csat score"],
-      ["r1.ndjson", 5, "survey_responses.nps", 'survey_responses.nps: expected at most 10 (got "11")'],
+      ["r1.ndjson", 5, "survey_responses.nps", 'survey_responses.nps: expected at most 10'],
     ]);
     expect(await lake(s.paths, "SET TimeZone = 'UTC'; SELECT id, respondedAt::VARCHAR AS t, _extra::VARCHAR AS extra FROM read_parquet('$RAW/survey_responses/*/*.parquet') ORDER BY id")).toEqual([
       { id: "R1", t: "2025-02-01 15:00:00+00", extra: '{"tool":"surveyco"}' },

@@ -1,4 +1,5 @@
 /** The stage commands: generate, extract, transform, run, demo (train: models.ts; report: reports.ts). */
+import { applyIngest } from "../../sources/files/config.ts";
 import { Option, type Command } from "commander";
 import { join, resolve as pathResolve } from "node:path";
 import * as stages from "../stages.ts";
@@ -21,9 +22,11 @@ export function register(program: Command): void {
 
   withIngestOptions(program.command("extract")
     .description("land what every configured source has new (demo folder in demo mode, webhooks, file drops, the API when OPENPHONE_API_KEY is set), merged by key into data/lake/raw; bad records quarantined")
-    .option("--input <dir>", "a folder of OpenPhone-shaped NDJSON to land instead of the configured sources"))
+    .option("--input <dir>", "a folder of OpenPhone-shaped NDJSON to land instead of the configured sources")
+    .option("--strict", "fail (exit 1) when any record or file was quarantined (default: land the rest, exit 0, say how many by reason)"))
     .action(async (opts, cmd) => {
       const config = configFrom(cmd);
+      applyIngest(config.ingest, opts.strict ? true : undefined);
       const source = ingestFrom(opts, cmd);
       await ledgered(config, "extract", (run) => stages.extract(run, config, opts.input, source));
     });
@@ -69,8 +72,10 @@ export function register(program: Command): void {
     .option("--select <selection...>", "stages or datasets: extract+ (and downstream), +marts.churn_risk (and upstream), -report (leave out)", ALL)
     .option("--input <dir>", "extract this folder of OpenPhone-shaped NDJSON instead of the configured sources")
     .option("--list", "print the stages the selection resolves to, run nothing")
+    .option("--strict", "fail the extract when any record or file was quarantined")
     .action(async (opts, cmd) => {
       const config = configFrom(cmd);
+      applyIngest(config.ingest, opts.strict ? true : undefined);
       const chosen = resolve(opts.select);
       if (opts.list) return printStages(chosen);
       if (!opts.input) requireInputs(config, chosen);

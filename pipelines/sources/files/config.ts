@@ -5,6 +5,8 @@
  */
 import { z } from "zod";
 import { registerConfigSection, TimeZone } from "../../core/config.ts";
+import { setPlausibility } from "../../catalog/meta.ts";
+import { setReaderLimits } from "../../lake/quarantine.ts";
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const timeZone = TimeZone;
@@ -105,3 +107,49 @@ declare module "../../core/config.ts" {
   interface ConfigSections { sources: FileSource[] }
 }
 registerConfigSection("sources", SourcesSection);
+
+/**
+ * What every reader accepts (`ingest:` in the config): the plausible window of event times, record
+ * and field size limits, symlinks, how long an orphan waits for its parent, entities an empty file
+ * may leave without records, and whether any quarantined record fails the run (`--strict`).
+ */
+export const IngestSchema = z.strictObject({
+  /** The business's first day (YYYY-MM-DD): event times before it minus `marginDays` are implausible. */
+  businessStart: z.iso.date().optional(),
+  marginDays: z.number().int().min(0).default(365),
+  /** Without a business start: the earliest plausible event time. */
+  earliest: z.iso.date().default("1990-01-01"),
+  /** How far ahead of now an event time may lie (clock drift, time zones). */
+  aheadHours: z.number().min(0).default(24),
+  maxRecordBytes: z.number().int().min(1024).default(4 << 20),
+  maxFieldChars: z.number().int().min(64).default(256 << 10),
+  /** Follow symlinks that resolve inside the source folder (never outside it). */
+  allowSymlinks: z.boolean().default(false),
+  /** How long a record whose parent has not landed is held back (retried every run) before it is quarantined. */
+  orphanWaitHours: z.number().min(0).default(48),
+  /** Entities whose files may hold no records at all (else an empty entity's files are refused, and said so). */
+  allowEmpty: z.array(z.string()).default([]),
+  /** Fail the extract when anything was quarantined (also `--strict`). */
+  strict: z.boolean().default(false),
+}).prefault({});
+export type IngestConfig = z.infer<typeof IngestSchema>;
+declare module "../../core/config.ts" {
+  interface ConfigSections { ingest: IngestConfig }
+}
+registerConfigSection("ingest", IngestSchema);
+
+/** The earliest plausible event time of a config (the business start minus the margin, else `earliest`). */
+export function earliestOf(c: IngestConfig): string {
+  if (!c.businessStart) return `${c.earliest}T00:00:00Z`;
+  return new Date(Date.parse(`${c.businessStart}T00:00:00Z`) - c.marginDays * 86_400_000).toISOString();
+}
+
+/** Set the readers' limits and the catalog's plausible window from a config (before any extract reads). */
+export function applyIngest(c: IngestConfig | undefined, strict?: boolean): void {
+  const i = c ?? IngestSchema.parse({});
+  setPlausibility({ earliest: earliestOf(i), aheadMs: i.aheadHours * 3_600_000 });
+  setReaderLimits({
+    maxRecordBytes: i.maxRecordBytes, maxFieldChars: i.maxFieldChars, allowSymlinks: i.allowSymlinks,
+    orphanWaitMs: i.orphanWaitHours * 3_600_000, allowEmpty: i.allowEmpty, strict: strict ?? i.strict,
+  });
+}

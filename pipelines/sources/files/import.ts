@@ -11,14 +11,16 @@ import { ConfigError } from "../../core/config.ts";
 import { exec, lit, one, rows, sqlTemplate, type Db } from "../../core/duckdb.ts";
 import type { Paths } from "../../core/paths.ts";
 import { lakeColumns, MERGE_ENTITIES, mergeEntity } from "../../catalog/raw.ts";
-import { withLake, type EntityResult, type LakeSession } from "../../lake/lake.ts";
+import { hasHeld, retryHeld, withLake, type EntityResult, type LakeSession } from "../../lake/lake.ts";
 import type { IncrementalSummary } from "../../lake/report.ts";
 import type { Quarantined } from "../../lake/validate.ts";
 import { compileMapping, MappingError, type Plan } from "./compile.ts";
 import { Mapping, type FileSource } from "./config.ts";
 import { landStaged, partitionFiles } from "./land.ts";
 import { carrierOf, QUARANTINE, SKIP, stageCopy } from "./stage.ts";
-import { formatOf, markImported, newFiles, readSeen, stateFile, type DropFile } from "./state.ts";
+import { cleanedPath, prescan } from "./prescan.ts";
+import { formatOf, markImported, newFiles, readSeen, refusedEntries, stateFile, type DropFile } from "./state.ts";
+import { withoutValue } from "../../lake/quarantine.ts";
 
 const SQL = join(import.meta.dirname, "sql");
 const sql = (f: string, vars: Record<string, string>) => sqlTemplate(join(SQL, f), vars);
@@ -44,6 +46,12 @@ export async function importSources(paths: Paths, sources: FileSource[], hooks: 
       const mapping = loadMapping(source);
       const seenFile = stateFile(join(paths.data, "state"), source.name);
       const seen = readSeen(seenFile);
+      // Symlinks, pipes, sockets, devices and directories are refused unread, one quarantine entry each.
+      const refusedHere = refusedEntries(source.path).map((r) => ({
+        entity: source.name, file: relative(process.cwd(), r.file).startsWith("..") ? r.file : relative(process.cwd(), r.file), line: 0, field: null, reason: `file refused: ${r.reason}`, record: "",
+      }));
+      summary.quarantined.push(...refusedHere);
+      if (refusedHere.length) summary.notes.push(`${source.name}: ${refusedHere.length} entr${refusedHere.length === 1 ? "y" : "ies"} refused unread (not regular files of the drop folder)`);
       const todo = newFiles(source.path, seen);
       if (!todo.length) { summary.notes.push(`${source.name}: no new or changed files in ${source.path}`); continue; }
       const r = await importSource(s, source, mapping, todo);
@@ -53,6 +61,14 @@ export async function importSources(paths: Paths, sources: FileSource[], hooks: 
       summary.notes.push(...r.notes);
       hooks.beforeMarkImported?.();
       markImported(seenFile, seen, todo);
+    }
+    // Records an earlier run held back (their parent had not landed) are tried again, parents first.
+    const landed = new Set(summary.entities.map((e) => e.entity));
+    for (const e of MERGE_ENTITIES) {
+      if (landed.has(e.name) || !hasHeld(s, e.name)) continue;
+      const { result, orphans } = await retryHeld(s, e);
+      summary.entities.push(result);
+      summary.quarantined.push(...orphans);
     }
   });
   return summary;
@@ -90,14 +106,30 @@ async function importSource(s: LakeSession, source: FileSource, m: Mapping, file
 
 type Staged = { read: number; quarantined: Quarantined[]; dirs: Map<string, string>; notes: string[] };
 
-async function stageFile(db: Db, m: Mapping, path: string, rel: string, i: number, root: string): Promise<Staged> {
-  const format = formatOf(path, m.format);
-  const json = format === "ndjson" || format === "json";
-  const rejects = `rejects_${i}`;
+async function stageFile(db: Db, m: Mapping, dropPath: string, rel: string, i: number, root: string): Promise<Staged> {
+  const declared = formatOf(dropPath, m.format);
+  const json = declared === "ndjson" || declared === "json";
   const notes: string[] = [];
   const dirs = new Map<string, string>();
+  // Read once in JS first: a file that is no UTF-8 text is refused whole, bad lines one by one (prescan.ts).
+  const pre = prescan(dropPath, declared, rel, cleanedPath(root, i, declared), m.csv.quote ?? '"');
+  if (!("path" in pre)) {
+    return { read: 1, dirs, notes, quarantined: [{ entity: "", file: rel, line: 0, field: null, reason: `file refused: ${pre.refused}`, record: "" }] };
+  }
+  const { path, format } = pre;
+  const r = await stageClean(db, m, path, format, json, rel, i, root, dirs, notes);
+  // Lines of the cleaned CSV copy are mapped back to the file's own.
+  const map = pre.lineMap;
+  const quarantined = [...pre.refused, ...r.quarantined.map((q) => (map && q.line > 0 ? { ...q, line: map[q.line] ?? q.line } : q))].sort((a, b) => a.line - b.line);
+  return { read: r.read + pre.refused.length, quarantined, dirs, notes };
+}
+
+async function stageClean(
+  db: Db, m: Mapping, path: string, format: "csv" | "tsv" | "ndjson", json: boolean, rel: string, i: number, root: string, dirs: Map<string, string>, notes: string[],
+): Promise<{ read: number; quarantined: Quarantined[] }> {
+  const rejects = `rejects_${i}`;
   const source = async (numbered: boolean, table: string) => {
-    if (json) return exec(db, sql(format === "json" ? "src_json.sql" : "src_ndjson.sql", { file: lit(path) }));
+    if (json) return exec(db, sql("src_ndjson.sql", { file: lit(path) }));
     const csv = (strict: boolean) => sql("src_csv.sql", {
       file: lit(path), delim: lit(m.csv.delimiter ?? (format === "tsv" ? "\t" : ",")), header: String(m.csv.header),
       quote: lit(m.csv.quote ?? '"'), rejects: lit(table), scan: lit(`${table}_scan`), strict: String(strict),
@@ -119,7 +151,7 @@ async function stageFile(db: Db, m: Mapping, path: string, rel: string, i: numbe
     plan = compileMapping(m, { json, present: json ? null : new Set(columns), missing: new Set() }, columns);
   } catch (err) {
     if (err instanceof MappingError) throw err;
-    return { read: 1, dirs, notes, quarantined: [{ entity: "", file: rel, line: 0, field: null, reason: `unreadable ${format} file: ${(err as Error).message.split("\n")[0]}`, record: "" }] };
+    return { read: 1, quarantined: [{ entity: "", file: rel, line: 0, field: null, reason: `unreadable ${format} file: ${(err as Error).message.split("\n")[0]}`, record: "" }] };
   }
   if (plan.missing.length) notes.push(`${rel}: no column ${plan.missing.join(", ")} (its fields read as missing)`);
   const carrier = carrierOf(plan);
@@ -171,10 +203,11 @@ async function stageFile(db: Db, m: Mapping, path: string, rel: string, i: numbe
     ...rejected.map((r) => ({ entity: "", file: rel, line: r.line, field: null, reason: `unparseable line: ${r.reason}`, record: (r.record ?? "").trim().slice(0, 2000) })),
     ...(bad ?? []).map((b) => {
       const [field, reason] = b.reason.split("\t") as [string, string];
-      return { entity: "", file: rel, line: lineOf(b.row!), field: field || null, reason, record: (b.record ?? "").slice(0, 2000) };
+      // The reason names the field and the rule; the value stays in the record, inside the quarantine.
+      return { entity: "", file: rel, line: lineOf(b.row!), field: field || null, reason: withoutValue(reason), record: (b.record ?? "").slice(0, 2000) };
     }),
   ].sort((a, b) => a.line - b.line);
-  return { read: n + (bad?.length ?? 0) + rejected.length, quarantined, dirs, notes };
+  return { read: n + (bad?.length ?? 0) + rejected.length, quarantined };
 }
 
 /** Read one special partition of a staged target, then remove it (it is no lake data). */

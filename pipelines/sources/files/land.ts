@@ -8,7 +8,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { exec, lit, one } from "../../core/duckdb.ts";
 import { isPartitioned, type MergeEntity } from "../../catalog/raw.ts";
-import { landTable, type EntityResult, type LakeSession } from "../../lake/lake.ts";
+import { landTable, needsRefusal, type EntityResult, type LakeSession } from "../../lake/lake.ts";
 import { compactPartitions, entityFiles } from "../../lake/merge.ts";
 import { publishPartitions, publishSnapshot } from "../../lake/publish.ts";
 import type { Quarantined } from "../../lake/validate.ts";
@@ -31,7 +31,7 @@ export async function landStaged(s: LakeSession, e: MergeEntity, dirs: string[],
   const keyValue = e.key.length === 1 ? q(e.key[0]!) : `struct_pack(${e.key.map(q).join(", ")})`;
   const { n, keys } = await one<{ n: number; keys: number }>(s.db, `SELECT count(*)::BIGINT AS n, count(DISTINCT ${keyValue})::BIGINT AS keys FROM read_parquet(${list})`);
   const target = join(s.ctx.raw, e.name);
-  if (dirs.length === 1 && keys === n && entityFiles(target).size === 0 && !e.dayFrom) {
+  if (dirs.length === 1 && keys === n && entityFiles(target).size === 0 && !e.dayFrom && !needsRefusal(s, e)) {
     const parts = readdirSync(dirs[0]!).filter((p) => p.startsWith("date="));
     await compactPartitions(s.db, dirs[0]!);
     if (isPartitioned(e)) {

@@ -4,7 +4,8 @@
  * lake commit: a crash before it imports the file again, which the merge makes harmless.
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { extname, join, resolve } from "node:path";
+import { dirname, extname, join, resolve } from "node:path";
+import { refuseEntry } from "../../lake/quarantine.ts";
 import { z } from "zod";
 import { readJson, writeJsonAtomic } from "../../core/stateFile.ts";
 
@@ -22,13 +23,23 @@ export function readSeen(file: string): Seen {
   return readJson(file, Seen, () => ({ files: {} }));
 }
 
-/** The source's files (one file, or a folder's data files), with those already imported unchanged left out. */
-export function newFiles(path: string, seen: Seen): DropFile[] {
+/** The entries of a drop folder with a data file's name, each with why it is refused (null: a regular file to read). */
+function entries(path: string): { file: string; refused: string | null }[] {
   const full = resolve(path);
   if (!existsSync(full)) throw new Error(`file-drop path ${path} does not exist`);
-  const files = statSync(full).isFile()
-    ? [full]
-    : readdirSync(full).filter((f) => KNOWN.has(extname(f).toLowerCase())).sort().map((f) => join(full, f));
+  if (!statSync(full).isDirectory()) return [{ file: full, refused: refuseEntry(full, dirname(full)) }];
+  return readdirSync(full).filter((f) => KNOWN.has(extname(f).toLowerCase())).sort()
+    .map((f) => ({ file: join(full, f), refused: refuseEntry(join(full, f), full) }));
+}
+
+/** Entries refused unread: symlinks (unless allowed inside the folder), pipes, sockets, devices, directories. */
+export function refusedEntries(path: string): { file: string; reason: string }[] {
+  return entries(path).flatMap((e) => (e.refused ? [{ file: e.file, reason: e.refused }] : []));
+}
+
+/** The source's files (one file, or a folder's data files), with those already imported unchanged left out. */
+export function newFiles(path: string, seen: Seen): DropFile[] {
+  const files = entries(path).filter((e) => !e.refused).map((e) => e.file);
   return files
     .map((f) => ({ path: f, key: f, size: statSync(f).size, mtimeMs: statSync(f).mtimeMs }))
     .filter((f) => { const s = seen.files[f.key]; return !s || s.size !== f.size || s.mtimeMs !== f.mtimeMs; });

@@ -24,6 +24,12 @@ export type ListenOptions = {
   toleranceMs?: number;
   now?: () => number;
   onEvent?: (e: { endpoint: Endpoint; status: number; reason: string; id?: string }) => void;
+  /** A client must send its headers within this (slow-loris); default 10 s. */
+  headersTimeoutMs?: number;
+  /** …and its whole request, body included, within this; default 30 s. */
+  requestTimeoutMs?: number;
+  /** Connections held open at once; more are refused (closed) until one ends. Default 256. */
+  maxConnections?: number;
 };
 
 export type Listener = { url: string; server: Server; close(): Promise<void> };
@@ -63,7 +69,8 @@ export async function listen(o: ListenOptions): Promise<Listener> {
     const header = req.headers[route.header];
     const verdict = verify(Array.isArray(header) ? header[0] : header, key, body, now(), tolerance);
     if (!verdict.ok) return answer(res, verdict.status, verdict.reason, route.endpoint);
-    const sig = String(header);
+    // A replay is the same timestamp and digest however the header spells them (base64 re-encoded, zeros in front).
+    const sig = canonicalSignature(String(header));
     for (const [s, until] of seenSignatures) if (until < now()) seenSignatures.delete(s);
     if (seenSignatures.has(sig)) return answer(res, 409, "this signed delivery was already received (replay)", route.endpoint);
     seenSignatures.set(sig, verdict.timestampMs + tolerance);
@@ -87,11 +94,16 @@ export async function listen(o: ListenOptions): Promise<Listener> {
     answer(res, 200, "stored", route.endpoint, id);
   };
 
-  const server = createServer((req, res) => {
+  const headersTimeout = o.headersTimeoutMs ?? 10_000;
+  // Node checks the header and request timeouts on `connectionsCheckingInterval`: a slow client is cut off within a second of its limit.
+  const server = createServer({
+    headersTimeout, requestTimeout: Math.max(o.requestTimeoutMs ?? 30_000, headersTimeout + 1), connectionsCheckingInterval: Math.min(1000, headersTimeout),
+  }, (req, res) => {
     handle(req, res).catch((err) => {
       if (!res.headersSent) answer(res, 500, `not stored: ${(err as Error).message}`, null);
     });
   });
+  server.maxConnections = o.maxConnections ?? 256;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(o.port, o.host, () => resolve());
@@ -106,6 +118,12 @@ export async function listen(o: ListenOptions): Promise<Listener> {
       await writer.close();
     },
   };
+}
+
+/** `hmac;1;<ts>;<digest>` with the timestamp as a number and the digest as canonical base64. */
+function canonicalSignature(header: string): string {
+  const [, , ts, digest] = header.split(";");
+  return `${Number(ts)};${Buffer.from(digest ?? "", "base64").toString("base64")}`;
 }
 
 /** Read at most `max` bytes; null when the body is larger (the rest is not read). */
