@@ -1,19 +1,15 @@
--- Sales-opportunity features per contact as of weekly snapshot dates (every 7 days back from the
--- last day of data, from 91 days in): one row per customer (not churned by then) who reached out
+-- Sales-opportunity features per contact as of weekly snapshot dates (int_feature_snapshots: every 7
+-- days back from the last day of data, from 91 days in): one row per customer (not churned by then) who reached out
 -- (an inbound call or text) in the 90 days before the snapshot. Positive engagement signals over the
 -- 14 days up to as_of, against the 90 days: conversations with Sales and on the configured sales
 -- topics (models.opportunity.salesTopics), the customer's sentiment (mean, positive and negative
 -- conversations, the trend against the 90 days), questions the customer asked on calls, our
 -- response speed to their texts; plus tenure, recency and whether they bought before.
 -- label: the positive outcome (int_opportunity_outcomes) happened within horizonDays after as_of;
--- NULL while that window is incomplete.
-WITH bounds AS (
-    SELECT min(date) AS first_day, max(date) AS last_day FROM {{ ref('calendar') }}
-),
-snapshots AS (
-    SELECT (last_day - CAST(7 * k AS INTEGER))::DATE AS as_of, last_day
-    FROM bounds, range(0, 260) r(k)
-    WHERE last_day - CAST(7 * k AS INTEGER) >= first_day + 91
+-- NULL while that window is incomplete. Sentiment is averaged as an exact decimal (12
+-- places), so the result does not depend on the order rows are added in.
+WITH snapshots AS (
+    SELECT as_of, last_day FROM {{ ref('int_feature_snapshots') }}
 ),
 texts AS (
     SELECT interaction_id, sentiment FROM {{ ref('int_interaction_texts') }}
@@ -22,6 +18,7 @@ inbound AS (
     SELECT i.contact_id, i.date, i.line,
            list_contains(string_split({{ var('opportunity_sales_topics') }}, ','), i.topic) AS sales_topic,
            t.sentiment,
+           t.sentiment::DECIMAL(18, 12) AS sentiment_exact,
            m.customer_questions,
            i.first_response_seconds
     FROM {{ ref('interactions') }} i
@@ -47,8 +44,8 @@ activity AS (
         count(*) FILTER (WHERE i.date > p.as_of - 14 AND i.sentiment > {{ var('sentiment_positive_above') }}) AS positive_14d,
         count(*) FILTER (WHERE i.date > p.as_of - 14 AND i.sentiment < {{ var('sentiment_negative_below') }}) AS negative_14d,
         count(*) FILTER (WHERE i.date > p.as_of - 14 AND i.sales_topic AND i.sentiment > {{ var('sentiment_positive_above') }}) AS positive_sales_14d,
-        avg(i.sentiment) FILTER (WHERE i.date > p.as_of - 14)                                    AS sentiment_14d,
-        avg(i.sentiment) FILTER (WHERE i.date > p.as_of - 14) - avg(i.sentiment)                 AS sentiment_trend,
+        avg(i.sentiment_exact) FILTER (WHERE i.date > p.as_of - 14)::DOUBLE                      AS sentiment_14d,
+        (avg(i.sentiment_exact) FILTER (WHERE i.date > p.as_of - 14) - avg(i.sentiment_exact))::DOUBLE AS sentiment_trend,
         coalesce(sum(i.customer_questions) FILTER (WHERE i.date > p.as_of - 14), 0)::BIGINT      AS questions_14d,
         median(i.first_response_seconds) FILTER (WHERE i.date > p.as_of - 14)                    AS response_seconds_14d
     FROM population p
