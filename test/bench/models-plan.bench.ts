@@ -6,7 +6,9 @@
  *   Erlang A — the busiest day of the pooled call queue, each open half-hour simulated as an
  *     M/M/N+M queue (FCFS, exponential patience; written here) with the plan's agents, beside the
  *     formula's service level and abandonment;
- *   Erlang C peer — erlang_c.py on every open half-hour of that day (agents, service level).
+ *   Erlang C peer — erlang_c.py (one Python process) on every open half-hour of every queue of the plan: calls
+ *     (agents, scheduled, service level, ASA) and messages (servers for the first-response target with the
+ *     concurrency factor, then agents).
  * CPU seconds of the forecast stage are measured with process.cpuUsage().
  */
 import { execFileSync } from "node:child_process";
@@ -42,6 +44,53 @@ function simulate(n: number, calls: number, interval: number, aht: number, patie
     free[k] = t + wait + exp(aht);
   }
   return { serviceLevel: inTime / count, abandon: abandoned / count };
+}
+
+type PlanRow = { line: string; channel: string; offered: number; aht: number; agents: number; scheduled: number; sl: number; asa: number | null; work: number };
+
+/** erlang_c.py's required_agents on every open interval of every queue of the staffing mart, in one Python process. */
+async function peerEveryInterval(config: ReturnType<typeof parseConfig>): Promise<BenchFigure[]> {
+  const db = await openDb();
+  const plan = await rows<PlanRow>(db, `SELECT line, channel, offered, aht_seconds AS aht, agents_needed AS agents, scheduled, service_level AS sl,
+      asa_seconds AS asa, workload_erlangs AS work FROM ${martScan(lakePaths(config), "staffing")} ORDER BY channel, line, interval_start`).finally(() => db.close());
+  const cfg = config.models.staffing;
+  const m = cfg.messages;
+  // Calls: the interval as it is. Messages: c servers per agent, each holding a message c × h seconds, on the first-response target.
+  const asks = plan.map((r) => r.channel === "call"
+    ? { calls: r.offered, aht: r.aht, sl: cfg.targetServiceLevel, t: cfg.targetSeconds, occ: cfg.maxOccupancy }
+    : { calls: r.offered, aht: m.concurrency * m.handleSeconds, sl: m.responseShare, t: m.responseSeconds, occ: null });
+  const script = `import importlib.util, json, sys
+spec = importlib.util.spec_from_file_location("erlang_c", sys.argv[1]); e = importlib.util.module_from_spec(spec); spec.loader.exec_module(e)
+out = []
+for q in json.load(sys.stdin):
+    r = e.required_agents(q["calls"], q["aht"], 1800.0, q["sl"], q["t"], q["occ"], ${cfg.shrinkage})
+    out.append([r["agents"], r.get("scheduled_agents_with_shrinkage"), r["service_level"], r["asa_seconds"]])
+print(json.dumps(out))`;
+  const peer = JSON.parse(execFileSync("python3", ["-c", script, PEER], { input: JSON.stringify(asks), encoding: "utf8", maxBuffer: 1 << 26 })) as Array<[number, number, number, number]>;
+  const tally = new Map<string, { n: number; agree: number; maxSl: number; maxAsa: number }>();
+  plan.forEach((r, i) => {
+    const [n, sched, sl, asa] = peer[i]!;
+    const key = `${r.channel} ${r.line}`;
+    const t = tally.get(key) ?? { n: 0, agree: 0, maxSl: 0, maxAsa: 0 };
+    t.n++;
+    let ok: boolean;
+    if (r.channel === "call") {
+      const agents = Math.max(n, cfg.minAgents);
+      const slP = agents === n ? sl : NaN;
+      ok = agents === r.agents && Math.ceil(agents / (1 - cfg.shrinkage) - 1e-9) === r.scheduled && (agents !== n || Math.abs(slP - r.sl) < 1e-9);
+      if (agents === n) { t.maxSl = Math.max(t.maxSl, Math.abs(sl - r.sl)); if (r.asa !== null) t.maxAsa = Math.max(t.maxAsa, Math.abs(asa - r.asa)); }
+      void sched;
+    } else {
+      const agents = r.offered > 0 ? Math.max(Math.ceil(n / m.concurrency - 1e-12), Math.ceil(r.work / cfg.maxOccupancy - 1e-12), m.minAgents) : m.minAgents;
+      ok = agents === r.agents;
+    }
+    if (ok) t.agree++;
+    tally.set(key, t);
+  });
+  return [...tally].map(([key, t]) => ({
+    name: `Erlang C vs erlang_c.py, ${key}`, value: t.agree, unit: `of ${t.n}`,
+    note: key.startsWith("call") ? `open intervals agreeing on agents (minimum ${cfg.minAgents}), scheduled and service level; max |ΔSL| ${t.maxSl.toExponential(1)}, max |ΔASA| ${t.maxAsa.toExponential(1)} s` : "open intervals agreeing on agents (peer's servers ÷ concurrency, occupancy cap)",
+  }));
 }
 
 const bench: Bench = {
@@ -88,16 +137,8 @@ const bench: Bench = {
       n++;
     }
     out.push({ name: "Erlang A vs simulation, busiest day (pooled calls)", value: n, unit: "intervals", note: `${day[0]?.interval_start.slice(0, 10)}: max |ΔSL| ${r4(maxSl)}, max |Δabandon| ${r4(maxAb)} (200k simulated callers per interval)` });
-    if (existsSync(PEER)) {
-      let agree = 0;
-      for (const iv of day) {
-        const p = JSON.parse(execFileSync("python3", [PEER, "--calls", String(iv.forecast), "--aht", String(iv.aht), "--max-occupancy", String(cfg.maxOccupancy), "--shrinkage", String(cfg.shrinkage)], { encoding: "utf8" })).result;
-        if (Math.max(p.agents, cfg.minAgents) === iv.agents) agree++;
-      }
-      out.push({ name: "Erlang C vs erlang_c.py, busiest day (pooled calls)", value: agree, unit: `of ${day.length}`, note: "agents per open half-hour (the plan's minimum of 1 applied to both)" });
-    } else {
-      out.push({ name: "Erlang C vs erlang_c.py: skipped", value: 0, unit: "", note: `${PEER} is absent` });
-    }
+    if (existsSync(PEER)) out.push(...(await peerEveryInterval(config)));
+    else out.push({ name: "Erlang C vs erlang_c.py: skipped", value: 0, unit: "", note: `${PEER} is absent` });
     return out;
   },
 };
