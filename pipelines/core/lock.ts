@@ -73,6 +73,9 @@ function writeReplace(path: string, owner: LockOwner): void {
   renameSync(tmp, path);
 }
 
+/** Tokens of the locks this process owns (any OwnedLock instance), so that work in this process under one is not refused. */
+const ownTokens = new Set<string>();
+
 export class OwnedLock {
   private owner: LockOwner | null = null;
   /** Joined with an inherited token: we heartbeat but do not release. */
@@ -129,6 +132,7 @@ export class OwnedLock {
         }
         this.owner = owner;
         this.joined = false;
+        ownTokens.add(owner.token);
         return { tookOver, reason: why };
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
@@ -223,6 +227,7 @@ export class OwnedLock {
     const mine = this.owner;
     this.owner = null;
     if (!mine) return;
+    if (!this.joined) ownTokens.delete(mine.token);
     const current = OwnedLock.read(this.path);
     if (current?.token !== mine.token) return;
     if (this.joined) {
@@ -275,6 +280,8 @@ export async function takeDataFolder(dataDir: string, command: string, o: TakeOp
     mine.count++;
     return once(() => drop(path));
   }
+  const current = OwnedLock.read(path);
+  if (current && current.pid === process.pid && ownTokens.has(current.token)) return () => {}; // held by this process already (a scheduler running a step in-process)
   const lock = writerLock(dataDir);
   const token = process.env[WRITER_TOKEN_ENV];
   if (token) lock.join(token); // a step of a scheduler: works under its lock, or not at all

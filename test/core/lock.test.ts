@@ -25,6 +25,13 @@ describe("the data folder's writer lock", () => {
     expect(existsSync(writerLockPath(data))).toBe(true);
     outer();
     expect(existsSync(writerLockPath(data))).toBe(false);
+    // Held by another lock object of this process (a scheduler's job, its step run in-process): work goes on under it.
+    const job = new OwnedLock(writerLockPath(data), "the data folder", opts);
+    job.acquire("schedule (job nightly)");
+    (await takeDataFolder(data, "extract"))();
+    expect(OwnedLock.read(writerLockPath(data))).toMatchObject({ command: "schedule (job nightly)" });
+    job.release();
+    expect(existsSync(writerLockPath(data))).toBe(false);
   });
 
   it("a process started with the owner's token joins the lock; a wrong or stale token is refused, naming the holder", async () => {
