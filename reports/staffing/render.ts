@@ -116,7 +116,7 @@ function weekTable(queues: QueueTotal[], period: ReportPeriod, hoursPerFte: numb
       cells: [q.label, fmtCount(q.forecast), fmtCount(q.peakAgents), fmtOneDp(q.agentHours), fmtOneDp(q.scheduledHours), hours(q.paidHours),
         q.fte === null ? "n/a" : fmtOneDp(q.fte), pct(q.serviceLevel), secs(q.asaSeconds), pct(q.occupancy), pct(q.abandonRate)],
     })),
-    caption: `Forecast: incoming calls or messages. Scheduled hours include shrinkage; paid hours are the shift plan's. FTE = paid hours ÷ ${fmtOneDp(hoursPerFte)} h a week. ` +
+    caption: `Forecast: incoming calls or messages in open hours (messages that arrive while closed wait for the next opening and count in its workload). Scheduled hours include shrinkage; paid hours are the shift plan's. FTE = paid hours ÷ ${fmtOneDp(hoursPerFte)} h a week. ` +
       "Service level, ASA and abandonment are averages over the contacts offered; occupancy over the agents' time. Abandoned: n/a where Erlang A has no patience estimate (messages never abandon).",
   };
 }
