@@ -9,6 +9,14 @@ import { lakePaths } from "../core/paths.ts";
 import { progressBar, say, stageProgress } from "../core/progress.ts";
 import type { IngestOptions } from "../extract/sources.ts";
 import type { Stage } from "../catalog/datasets.ts";
+import { applyDuckDbConfig } from "../transform/resources.ts";
+
+/** The lake paths, with every DuckDB database the stage opens bounded by the config (memory limit, spill folder). */
+function bounded(config: Config) {
+  const paths = lakePaths(config);
+  applyDuckDbConfig(config, paths);
+  return paths;
+}
 
 /** A stage's run under the ledger, with an elapsed-time bar on a terminal while it runs. */
 function staged<T>(run: Run, name: string, fn: () => Promise<T>): Promise<T & object> {
@@ -18,7 +26,7 @@ function staged<T>(run: Run, name: string, fn: () => Promise<T>): Promise<T & ob
 const fmt = (n: number) => n.toLocaleString("en-US");
 
 export async function generate(run: Run, config: Config, out?: string): Promise<void> {
-  const paths = lakePaths(config);
+  const paths = bounded(config);
   const { generateDemo } = await import("../sources/demo/generate.ts");
   const outDir = out ?? paths.demoSource;
   const bar = progressBar("generate");
@@ -39,13 +47,14 @@ export async function generate(run: Run, config: Config, out?: string): Promise<
 }
 
 export async function extract(run: Run, config: Config, input?: string, source?: IngestOptions): Promise<void> {
+  bounded(config);
   if (source) return (await import("../extract/sources.ts")).extractIncremental(run, config, source);
   // No folder named: every configured source, each merged by key (the graph's and the schedule's extract).
   if (!input) {
     await (await import("../extract/sources.ts")).extractConfigured(run, config);
     return;
   }
-  const paths = lakePaths(config);
+  const paths = bounded(config);
   const { extractFiles } = await import("../extract/index.ts");
   const sourceDir = input ?? paths.demoSource;
   const r = await staged(run, "extract", async () => {
@@ -66,7 +75,7 @@ export async function extract(run: Run, config: Config, input?: string, source?:
 }
 
 export async function enrich(run: Run, config: Config): Promise<void> {
-  const paths = lakePaths(config);
+  const paths = bounded(config);
   const { runEnrich } = await import("../enrich/run.ts");
   const r = await staged(run, "enrich", () => runEnrich(config, paths));
   say(`enriched ${fmt(r.rowsIn)} raw texts in ${r.seconds.toFixed(1)} s: PII redacted ${Object.entries(r.pii).map(([k, v]) => `${k} ${fmt(v)}`).join(", ")}`);
@@ -76,7 +85,7 @@ export async function enrich(run: Run, config: Config): Promise<void> {
 }
 
 export async function transform(run: Run, config: Config, opts: { select?: string; fullRefresh?: boolean } = {}): Promise<void> {
-  const paths = lakePaths(config);
+  const paths = bounded(config);
   const { runTransforms } = await import("../transform/run.ts");
   const r = await staged(run, "transform", () => runTransforms(config, paths, opts));
   const marts = r.models.filter((m) => m.materialized === "mart" || m.materialized === "incremental");
@@ -87,7 +96,7 @@ export async function transform(run: Run, config: Config, opts: { select?: strin
 }
 
 export async function testData(run: Run, config: Config, opts: { select?: string; unit?: boolean }): Promise<void> {
-  const paths = lakePaths(config);
+  const paths = bounded(config);
   const { runTransforms } = await import("../transform/run.ts");
   const r = await run.stage("test-data", () => runTransforms(config, paths, { select: opts.select, publish: false }).then((x) => ({ ...x, rowsOut: x.tests.length })));
   say(`${r.tests.length} data tests passed on ${r.models.length} models`);
@@ -99,7 +108,7 @@ export async function testData(run: Run, config: Config, opts: { select?: string
 }
 
 export async function train(run: Run, config: Config, which: "churn" | "forecast" | "all"): Promise<void> {
-  const paths = lakePaths(config);
+  const paths = bounded(config);
   const served = (r: { version: string; serving: string; promoted: boolean; reason: string }) =>
     r.promoted ? `promoted (${r.reason})` : `not promoted, ${r.serving} keeps serving (${r.reason})`;
   if (which === "churn" || which === "all") {
@@ -126,7 +135,7 @@ export async function train(run: Run, config: Config, which: "churn" | "forecast
 }
 
 export async function trainOpportunity(run: Run, config: Config): Promise<void> {
-  const paths = lakePaths(config);
+  const paths = bounded(config);
   const { trainOpportunity: trainIt } = await import("../../models/opportunity/index.ts");
   const r = await run.stage("train-opportunity", () => trainIt(config));
   const m = r.metrics;
@@ -138,7 +147,7 @@ export async function trainOpportunity(run: Run, config: Config): Promise<void> 
 }
 
 export async function outreach(run: Run, config: Config): Promise<void> {
-  const paths = lakePaths(config);
+  const paths = bounded(config);
   const { buildOutreach } = await import("../../models/opportunity/outreach.ts");
   const r = await run.stage("outreach", () => buildOutreach(config));
   say(`outreach for the week of ${r.weekStart}: ${fmt(r.listed)} contacts to call, ${fmt(r.heldOut)} held out for comparison${r.backfilledWeeks ? ` (history empty: ${r.backfilledWeeks} earlier weeks backfilled from the models)` : ""}`);
@@ -148,6 +157,7 @@ export async function outreach(run: Run, config: Config): Promise<void> {
 }
 
 export async function report(run: Run, config: Config): Promise<void> {
+  bounded(config);
   const { pipelineReports } = await import("../../reports/publish/pipeline.ts");
   const r = await staged(run, "report", async () => {
     const out = await pipelineReports(config);
@@ -166,7 +176,7 @@ export async function report(run: Run, config: Config): Promise<void> {
 
 /** Retention as of a day (default today, UTC): every expired partition deleted and ledgered. */
 export async function retention(run: Run, config: Config, opts: { dryRun?: boolean; asOf?: string } = {}): Promise<void> {
-  const paths = lakePaths(config);
+  const paths = bounded(config);
   const { applyRetention, planRetention } = await import("../retention/retention.ts");
   const dryRun = Boolean(opts.dryRun);
   const asOf = opts.asOf ?? new Date().toISOString().slice(0, 10);
@@ -190,6 +200,7 @@ export async function retention(run: Run, config: Config, opts: { dryRun?: boole
 
 /** The alert rules as of the last day of data; actions sent at most once. */
 export async function alerts(run: Run, config: Config, opts: { date?: string; dryRun?: boolean } = {}): Promise<void> {
+  bounded(config);
   const { runAlerts } = await import("../../reports/rules/run.ts");
   const { printAlertsRun } = await import("../../reports/rules/print.ts");
   const r = await run.stage("alerts", async () => {
@@ -200,7 +211,13 @@ export async function alerts(run: Run, config: Config, opts: { date?: string; dr
   if (r.outcomes.some((o) => o.status === "failed")) throw new Error("some alert actions failed; the next run retries them");
 }
 
-/** Run stages of the graph in-process, in the order given (resolveSelection gives dependency order). */
+/**
+ * Run stages of the graph in-process, in the order given (resolveSelection gives dependency order).
+ * When transform publishes all but some marts (a model failed its build, contract or data tests),
+ * the run goes on: a stage that reads a mart not published this run (or anything a skipped stage
+ * produces) is skipped, and recorded in the ledger as skipped with the reason; every other stage
+ * runs. The run then fails naming what failed and what was skipped.
+ */
 export async function runStages(run: Run, config: Config, stageNames: Stage[], opts: { input?: string } = {}): Promise<void> {
   const runners: Record<Stage, () => Promise<void>> = {
     extract: () => extract(run, config, opts.input),
@@ -214,7 +231,31 @@ export async function runStages(run: Run, config: Config, stageNames: Stage[], o
     report: () => report(run, config),
     alerts: () => alerts(run, config),
   };
-  for (const s of stageNames) await runners[s]();
+  const { stageGraph } = await import("./graph.ts");
+  const graph = stageGraph();
+  const unpublished = new Set<string>();
+  const problems: string[] = [];
+  for (const s of stageNames) {
+    const missing = graph.get(s)!.reads.filter((r) => unpublished.has(r));
+    if (missing.length) {
+      const why = `skipped: reads ${missing.join(", ")}, not published this run`;
+      await run.stage(s, async () => { throw new Error(why); }).catch(() => undefined);
+      for (const d of graph.get(s)!.produces) unpublished.add(d);
+      problems.push(`${s} ${why}`);
+      say(`${s} ${why}`);
+      continue;
+    }
+    try {
+      await runners[s]();
+    } catch (err) {
+      const { PartialTransformError } = await import("../transform/run.ts");
+      if (!(err instanceof PartialTransformError)) throw err;
+      for (const m of err.unpublished) unpublished.add(`marts.${m}`);
+      problems.push(`transform: ${err.message}`);
+      say(`transform: ${err.message}`);
+    }
+  }
+  if (problems.length) throw new Error(`the run published everything that does not depend on a failed model; not published:\n${problems.map((p) => `  ${p}`).join("\n")}`);
 }
 
 const num = (v: number | null, digits = 3) => (v === null || !Number.isFinite(v) ? "n/a" : v.toFixed(digits));

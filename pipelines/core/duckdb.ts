@@ -4,9 +4,19 @@ import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 
 export type Db = { instance: DuckDBInstance; conn: DuckDBConnection; close(): void };
 
+/**
+ * Settings every database opened from now on gets unless its caller sets them (the app sets
+ * memory_limit and a temp_directory under the data folder from the config before a stage runs, so
+ * memory is bounded by configuration and spills stay inside the data folder).
+ */
+const defaults: Record<string, string> = {};
+export function setDuckDbDefaults(options: Record<string, string>): void {
+  Object.assign(defaults, options);
+}
+
 /** Open an in-memory database (default) or a file. */
 export async function openDb(path = ":memory:", options: Record<string, string> = {}): Promise<Db> {
-  const instance = await DuckDBInstance.create(path, options);
+  const instance = await DuckDBInstance.create(path, { ...defaults, ...options });
   const conn = await instance.connect();
   return {
     instance,

@@ -26,12 +26,34 @@ import { textTransformVars } from "./vars.ts";
 export const TRANSFORMS_DIR = join(projectRoot, "transforms");
 
 export type ModelRun = { model: string; materialized: string; rows: number; seconds: number; rebuilt: string };
-export type TransformResult = { models: ModelRun[]; tests: TestResult[]; rowsIn: number; rowsOut: number; outputs: string[] };
+/** A model that failed (its build, contract or data tests), and the models not built because they depend on it. */
+export type ModelFailure = { model: string; reason: string; skipped: string[] };
+export type TransformResult = { models: ModelRun[]; tests: TestResult[]; rowsIn: number; rowsOut: number; outputs: string[]; failed: ModelFailure[] };
 export type TransformOptions = { select?: string; dir?: string; fullRefresh?: boolean; publish?: boolean };
 
-export class DataTestError extends Error {
+/** A model's own failure (its SQL, contract or data tests): it and its descendants are skipped, the rest builds. */
+export class ModelError extends Error {}
+
+export class DataTestError extends ModelError {
   constructor(readonly failures: TestResult[]) {
     super(`data tests failed:\n${failures.map((f) => `  ${describeFailure(f)}`).join("\n")}`);
+  }
+}
+
+/**
+ * Some models failed: everything that does not depend on them was built and published (as dbt's
+ * `build` does); the message names each failed model, why, and what was skipped because of it.
+ */
+export class PartialTransformError extends DataTestError {
+  constructor(readonly result: TransformResult, failures: TestResult[]) {
+    super(failures);
+    const skipped = result.failed.flatMap((f) => f.skipped);
+    this.message = (`${result.failed.length} model${result.failed.length === 1 ? "" : "s"} failed; ${skipped.length} downstream skipped, every other model published:\n${result.failed.map((f) =>
+      `  ${f.model}: ${f.reason.replaceAll("\n", "\n    ")}${f.skipped.length ? `\n    skipped: ${f.skipped.join(", ")}` : ""}`).join("\n")}`);
+  }
+  /** Marts not published this run (failed or skipped). */
+  get unpublished(): string[] {
+    return this.result.failed.flatMap((f) => [f.model, ...f.skipped]);
   }
 }
 
@@ -91,7 +113,8 @@ export async function runTransforms(config: Config, paths: Paths, opts: Transfor
   const staging = join(paths.staging, "transform");
   clearStaging(staging);
   const db = await openDb(":memory:", { threads: "2", temp_directory: join(staging, "spill") });
-  const result: TransformResult = { models: [], tests: [], rowsIn: 0, rowsOut: 0, outputs: [] };
+  const result: TransformResult = { models: [], tests: [], rowsIn: 0, rowsOut: 0, outputs: [], failed: [] };
+  const testFailures: TestResult[] = [];
   try {
     await exec(db, `SET TimeZone = ${lit(config.business.timezone)}`);
     result.rowsIn = await registerSources(db, paths.raw, new Set(models.flatMap((m) => m.sources)), paths.enriched);
@@ -100,9 +123,8 @@ export async function runTransforms(config: Config, paths: Paths, opts: Transfor
     const ctx = { rawDir: paths.raw, vars: transformVars(config) };
     // One status line per model as it is built (dbt's "12 of 48 OK …"); a bar on a terminal.
     const work = steps(publish ? "transform" : "test-data", models.length, "model");
-    for (const model of models) {
+    const buildOne = async (model: Model): Promise<void> => {
       const t0 = performance.now();
-      work.start(model.name);
       const sql = compile(model, ctx).trim().replace(/;\s*$/, "");
       const writes = publish && chosen.has(model.name) && (model.materialized === "mart" || model.materialized === "incremental");
       let rebuilt = "all";
@@ -113,7 +135,7 @@ export async function runTransforms(config: Config, paths: Paths, opts: Transfor
           await buildIncremental(db, model, sql, days, paths, staging, result);
           result.models.push({ model: model.name, materialized: model.materialized, rows: 0, seconds: (performance.now() - t0) / 1000, rebuilt });
           work.done(`${model.materialized} ${model.name}`, { seconds: (performance.now() - t0) / 1000, note: `incremental: ${rebuilt} rebuilt` });
-          continue;
+          return;
         }
       }
       await build(db, model, model.materialized === "view" ? "VIEW" : "TABLE", sql);
@@ -127,6 +149,34 @@ export async function runTransforms(config: Config, paths: Paths, opts: Transfor
       }
       result.models.push({ model: model.name, materialized: model.materialized, rows, seconds: (performance.now() - t0) / 1000, rebuilt });
       work.done(`${model.materialized} ${model.name}`, { rows: model.materialized === "view" ? undefined : rows, seconds: (performance.now() - t0) / 1000 });
+    };
+    const lastUse = lastConsumers(models);
+    const blocked = new Map<string, string>(); // model → the failed model it depends on
+    for (const [index, model] of models.entries()) {
+      const t0 = performance.now();
+      const cause = model.refs.map((r) => blocked.get(r)).find((x) => x !== undefined);
+      if (cause !== undefined) {
+        blocked.set(model.name, cause);
+        result.failed.find((f) => f.model === cause)!.skipped.push(model.name);
+        work.done(`skipped ${model.name}`, { note: `depends on ${cause}, which failed` });
+        continue;
+      }
+      work.start(model.name);
+      try {
+        await buildOne(model);
+      } catch (err) {
+        if (!(err instanceof ModelError)) throw err;
+        blocked.set(model.name, model.name);
+        if (err instanceof DataTestError) testFailures.push(...err.failures);
+        result.failed.push({ model: model.name, reason: err.message, skipped: [] });
+        await drop(db, model.name);
+        work.done(`FAILED ${model.name}`, { seconds: (performance.now() - t0) / 1000, note: err.message.split("\n")[0] });
+      }
+      // A table no later model reads is dropped now, not kept in memory to the end of the run.
+      for (const name of lastUse.get(index) ?? []) {
+        const m = models.find((x) => x.name === name)!;
+        if (m.materialized !== "view" && !blocked.has(name)) await drop(db, name);
+      }
     }
     work.stop();
   } finally {
@@ -134,17 +184,40 @@ export async function runTransforms(config: Config, paths: Paths, opts: Transfor
   }
   if (publish) {
     result.outputs.push(await buildWarehouse(paths, join(staging, "warehouse.duckdb")));
+    // A model that failed or was skipped is rebuilt whole next run (its partitions did not see this run's data).
+    for (const name of result.failed.flatMap((f) => [f.model, ...f.skipped])) cur.models[name] = "failed";
     if (!opts.select) writeState(stateFile, cur);
   }
   clearStaging(staging);
+  if (result.failed.length) throw new PartialTransformError(result, testFailures);
   return result;
+}
+
+/** The models each position in the plan is the last reader of (a model nothing reads: its own position). */
+function lastConsumers(models: Model[]): Map<number, string[]> {
+  const last = new Map<string, number>(models.map((m, i) => [m.name, i]));
+  for (const [i, m] of models.entries()) for (const r of m.refs) last.set(r, Math.max(last.get(r) ?? i, i));
+  // A view is read through: what it reads must live as long as whatever reads the view.
+  for (let i = models.length - 1; i >= 0; i--) {
+    const m = models[i]!;
+    if (m.materialized === "view") for (const r of m.refs) last.set(r, Math.max(last.get(r)!, last.get(m.name)!));
+  }
+  const out = new Map<number, string[]>();
+  for (const [name, i] of last) out.set(i, [...(out.get(i) ?? []), name]);
+  return out;
+}
+
+/** Drop a model's table or view, whichever it is (an incremental mart is a view over its Parquet). */
+async function drop(db: Db, name: string): Promise<void> {
+  const [rel] = await rows<{ t: string }>(db, `SELECT table_type AS t FROM information_schema.tables WHERE table_name = ${lit(name)}`);
+  if (rel) await exec(db, `DROP ${rel.t === "VIEW" ? "VIEW" : "TABLE"} ${name}`);
 }
 
 async function build(db: Db, model: Model, kind: "VIEW" | "TABLE", sql: string): Promise<void> {
   try {
     await exec(db, `CREATE OR REPLACE ${kind} ${model.name} AS\n${sql}`);
   } catch (err) {
-    throw new Error(`model ${model.name} (transforms/${model.file}) failed: ${(err as Error).message}`);
+    throw new ModelError(`model ${model.name} (transforms/${model.file}) failed: ${(err as Error).message}`);
   }
 }
 
@@ -153,7 +226,7 @@ async function checkModel(db: Db, model: Model): Promise<TestResult[]> {
   if (!model.contract) return [];
   const described = await rows<{ column_name: string; column_type: string }>(db, `DESCRIBE ${model.name}`);
   const problems = checkColumns(model.name, model.contract, described.map((d) => ({ name: d.column_name, type: d.column_type })));
-  if (problems.length) throw new Error(`model ${model.name} breaks its contract (transforms/${model.file.replace(/\.sql$/, ".yml")}):\n  ${problems.join("\n  ")}`);
+  if (problems.length) throw new ModelError(`model ${model.name} breaks its contract (transforms/${model.file.replace(/\.sql$/, ".yml")}):\n  ${problems.join("\n  ")}`);
   const results = await runDataTests(db, model.name, model.contract);
   const failures = results.filter((r) => r.failures > 0);
   if (failures.length) throw new DataTestError(failures);
