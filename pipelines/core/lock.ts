@@ -14,7 +14,7 @@
  * (COMMSIGHT_WRITER_TOKEN) and heartbeats too, so while it lives the lock stays held, and a lock
  * whose owner died is not taken over under it.
  */
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
@@ -135,7 +135,9 @@ export class OwnedLock {
         ownTokens.add(owner.token);
         return { tookOver, reason: why };
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === "ENOENT") { mkdirSync(dirname(this.path), { recursive: true }); continue; } // its folder was just removed by a releasing holder
+        if (code !== "EEXIST") throw err;
       }
       const holder = OwnedLock.read(this.path);
       const reason = this.staleReason(holder);
@@ -264,7 +266,7 @@ export function writerLock(dataDir: string): OwnedLock {
 }
 
 /** Writer locks this process holds or has joined, by path, with how many takers (it is reentrant). */
-const held = new Map<string, { lock: OwnedLock; count: number }>();
+const held = new Map<string, { lock: OwnedLock; count: number; made: string | undefined }>();
 
 export type TakeOptions = { wait?: boolean | number; onWait?: (e: LockHeldError) => void; onLost?: (e: LockLostError) => void };
 
@@ -275,6 +277,8 @@ export type TakeOptions = { wait?: boolean | number; onWait?: (e: LockHeldError)
  */
 export async function takeDataFolder(dataDir: string, command: string, o: TakeOptions = {}): Promise<() => void> {
   const path = writerLockPath(dataDir);
+  // A command that finds nothing to do must leave no trace: folders made only to hold the lock are removed with it.
+  const made = mkdirSync(dirname(path), { recursive: true });
   const mine = held.get(path);
   if (mine) {
     mine.count++;
@@ -284,14 +288,19 @@ export async function takeDataFolder(dataDir: string, command: string, o: TakeOp
   if (current && current.pid === process.pid && ownTokens.has(current.token)) return () => {}; // held by this process already (a scheduler running a step in-process)
   const lock = writerLock(dataDir);
   const token = process.env[WRITER_TOKEN_ENV];
-  if (token) lock.join(token); // a step of a scheduler: works under its lock, or not at all
-  else if (o.wait) await lock.acquireWaiting(command, { timeoutMs: typeof o.wait === "number" ? o.wait * 1000 : undefined, onWait: o.onWait });
-  else lock.acquire(command);
+  try {
+    if (token) lock.join(token); // a step of a scheduler: works under its lock, or not at all
+    else if (o.wait) await lock.acquireWaiting(command, { timeoutMs: typeof o.wait === "number" ? o.wait * 1000 : undefined, onWait: o.onWait });
+    else lock.acquire(command);
+  } catch (err) {
+    removeIfEmpty(path, made);
+    throw err;
+  }
   lock.startHeartbeat(() => {
     const e = new LockLostError(`${lock.what}: this process's lock was taken over (its heartbeat was late by more than ${writerLockOptions().staleMs / 1000} s)`);
     if (o.onLost) o.onLost(e);
   });
-  held.set(path, { lock, count: 1 });
+  held.set(path, { lock, count: 1, made });
   return once(() => drop(path));
 }
 
@@ -300,6 +309,16 @@ function drop(path: string): void {
   if (!h || --h.count > 0) return;
   held.delete(path);
   h.lock.release();
+  removeIfEmpty(path, h.made);
+}
+
+/** Remove the lock's folder, and the ones above it up to `made` (the first one mkdir created), while empty. */
+function removeIfEmpty(lockPath: string, made: string | undefined): void {
+  if (!made) return;
+  for (let dir = dirname(lockPath); dir.startsWith(made); dir = dirname(dir)) {
+    try { rmdirSync(dir); } catch { return; } // not empty (the command wrote something), or gone
+    if (dir === made) return;
+  }
 }
 
 function once(fn: () => void): () => void {
@@ -312,6 +331,7 @@ export function releaseAllWriters(): void {
   for (const [path, h] of held) {
     held.delete(path);
     h.lock.release();
+    removeIfEmpty(path, h.made);
   }
 }
 

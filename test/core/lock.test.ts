@@ -34,6 +34,17 @@ describe("the data folder's writer lock", () => {
     expect(existsSync(writerLockPath(data))).toBe(false);
   });
 
+  it("a command that finds nothing to do leaves no trace: folders made only for the lock go with it", async () => {
+    const data = join(tmpDir("lock-"), "fresh", "data");
+    (await takeDataFolder(data, "transform"))();
+    expect(existsSync(join(data, ".."))).toBe(false);
+    const release = await takeDataFolder(data, "extract");
+    mkdirSync(join(data, "lake")); // the command wrote something: the data folder stays
+    release();
+    expect(existsSync(join(data, "lake"))).toBe(true);
+    expect(existsSync(join(data, "state"))).toBe(false);
+  });
+
   it("a process started with the owner's token joins the lock; a wrong or stale token is refused, naming the holder", async () => {
     const data = tmpDir("lock-");
     mkdirSync(join(data, "state"), { recursive: true });
