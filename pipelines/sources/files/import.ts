@@ -79,11 +79,13 @@ async function importSource(s: LakeSession, source: FileSource, m: Mapping, file
   const quarantined: Quarantined[] = [];
   const notes: string[] = [];
   const staged = new Map<string, string[]>();
+  const lines = new Map<string, (row: number) => number>();
   let read = 0;
   let refused = 0;
   for (const [i, f] of files.entries()) {
     const rel = relative(process.cwd(), f.path).startsWith("..") ? f.path : relative(process.cwd(), f.path);
     const r = await stageFile(s.db, m, f.path, rel, i, root);
+    if (r.lineOf) lines.set(rel, r.lineOf);
     read += r.read;
     refused += r.quarantined.length;
     quarantined.push(...r.quarantined.map((x) => ({ ...x, entity: source.name })));
@@ -97,14 +99,18 @@ async function importSource(s: LakeSession, source: FileSource, m: Mapping, file
     if (!dirs) continue;
     const rowsRefused = m.targets[e.name] ? refused : 0; // the default line is no row of the file
     const { result, orphans } = await landStaged(s, e, dirs, rowsRefused);
-    quarantined.push(...orphans);
+    quarantined.push(...orphans.map((o) => { const f = lines.get(o.file); return f && o.line ? { ...o, line: f(o.line) } : o; }));
     entities.push(result);
   }
   rmSync(root, { recursive: true, force: true });
   return { entities, quarantined, notes, reconciliation: { source: source.name, read, landed: read - refused, quarantined: refused } };
 }
 
-type Staged = { read: number; quarantined: Quarantined[]; dirs: Map<string, string>; notes: string[] };
+type Staged = {
+  read: number; quarantined: Quarantined[]; dirs: Map<string, string>; notes: string[];
+  /** The file's line of a staged record's `_source_line` (a CSV row number), for records refused after staging. */
+  lineOf?: (row: number) => number;
+};
 
 async function stageFile(db: Db, m: Mapping, dropPath: string, rel: string, i: number, root: string): Promise<Staged> {
   const declared = formatOf(dropPath, m.format);
@@ -121,12 +127,13 @@ async function stageFile(db: Db, m: Mapping, dropPath: string, rel: string, i: n
   // Lines of the cleaned CSV copy are mapped back to the file's own.
   const map = pre.lineMap;
   const quarantined = [...pre.refused, ...r.quarantined.map((q) => (map && q.line > 0 ? { ...q, line: map[q.line] ?? q.line } : q))].sort((a, b) => a.line - b.line);
-  return { read: r.read + pre.refused.length, quarantined, dirs, notes };
+  const lineOf = (row: number) => { const line = r.lineOf(row); return map ? map[line] ?? line : line; };
+  return { read: r.read + pre.refused.length, quarantined, dirs, notes, lineOf };
 }
 
 async function stageClean(
   db: Db, m: Mapping, path: string, format: "csv" | "tsv" | "ndjson", json: boolean, rel: string, i: number, root: string, dirs: Map<string, string>, notes: string[],
-): Promise<{ read: number; quarantined: Quarantined[] }> {
+): Promise<{ read: number; quarantined: Quarantined[]; lineOf: (row: number) => number }> {
   const rejects = `rejects_${i}`;
   const source = async (numbered: boolean, table: string) => {
     if (json) return exec(db, sql("src_ndjson.sql", { file: lit(path) }));
@@ -146,12 +153,13 @@ async function stageClean(
   };
   let plan: Plan;
   try {
-    await source(false, rejects);
+    // CSV rows are numbered even for one target: a record refused after staging (a missing parent, a conflict) is told by its line.
+    await source(!json, rejects);
     const columns = json ? [] : (await rows<{ column_name: string }>(db, "DESCRIBE src")).map((r) => r.column_name).filter((c) => c !== "_row");
     plan = compileMapping(m, { json, present: json ? null : new Set(columns), missing: new Set() }, columns);
   } catch (err) {
     if (err instanceof MappingError) throw err;
-    return { read: 1, quarantined: [{ entity: "", file: rel, line: 0, field: null, reason: `unreadable ${format} file: ${(err as Error).message.split("\n")[0]}`, record: "" }] };
+    return { read: 1, lineOf: (row) => row, quarantined: [{ entity: "", file: rel, line: 0, field: null, reason: `unreadable ${format} file: ${(err as Error).message.split("\n")[0]}`, record: "" }] };
   }
   if (plan.missing.length) notes.push(`${rel}: no column ${plan.missing.join(", ")} (its fields read as missing)`);
   const carrier = carrierOf(plan);
@@ -207,7 +215,7 @@ async function stageClean(
       return { entity: "", file: rel, line: lineOf(b.row!), field: field || null, reason: withoutValue(reason), record: (b.record ?? "").slice(0, 2000) };
     }),
   ].sort((a, b) => a.line - b.line);
-  return { read: n + (bad?.length ?? 0) + rejected.length, quarantined };
+  return { read: n + (bad?.length ?? 0) + rejected.length, quarantined, lineOf };
 }
 
 /** Read one special partition of a staged target, then remove it (it is no lake data). */
