@@ -1,5 +1,5 @@
 /** Retention by purpose: `commsight retention` deletes exactly the expired day partitions and logs them in the ledger. */
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { main } from "../../pipelines/app/cli.ts";
@@ -80,5 +80,28 @@ describe("retention", () => {
     // a second run finds nothing more to delete
     expect(await main(["node", "commsight", "--data", data, "--config", configFile, "retention", "--as-of", "2026-01-10"])).toBe(0);
     expect(readLedger(join(data, "runs", "ledger.jsonl")).filter((e) => e.stage === "retention" && e.status === "ok").at(-1)!.outputs).toEqual([]);
+  });
+
+  it("the quarantine and held-back records fall under the purpose named quarantine: files last written before as-of − days go, newer stay", async () => {
+    const d = tmpDir("retention-q-");
+    const file = (rel: string, when: string) => {
+      mkdirSync(join(d, rel, ".."), { recursive: true });
+      writeFileSync(join(d, rel), '{"entity":"calls","file":"x","line":1,"field":"from","reason":"from: expected an E.164 phone number","record":"{\\"from\\":\\"+13178888238\\"}"}\n');
+      utimesSync(join(d, rel), new Date(when), new Date(when));
+    };
+    file("quarantine/calls.ndjson", "2026-01-01T12:00:00Z");
+    file("quarantine/files/20260102T000000000Z.ndjson", "2026-01-02T12:00:00Z");
+    file("quarantine/files/20260109T000000000Z.ndjson", "2026-01-09T12:00:00Z");
+    file("state/held/calls.ndjson", "2026-01-03T12:00:00Z");
+    const cfg = join(d, "config.yaml");
+    writeFileSync(cfg, "privacy:\n  retention:\n    purposes:\n      - { name: quarantine, days: 5, entities: [] }\n");
+    expect(await main(["node", "commsight", "--data", d, "--config", cfg, "retention", "--as-of", "2026-01-10"])).toBe(0);
+    expect(existsSync(join(d, "quarantine", "calls.ndjson"))).toBe(false);
+    expect(existsSync(join(d, "quarantine", "files", "20260102T000000000Z.ndjson"))).toBe(false);
+    expect(existsSync(join(d, "state", "held", "calls.ndjson"))).toBe(false);
+    expect(existsSync(join(d, "quarantine", "files", "20260109T000000000Z.ndjson"))).toBe(true);
+    const entry = readLedger(join(d, "runs", "ledger.jsonl")).find((e) => e.stage === "retention" && e.status === "ok")!;
+    expect(entry.outputs.filter((o) => o.includes("quarantine/quarantine"))).toHaveLength(3);
+    expect(entry.outputs.join("\n")).not.toContain("+13178888238");
   });
 });
