@@ -17,7 +17,7 @@ import type { Paths } from "../core/paths.ts";
 import { Incoming } from "../lake/commit.ts";
 import { ENTITIES, type FolderEntity } from "../lake/entities.ts";
 import { withLake, type EntityResult } from "../lake/lake.ts";
-import { fileEncodingProblem, jsonProblem, readerLimits, readQuarantine, readSourceFile, refuseEntry, splitLines, writeQuarantine } from "../lake/quarantine.ts";
+import { byReason, fileEncodingProblem, jsonProblem, readerLimits, readQuarantine, readSourceFile, refuseEntry, splitLines, writeQuarantine } from "../lake/quarantine.ts";
 import type { Quarantined } from "../lake/validate.ts";
 import { mergeEntity } from "../catalog/raw.ts";
 import { FolderMemo, type Seen } from "./memo.ts";
@@ -40,7 +40,11 @@ export function changedEntities(entities: Pick<EntityResult, "entity" | "landed"
   return entities.filter((e) => e.landed + e.updated > 0).map((e) => e.entity);
 }
 
-export async function extractFiles(paths: Paths, sourceDir: string, entities: FolderEntity[] = ENTITIES): Promise<ExtractResult> {
+/**
+ * `strict` (default: `--strict` / `ingest.strict`): throw after landing when anything was
+ * quarantined (the configured extract judges all its sources together and passes false).
+ */
+export async function extractFiles(paths: Paths, sourceDir: string, entities: FolderEntity[] = ENTITIES, o: { strict?: boolean } = {}): Promise<ExtractResult> {
   // Its own staging folder, cleared before and after (also of what a crashed run left there).
   const staging = join(paths.staging, "extract");
   return withLake(paths, async (s) => {
@@ -76,6 +80,9 @@ export async function extractFiles(paths: Paths, sourceDir: string, entities: Fo
       const out = report(paths, entities, files, landed.entities, landed.quarantined, skipped);
       for (const e of out.entities) if (!skipped.has(e.entity) && e.files) memo.record(e.entity, files.get(e.entity)!, e);
       memo.save();
+      if ((o.strict ?? readerLimits.strict) && out.quarantined.length) {
+        throw new Error(`extract --strict: quarantined ${out.quarantined.length} by reason: ${byReason(out.quarantined)}`);
+      }
       return out;
     } finally {
       clearStaging(staging);

@@ -108,7 +108,7 @@ function steps(config: Config, paths: Paths, opts: ConfiguredOptions): { source:
       skip: () => !config.demo.enabled ? "disabled (demo.enabled: false)"
         : !existsSync(paths.demoSource) ? `${paths.demoSource} does not exist (run \`commsight generate\`), skipped` : null,
       run: async () => {
-        const r = await extractFiles(paths, paths.demoSource);
+        const r = await extractFiles(paths, paths.demoSource, undefined, { strict: false });
         const entities = r.entities.filter((e) => e.files > 0).map(({ entity, read, landed, updated, unchanged, quarantined, partitions }) =>
           ({ entity, read, landed, updated, unchanged, quarantined, partitions }));
         const files_ = r.entities.flatMap((e) => (e.quarantineFile ? [e.quarantineFile] : []));

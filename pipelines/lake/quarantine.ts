@@ -185,38 +185,38 @@ export function jsonProblems(text: string, limit = Infinity): { field: string | 
   const fieldOf = () => (path.length ? path.join(".") : null);
   let i = 0;
   const len = text.length;
+  let nextBs = text.indexOf("\\");
   while (i < len) {
     const c = text.charCodeAt(i);
-    if (c === 0x22) { // a string
+    if (c === 0x22) { // a string: jump quote to quote, stopping only at escapes
       let j = i + 1;
       let escaped = false;
       let problem: string | null = null;
       for (;;) {
-        const d = text.charCodeAt(j);
-        if (d === 0x22) break;
-        if (d === 0x5c) {
-          escaped = true;
-          const e = text.charCodeAt(j + 1);
-          if (e === 0x75) { // \uXXXX
-            const code = parseInt(text.slice(j + 2, j + 6), 16);
-            if (code === 0) problem ??= "a NUL character (\\u0000)";
-            else if (code >= 0xd800 && code <= 0xdbff) {
-              const next = text.slice(j + 6, j + 8) === "\\u" ? parseInt(text.slice(j + 8, j + 12), 16) : -1;
-              if (next >= 0xdc00 && next <= 0xdfff) j += 6;
-              else problem ??= `a lone surrogate (\\u${text.slice(j + 2, j + 6)})`;
-            } else if (code >= 0xdc00 && code <= 0xdfff) problem ??= `a lone surrogate (\\u${text.slice(j + 2, j + 6)})`;
-            j += 6;
-          } else j += 2;
-          continue;
-        }
-        j++;
+        const quote = text.indexOf('"', j);
+        if (nextBs !== -1 && nextBs < j) nextBs = text.indexOf("\\", j);
+        if (nextBs === -1 || nextBs > quote) { j = quote; break; }
+        escaped = true;
+        j = nextBs;
+        if (text.charCodeAt(j + 1) === 0x75) { // \uXXXX
+          const code = parseInt(text.slice(j + 2, j + 6), 16);
+          if (code === 0) problem ??= "a NUL character (\\u0000)";
+          else if (code >= 0xd800 && code <= 0xdbff) {
+            const next = text.charCodeAt(j + 6) === 0x5c && text.charCodeAt(j + 7) === 0x75 ? parseInt(text.slice(j + 8, j + 12), 16) : -1;
+            if (next >= 0xdc00 && next <= 0xdfff) j += 6;
+            else problem ??= `a lone surrogate (\\u${text.slice(j + 2, j + 6)})`;
+          } else if (code >= 0xdc00 && code <= 0xdfff) problem ??= `a lone surrogate (\\u${text.slice(j + 2, j + 6)})`;
+          j += 6;
+        } else j += 2;
+        nextBs = text.indexOf("\\", j);
       }
-      const raw = text.slice(i + 1, j);
+      const start = i + 1;
       i = j + 1;
       let k = i;
       while (k < len && (text.charCodeAt(k) === 0x20 || text.charCodeAt(k) === 0x09)) k++;
       const isKey = text.charCodeAt(k) === 0x3a && keys.length > 0 && keys[keys.length - 1] !== null;
       if (isKey) {
+        const raw = text.slice(start, j);
         const key = escaped ? (JSON.parse(`"${raw}"`) as string) : raw;
         const set = keys[keys.length - 1]!;
         path[path.length - 1] = key;
@@ -225,7 +225,7 @@ export function jsonProblems(text: string, limit = Infinity): { field: string | 
         if (problem && report(`${problem} in a key`)) return found;
       } else {
         if (problem && report(`${problem} in the value`)) return found;
-        if (raw.length > readerLimits.maxFieldChars && report(`value too large: ${raw.length} characters (limit ${readerLimits.maxFieldChars}, ingest.maxFieldChars)`)) return found;
+        if (j - start > readerLimits.maxFieldChars && report(`value too large: ${j - start} characters (limit ${readerLimits.maxFieldChars}, ingest.maxFieldChars)`)) return found;
       }
       continue;
     }

@@ -46,7 +46,7 @@ describe("file drops: a declarative mapping, validated in DuckDB, reconciled row
     expect(r.entities.find((e) => e.entity === "calls")).toMatchObject({ read: 8, landed: 3, quarantined: 5 });
     const q = r.quarantined.map((x) => [x.file.endsWith("calls-2025-01.csv"), x.line, x.field, x.reason]);
     expect(q).toEqual([
-      [true, 4, "calls.status", 'calls.status: "XYZ" (column outcome) is not in the value map'],
+      [true, 4, "calls.status", 'calls.status: the value of column outcome is not in the value map'],
       [true, 5, "calls.createdAt", 'calls.createdAt: expected a timestamp as "%m/%d/%Y %H:%M:%S"'],
       [true, 6, "calls.participants", "calls.participants: expected an E.164 phone number"],
       [true, 7, null, "test call 6 from the PBX self-check"],

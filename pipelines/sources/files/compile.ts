@@ -52,7 +52,7 @@ export function compileMapping(m: Mapping, c: Columns, sourceColumns: string[]):
         const value = `CASE ${src} ${Object.entries(pairs).map(([k, v]) => `WHEN ${lit(k)} THEN ${literal(v)}`).join(" ")} ELSE ${dflt === undefined ? "NULL" : literal(dflt)} END`;
         out = { typed: cast(value, type), raw: `CAST(${value} AS VARCHAR)` };
         if (dflt === undefined && Object.keys(pairs).length) {
-          out.mapCheck = [`${src} IS NOT NULL AND ${src} NOT IN (${Object.keys(pairs).map(lit).join(", ")})`, `'"' || ${src} || ${lit(`" (column ${spec.column}) is not in the value map`)}`];
+          out.mapCheck = [`${src} IS NOT NULL AND ${src} NOT IN (${Object.keys(pairs).map(lit).join(", ")})`, lit(`the value of column ${spec.column} is not in the value map`)];
         }
       } else out = { typed: cast(col(c, spec.column), type), raw: col(c, spec.column) };
       const want = JSON_TYPES[type];
