@@ -27,6 +27,8 @@ export const LockOwner = z.object({
   host: z.string(),
   startedAt: z.string(),
   heartbeatAt: z.string(),
+  /** The owner's start time as the kernel counts it (/proc/<pid>/stat field 22): with the pid, it names one process for ever, so a reused pid is told apart. */
+  pidStart: z.string().optional(),
   /** Processes working under this lock with the owner's token (a scheduler's steps). */
   members: z.array(z.number().int()).default([]),
 });
@@ -67,6 +69,17 @@ export function pidAlive(pid: number): boolean {
   }
 }
 
+/** A process's start time in clock ticks since boot (/proc/<pid>/stat field 22), or null where /proc cannot tell. */
+export function pidStartTime(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return fields[19] ?? null; // field 22 overall; the slice starts at field 3
+  } catch {
+    return null;
+  }
+}
+
 function writeReplace(path: string, owner: LockOwner): void {
   const tmp = `${path}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
   writeFileSync(tmp, JSON.stringify(owner));
@@ -104,6 +117,10 @@ export class OwnedLock {
       try { mtime = statSync(this.path).mtimeMs; } catch { return "gone"; }
       return now - mtime > this.opts.staleMs ? "unreadable and old" : null;
     }
+    // The owner is provably the same live process (same pid, same start time): held, however late its
+    // heartbeat (a stage may keep the event loop busy for long). The heartbeat decides only where this
+    // cannot be proved: another host, no /proc, or a lock written without the start time.
+    if (info.host === hostname() && info.pid !== process.pid && info.pidStart && pidAlive(info.pid) && pidStartTime(info.pid) === info.pidStart) return null;
     const age = now - Date.parse(info.heartbeatAt);
     if (!(age <= this.opts.staleMs)) return `no heartbeat for ${Math.round(age / 1000)} s`;
     const pids = [info.pid, ...info.members].filter((p) => p !== process.pid);
@@ -120,7 +137,7 @@ export class OwnedLock {
     let why: string | null = null;
     for (let tries = 0; tries < 5; tries++) {
       const at = this.now().toISOString();
-      const owner: LockOwner = { token: randomUUID(), command, pid: process.pid, host: hostname(), startedAt: at, heartbeatAt: at, members: [] };
+      const owner: LockOwner = { token: randomUUID(), command, pid: process.pid, host: hostname(), startedAt: at, heartbeatAt: at, members: [], pidStart: pidStartTime(process.pid) ?? undefined };
       try {
         // O_EXCL: of two processes starting together, exactly one creates the file.
         const fd = openSync(this.path, "wx");

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { LockHeldError, LockLostError, OwnedLock, pidAlive, takeDataFolder, WRITER_TOKEN_ENV, writerLockPath } from "../../pipelines/core/lock.ts";
+import { LockHeldError, LockLostError, OwnedLock, pidAlive, pidStartTime, takeDataFolder, WRITER_TOKEN_ENV, writerLockPath } from "../../pipelines/core/lock.ts";
 import { tmpDir } from "../helpers/records.ts";
 
 const opts = { staleMs: 60_000, heartbeatMs: 50 };
@@ -74,6 +74,26 @@ describe("the data folder's writer lock", () => {
       l.release();
     } finally {
       child.kill("SIGKILL");
+    }
+  });
+
+  it("a live owner provably the same process (pid and start time) keeps its lock however late its heartbeat; a reused pid does not", () => {
+    const path = join(tmpDir("lock-"), "x.lock");
+    const owner = spawn("sleep", ["30"]);
+    try {
+      const start = pidStartTime(owner.pid!);
+      expect(start).toMatch(/^\d+$/);
+      const stale = iso(3_600_000); // an hour without a heartbeat: a stage blocking the event loop
+      writeFileSync(path, JSON.stringify({ token: "T", command: "train", pid: owner.pid, host: hostname(), startedAt: stale, heartbeatAt: stale, members: [], pidStart: start }));
+      const l = new OwnedLock(path, "the lock", opts);
+      expect(() => l.acquire("run")).toThrow(LockHeldError);
+      // The same pid with another start time is another process (a pid reused after a restart): the stopped heartbeat frees it.
+      writeFileSync(path, JSON.stringify({ token: "U", command: "train", pid: owner.pid, host: hostname(), startedAt: stale, heartbeatAt: stale, members: [], pidStart: String(Number(start) + 1) }));
+      expect(l.acquire("run")).toMatchObject({ tookOver: { token: "U" }, reason: expect.stringMatching(/^no heartbeat for \d+ s$/) });
+      expect(OwnedLock.read(path)!.pidStart).toBe(pidStartTime(process.pid));
+      l.release();
+    } finally {
+      owner.kill("SIGKILL");
     }
   });
 
