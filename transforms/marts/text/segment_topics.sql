@@ -18,7 +18,7 @@ agg AS (
         count(DISTINCT contact_id)                                     AS contacts,
         count(f.sentiment)                                             AS texts,
         count(*) FILTER (WHERE f.sentiment_label = 'negative')         AS negative_texts,
-        avg(f.sentiment)                                               AS avg_sentiment
+        avg(f.sentiment::DECIMAL(18, 12))::DOUBLE                      AS avg_sentiment -- exact decimal sum: the same bits whatever the row order
     FROM inbound
     LEFT JOIN feel f USING (interaction_id)
     GROUP BY ALL

@@ -11,7 +11,7 @@ SELECT
     count(*) FILTER (WHERE sentiment_label = 'neutral')         AS neutral,
     count(*) FILTER (WHERE sentiment_label = 'positive')        AS positive,
     count(*) FILTER (WHERE sentiment_label = 'negative') / count(*) AS negative_share,
-    avg(sentiment)                                              AS avg_sentiment,
+    avg(sentiment::DECIMAL(18, 12))::DOUBLE                     AS avg_sentiment, -- exact decimal sum: the same bits whatever the row order
     count(DISTINCT contact_id)                                  AS contacts
 FROM {{ ref('int_customer_texts') }}
 GROUP BY ALL
