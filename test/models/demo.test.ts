@@ -1,5 +1,7 @@
 /**
- * The models on the small demo business (generated, extracted and transformed for real): churn
+ * The models on the small demo business, as `commsight demo` trains them (the run's shared demo,
+ * test/setup/sharedDemo.ts: generated, extracted, enriched, transformed and trained for real by the
+ * CLI; read here only, each model's result from the metrics.json of the version it serves): churn
  * must find the planted churn group, the forecasts must beat seasonal naive, and the staffing plan
  * must be usable: every open interval, no closed one, covered by shifts. Thresholds were measured on
  * seed 42 (ROC AUC 0.90, PR AUC 0.70, lift 8.1; 108 of the test window's 122 planted churners, 89%,
@@ -9,33 +11,35 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../pipelines/app/cli.ts";
 import { parseConfig } from "../../pipelines/core/config.ts";
 import { openDb, rows } from "../../pipelines/core/duckdb.ts";
 import { lakePaths, martScan } from "../../pipelines/core/paths.ts";
-import { trainChurn, type ChurnResult } from "../../models/churn/index.ts";
+import type { ChurnMetrics } from "../../models/churn/index.ts";
 import { loadSnapshotFrame, rowsAt } from "../../models/churn/mart.ts";
 import { loadChurnVersion, score } from "../../models/churn/predict.ts";
 import { isoToDays } from "../../models/shared/dates.ts";
-import { trainForecast, type ForecastResult } from "../../models/forecast/index.ts";
-import { tmpDir } from "../helpers/records.ts";
+import type { ForecastResult } from "../../models/forecast/index.ts";
+import { sharedDemo } from "../setup/sharedDemo.ts";
 
 let data = "";
-let churn: ChurnResult;
-let forecast: ForecastResult;
+let churn: { serving: string; metrics: ChurnMetrics };
+let forecast: { serving: string; metrics: ForecastResult["metrics"] };
 let group: Set<string>;
 
+/** The version a model serves (models/<model>/latest.json) and the metrics its training recorded. */
+function served(model: string) {
+  const latest = JSON.parse(readFileSync(join(data, "models", model, "latest.json"), "utf8"));
+  const serving: string = latest.version ?? latest;
+  return { serving, metrics: JSON.parse(readFileSync(join(data, "models", model, serving, "metrics.json"), "utf8")).metrics };
+}
+
 beforeAll(async () => {
-  data = tmpDir("models-demo-");
-  const run = async (...args: string[]) => expect(await main(["node", "commsight", "--data", data, ...args])).toBe(0);
-  await run("generate", "--scale", "small", "--seed", "42");
-  await run("extract");
-  await run("transform", "--select", "+contact_features,+daily_volume,+calls,+interactions");
-  const config = parseConfig({ paths: { data } });
-  churn = await trainChurn(config);
-  forecast = await trainForecast(config);
-  group = await plantedIds(JSON.parse(readFileSync(join(data, "sources", "demo", "manifest.json"), "utf8")).truths.churnGroup.contactIds);
-}, 600_000);
+  const demo = await sharedDemo();
+  data = demo.data;
+  churn = served("churn");
+  forecast = served("forecast");
+  group = await plantedIds(demo.manifest.truths.churnGroup.contactIds);
+}, 1_800_000);
 
 /**
  * The planted churn group as the marts name contacts: the raw ids, and their pseudonyms when the

@@ -1,18 +1,18 @@
 /**
- * The walking skeleton end to end: `commsight demo` on a small generated business, then checks
- * that what the pipeline wrote is right against independent computations over the source files.
+ * The walking skeleton end to end: `commsight demo` on a small generated business (the run's shared
+ * demo, test/setup/sharedDemo.ts: the real CLI, read here only), then checks that what the pipeline
+ * wrote is right against independent computations over the source files.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../pipelines/app/cli.ts";
 import { openDb, rows } from "../../pipelines/core/duckdb.ts";
 import { openWarehouse } from "../../pipelines/lake/warehouse.ts";
 import { readLedger, summariseRuns } from "../../pipelines/core/ledger.ts";
 import { fmtCount, fmtNps, fmtRatio } from "../../reports/shared/format.ts";
 import { localDate, readEntity, weekStart } from "../helpers/sources.ts";
-import { tmpDir } from "../helpers/records.ts";
+import { sharedDemo } from "../setup/sharedDemo.ts";
 
 const TZ = "America/New_York";
 let data = "";
@@ -26,11 +26,12 @@ async function q<T = Record<string, any>>(sql: string): Promise<T[]> {
 }
 
 beforeAll(async () => {
-  data = tmpDir("demo-e2e-");
+  const demo = await sharedDemo();
+  data = demo.data;
   source = join(data, "sources", "demo");
-  exitCode = await main(["node", "commsight", "--data", data, "demo", "--scale", "small", "--seed", "42"]);
+  exitCode = demo.exitCode;
   manifest = JSON.parse(readFileSync(join(source, "manifest.json"), "utf8"));
-}, 900_000);
+}, 1_800_000);
 
 describe("commsight demo (small)", () => {
   it("ends with a PDF, Parquet marts, the DuckDB catalog and model metrics on disk", () => {

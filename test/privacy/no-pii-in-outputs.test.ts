@@ -1,14 +1,16 @@
 /**
- * Privacy end to end: a small `commsight demo` (6 months of data), then a scan of every output it
- * wrote — enriched entities and marts (Parquet via DuckDB), the report (PDF via pdftotext, and
- * its HTML), model files, the ledger, state files, the warehouse catalog — and of everything it
- * logged, for the PII the generator planted (manifest truths.pii). Only the raw zone may hold
- * PII: data/sources, data/lake/raw and data/quarantine (retention applies there).
+ * Privacy end to end: a small `commsight demo` (the run's shared demo, test/setup/sharedDemo.ts: two
+ * years, logged at debug level, read here only), then a scan of every output it wrote — enriched
+ * entities and marts (Parquet via DuckDB), the report (PDF via pdftotext, and its HTML), model files,
+ * the ledger, state files, the warehouse catalog — and of everything it printed or logged (the demo
+ * runs in a child process: its whole stdout and stderr), for the PII the generator planted (manifest
+ * truths.pii). Only the raw zone may hold PII: data/sources, data/lake/raw and data/quarantine
+ * (retention applies there).
  */
-import fs, { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { tmpDir } from "../helpers/records.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { sharedDemo } from "../setup/sharedDemo.ts";
 import { PiiScanner } from "./scan.ts";
 
 const RAW_ZONE = ["sources", "lake/raw", "quarantine"];
@@ -19,35 +21,13 @@ let planted: { kind: string; value: string; entity: string }[] = [];
 let scanner: PiiScanner;
 
 beforeAll(async () => {
-  data = tmpDir("pii-scan-");
-  mkdirSync(data, { recursive: true });
-  const config = join(data, "commsight.config.yaml");
-  writeFileSync(config, "demo: { years: 0.5 }\n");
-  // Everything a run prints or logs passes through these: stdout/stderr, and pino's synchronous fd writes.
-  process.env.COMMSIGHT_LOG_LEVEL = "debug";
-  const chunks: string[] = [];
-  const keep = (c: unknown) => { chunks.push(typeof c === "string" ? c : Buffer.from(c as Uint8Array).toString("utf8")); };
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((c: unknown) => { keep(c); return true; });
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((c: unknown) => { keep(c); return true; });
-  const realWriteSync = fs.writeSync;
-  const fdWrite = vi.spyOn(fs, "writeSync").mockImplementation(((fd: number, buf: unknown, ...rest: unknown[]) => {
-    if (fd === 1 || fd === 2) { keep(buf); return typeof buf === "string" ? Buffer.byteLength(buf) : (buf as Uint8Array).length; }
-    return (realWriteSync as (...a: unknown[]) => number)(fd, buf, ...rest);
-  }) as typeof fs.writeSync);
-  try {
-    const { main } = await import("../../pipelines/app/cli.ts");
-    exitCode = await main(["node", "commsight", "--data", data, "--config", config, "demo", "--scale", "small", "--seed", "42"]);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    fdWrite.mockRestore();
-  }
-  logged = chunks.join("");
-  planted = JSON.parse(readFileSync(join(data, "sources", "demo", "manifest.json"), "utf8")).truths.pii.values;
+  const demo = await sharedDemo();
+  data = demo.data;
+  exitCode = demo.exitCode;
+  logged = demo.output();
+  planted = demo.manifest.truths.pii.values;
   scanner = new PiiScanner(planted.map((p) => p.value));
-}, 600_000);
-
-afterAll(() => { delete process.env.COMMSIGHT_LOG_LEVEL; });
+}, 1_800_000);
 
 describe("no planted PII leaves the raw zone", () => {
   it("the demo ran through every stage, enrich included", () => {
@@ -68,7 +48,7 @@ describe("no planted PII leaves the raw zone", () => {
     expect(readdirSync(join(data, "reports")).some((f) => f.endsWith(".pdf"))).toBe(true);
     expect(existsSync(join(data, "lake", "enriched", "message_texts"))).toBe(true);
     expect(leaks.slice(0, 10)).toEqual([]);
-  });
+  }, 900_000); // two years of enriched entities and marts, read through DuckDB
 
   it("nothing printed or logged holds any of it", () => {
     expect(logged.length).toBeGreaterThan(1000);

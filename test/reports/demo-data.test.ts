@@ -1,13 +1,16 @@
 /**
- * The reports on real pipeline output: a small generated business through generate → extract →
- * transform (no models: their sections say "not available"), then the monthly leadership report
+ * The reports on real pipeline output: the run's shared small demo (test/setup/sharedDemo.ts) as it
+ * stood after generate → extract → enrich → transform — a copy of its lake and warehouse without what
+ * the stages after transform wrote (models, prediction marts, outreach, reports: no models, so their
+ * sections say "not available"); this file writes reports into its copy — then the monthly leadership report
  * against independent queries of the marts, the month KPI definitions against kpi_weekly, the
  * --week-ending alias, backfill and a dry run of the default rules.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../pipelines/app/cli.ts";
+import { catalog } from "../../pipelines/catalog/datasets.ts";
 import { parseConfig, type Config } from "../../pipelines/core/config.ts";
 import { openDb, rows } from "../../pipelines/core/duckdb.ts";
 import { openWarehouse } from "../../pipelines/lake/warehouse.ts";
@@ -16,7 +19,7 @@ import { fmtCount, fmtNps, fmtRatio } from "../../reports/shared/format.ts";
 import { renderLeadershipReport } from "../../reports/leadership/render.ts";
 import { runAlerts } from "../../reports/rules/run.ts";
 import { readRange } from "../../reports/shared/metrics.ts";
-import { tmpDir } from "../helpers/records.ts";
+import { copyOfSharedDemo } from "../setup/sharedDemo.ts";
 import { pdfText, squash } from "./pdf.ts";
 
 let data = "";
@@ -26,17 +29,17 @@ const q = async <T>(sql: string): Promise<T[]> => {
   try { return await rows<T>(db, sql); } finally { db.close(); }
 };
 
+/** What the stages after transform wrote: the models, their marts, outreach, reports and exports (and the source files, unused here). */
+const afterTransform = new Set(catalog().datasets.filter((d) => d.zone === "marts" && !["extract", "enrich", "transform"].includes(d.producer)).map((d) => `lake/marts/${d.name}`));
+const leftOut = (rel: string) => ["models", "reports", "exports", "sources", ...afterTransform].some((p) => rel === p || rel.startsWith(`${p}/`));
+
 beforeAll(async () => {
-  data = tmpDir("reports-demo-");
-  // Four months of the small demo (to 2026-11-15) are enough for two full months and keep this file quick.
-  const cfg = join(data, "commsight.config.yaml");
-  writeFileSync(cfg, "demo: { years: 0.34 }\n");
-  for (const args of [["generate", "--scale", "small", "--seed", "42"], ["extract"], ["transform"]]) {
-    expect(await main(["node", "commsight", "--config", cfg, "--data", data, ...args]), args.join(" ")).toBe(0);
-  }
+  expect(afterTransform).toContain("lake/marts/churn_risk");
+  expect(afterTransform).toContain("lake/marts/volume_forecast");
+  data = await copyOfSharedDemo("reports-demo-", (rel) => !leftOut(rel));
   config = parseConfig({ paths: { data } });
-}, 600_000);
-afterAll(() => rmSync(data, { recursive: true, force: true }));
+}, 1_800_000);
+afterAll(() => rmSync(dirname(data), { recursive: true, force: true }));
 
 describe("reports on a generated business", () => {
   it("prints the month's KPIs as the marts give them, against the month before", async () => {

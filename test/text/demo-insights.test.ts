@@ -1,14 +1,13 @@
 /**
- * The text stage on a small generated business (9 months): generate → extract → enrich →
- * transform, then the planted truths must show: the outage week emerges (as a topic and as terms)
+ * The text stage on a small generated business (the run's shared demo, test/setup/sharedDemo.ts: two
+ * years, generate → extract → enrich → transform and on, with the public demo pseudonym key; read here
+ * only), then the planted truths must show: the outage week emerges (as a topic and as terms)
  * in that week and in no week before; every planted problem customer (manifest churnGroup) is
  * tagged; opted-out contacts' transcripts are never analysed; marts carry only keyed pseudonyms,
  * the same for the same key and unrelated under another key.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../pipelines/app/cli.ts";
 import { exec, lit, openDb, rows } from "../../pipelines/core/duckdb.ts";
 import { DEMO_PSEUDONYM_KEY, pseudonymOf } from "../../pipelines/privacy/pseudonym.ts";
 import { parseConfig } from "../../pipelines/core/config.ts";
@@ -17,10 +16,9 @@ import { registerSources } from "../../pipelines/transform/inputs.ts";
 import { loadMacros, registerMacros } from "../../pipelines/transform/macros.ts";
 import { loadProject } from "../../pipelines/catalog/project.ts";
 import { TRANSFORMS_DIR, transformVars } from "../../pipelines/transform/run.ts";
-import { tmpDir } from "../helpers/records.ts";
+import { sharedDemo } from "../setup/sharedDemo.ts";
 
 let data = "";
-let config = "";
 let manifest: any;
 
 async function q<T = Record<string, any>>(sql: string): Promise<T[]> {
@@ -38,19 +36,11 @@ async function q<T = Record<string, any>>(sql: string): Promise<T[]> {
   }
 }
 
-const cli = (...args: string[]): Promise<number> => main(["node", "commsight", "--data", data, "--config", config, ...args]);
-
 beforeAll(async () => {
-  delete process.env.COMMSIGHT_PSEUDONYM_KEY;
-  data = tmpDir("text-demo-");
-  mkdirSync(data, { recursive: true });
-  config = join(data, "commsight.config.yaml");
-  writeFileSync(config, "demo: { years: 0.75 }\n");
-  for (const stage of [["generate", "--scale", "small", "--seed", "42"], ["extract"], ["enrich"], ["transform"]]) {
-    expect(await cli(...stage), stage[0]).toBe(0);
-  }
-  manifest = JSON.parse(readFileSync(join(data, "sources", "demo", "manifest.json"), "utf8"));
-}, 600_000);
+  const demo = await sharedDemo();
+  data = demo.data;
+  manifest = demo.manifest;
+}, 1_800_000);
 
 describe("text intelligence on the demo business", () => {
   it("the outage week is an emerging topic in that week and in no week before", async () => {
