@@ -11,12 +11,13 @@ import { ConfigError } from "../../core/config.ts";
 import { exec, lit, one, rows, sqlTemplate, type Db } from "../../core/duckdb.ts";
 import type { Paths } from "../../core/paths.ts";
 import { lakeColumns, MERGE_ENTITIES, mergeEntity } from "../../catalog/raw.ts";
-import { hasHeld, retryHeld, withLake, type EntityResult, type LakeSession } from "../../lake/lake.ts";
+import { hasHeld, needsRefusal, retryHeld, withLake, type EntityResult, type LakeSession } from "../../lake/lake.ts";
 import type { IncrementalSummary } from "../../lake/report.ts";
 import type { Quarantined } from "../../lake/validate.ts";
 import { compileMapping, MappingError, type Plan } from "./compile.ts";
 import { Mapping, type FileSource } from "./config.ts";
 import { landStaged, partitionFiles } from "./land.ts";
+import { entityFiles } from "../../lake/merge.ts";
 import { carrierOf, QUARANTINE, SKIP, stageCopy } from "./stage.ts";
 import { cleanedPath, prescan } from "./prescan.ts";
 import { formatOf, markImported, newFiles, readSeen, refusedEntries, stateFile, type DropFile } from "./state.ts";
@@ -80,11 +81,14 @@ async function importSource(s: LakeSession, source: FileSource, m: Mapping, file
   const notes: string[] = [];
   const staged = new Map<string, string[]>();
   const lines = new Map<string, (row: number) => number>();
+  // CSV rows are numbered when a record may be refused after staging (a parent to check, a lake to
+  // merge into) or the file is small; numbering makes DuckDB read on one thread (1M rows: ~2× the CPU).
+  const numbered = Object.keys(m.targets).some((t) => entityFiles(join(s.ctx.raw, t)).size > 0 || needsRefusal(s, mergeEntity(t)));
   let read = 0;
   let refused = 0;
   for (const [i, f] of files.entries()) {
     const rel = relative(process.cwd(), f.path).startsWith("..") ? f.path : relative(process.cwd(), f.path);
-    const r = await stageFile(s.db, m, f.path, rel, i, root);
+    const r = await stageFile(s.db, m, f.path, rel, i, root, numbered || f.size < NUMBER_BELOW);
     if (r.lineOf) lines.set(rel, r.lineOf);
     read += r.read;
     refused += r.quarantined.length;
@@ -112,7 +116,10 @@ type Staged = {
   lineOf?: (row: number) => number;
 };
 
-async function stageFile(db: Db, m: Mapping, dropPath: string, rel: string, i: number, root: string): Promise<Staged> {
+/** CSV files smaller than this are always numbered (it costs them nothing worth saving). */
+const NUMBER_BELOW = 64 << 20;
+
+async function stageFile(db: Db, m: Mapping, dropPath: string, rel: string, i: number, root: string, numberRows: boolean): Promise<Staged> {
   const declared = formatOf(dropPath, m.format);
   const json = declared === "ndjson" || declared === "json";
   const notes: string[] = [];
@@ -123,7 +130,7 @@ async function stageFile(db: Db, m: Mapping, dropPath: string, rel: string, i: n
     return { read: 1, dirs, notes, quarantined: [{ entity: "", file: rel, line: 0, field: null, reason: `file refused: ${pre.refused}`, record: "" }] };
   }
   const { path, format } = pre;
-  const r = await stageClean(db, m, path, format, json, rel, i, root, dirs, notes);
+  const r = await stageClean(db, m, path, format, json, rel, i, root, dirs, notes, numberRows);
   // Lines of the cleaned CSV copy are mapped back to the file's own.
   const map = pre.lineMap;
   const quarantined = [...pre.refused, ...r.quarantined.map((q) => (map && q.line > 0 ? { ...q, line: map[q.line] ?? q.line } : q))].sort((a, b) => a.line - b.line);
@@ -132,7 +139,7 @@ async function stageFile(db: Db, m: Mapping, dropPath: string, rel: string, i: n
 }
 
 async function stageClean(
-  db: Db, m: Mapping, path: string, format: "csv" | "tsv" | "ndjson", json: boolean, rel: string, i: number, root: string, dirs: Map<string, string>, notes: string[],
+  db: Db, m: Mapping, path: string, format: "csv" | "tsv" | "ndjson", json: boolean, rel: string, i: number, root: string, dirs: Map<string, string>, notes: string[], numberRows: boolean,
 ): Promise<{ read: number; quarantined: Quarantined[]; lineOf: (row: number) => number }> {
   const rejects = `rejects_${i}`;
   const source = async (numbered: boolean, table: string) => {
@@ -153,8 +160,8 @@ async function stageClean(
   };
   let plan: Plan;
   try {
-    // CSV rows are numbered even for one target: a record refused after staging (a missing parent, a conflict) is told by its line.
-    await source(!json, rejects);
+    // Numbered CSV rows (even for one target): a record refused after staging (a missing parent, a conflict) is told by its line.
+    await source(!json && numberRows, rejects);
     const columns = json ? [] : (await rows<{ column_name: string }>(db, "DESCRIBE src")).map((r) => r.column_name).filter((c) => c !== "_row");
     plan = compileMapping(m, { json, present: json ? null : new Set(columns), missing: new Set() }, columns);
   } catch (err) {

@@ -11,7 +11,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileEncodingProblem, jsonProblem, jsonProblems, readSourceFile, splitLines, type Line } from "../../lake/quarantine.ts";
+import { fileEncodingProblem, jsonProblem, jsonProblems, readerLimits, readSourceFile, splitLines, type Line } from "../../lake/quarantine.ts";
 import type { Quarantined } from "../../lake/validate.ts";
 
 export type Prescan =
@@ -38,8 +38,10 @@ export function prescan(path: string, format: "csv" | "tsv" | "ndjson" | "json",
   const enc = fileEncodingProblem(r.buf);
   if (enc) return { refused: enc };
   if (format === "json") return prescanArray(r.buf, rel, out);
-  const lines = splitLines(r.buf);
   const bom = r.buf.length >= 3 && r.buf[0] === 0xef && r.buf[1] === 0xbb && r.buf[2] === 0xbf;
+  // The common CSV: valid UTF-8, no NUL, quotes balanced, no overlong line: read as it is, no lines split out.
+  if (format !== "ndjson" && !bom && cleanCsv(r.buf, quote)) return { path, format, refused: [], lineMap: null };
+  const lines = splitLines(r.buf);
   const refused: Quarantined[] = [];
   const bad = new Set<number>();
   for (const l of lines) {
@@ -72,6 +74,25 @@ export function prescan(path: string, format: "csv" | "tsv" | "ndjson" | "json",
   const kept = lines.filter((l) => !bad.has(l.line));
   writeFileSync(out, kept.map(text).join("\n") + "\n");
   return { path: out, format, refused, lineMap: [0, ...kept.map((l) => l.line)] };
+}
+
+const fatal = new TextDecoder("utf-8", { fatal: true });
+
+/** Whether a CSV needs no line-by-line look: UTF-8, no NUL, an even number of quotes, every line within the record limit. */
+function cleanCsv(buf: Buffer, quote: string): boolean {
+  if (buf.includes(0)) return false;
+  try { fatal.decode(buf); } catch { return false; }
+  const q = Buffer.from(quote)[0];
+  let quotes = 0;
+  if (q !== undefined) for (let i = buf.indexOf(q); i >= 0; i = buf.indexOf(q, i + 1)) quotes++;
+  if (quotes % 2) return false;
+  for (let from = 0; from < buf.length;) {
+    let end = buf.indexOf(0x0a, from);
+    if (end < 0) end = buf.length;
+    if (end - from > readerLimits.maxRecordBytes) return false;
+    from = end + 1;
+  }
+  return true;
 }
 
 /**
