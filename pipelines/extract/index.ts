@@ -24,6 +24,8 @@ import { FolderMemo, type Seen } from "./memo.ts";
 
 export type EntityCounts = {
   entity: string; files: number; read: number; landed: number; updated: number; unchanged: number; quarantined: number;
+  /** Records held back this run, their parent not landed yet (data/state/held, retried next run). */
+  held?: number;
   /** Partitions written (0 when nothing changed). */
   partitions: number;
   quarantineFile: string | null;
@@ -169,12 +171,14 @@ function report(
     if (quarantineFile) out.outputs.push(quarantineFile);
     out.entities.push({
       entity: entity.name, files: files.get(entity.name)?.length ?? 0, read: r.read, landed: r.landed, updated: r.updated, unchanged: r.unchanged,
-      quarantined: r.quarantined, partitions: r.partitions, quarantineFile,
+      quarantined: r.quarantined, partitions: r.partitions, quarantineFile, ...(r.held ? { held: r.held } : {}),
     });
     out.quarantined.push(...bad);
     out.rowsIn += r.read;
     out.rowsOut += r.landed + r.updated;
   }
+  const held = out.entities.filter((e) => e.held);
+  if (held.length) out.notes.push(`held back, their parent not landed yet (retried every run): ${held.map((e) => `${e.entity} ${e.held}`).join(", ")}`);
   if (skipped.size) out.notes.push(`not read again, files and lake as the last extract of this folder left them: ${[...skipped.keys()].join(", ")}`);
   out.changedEntities = changedEntities(out.entities);
   out.changed = out.changedEntities.length > 0;

@@ -109,8 +109,8 @@ function steps(config: Config, paths: Paths, opts: ConfiguredOptions): { source:
         : !existsSync(paths.demoSource) ? `${paths.demoSource} does not exist (run \`commsight generate\`), skipped` : null,
       run: async () => {
         const r = await extractFiles(paths, paths.demoSource, undefined, { strict: false });
-        const entities = r.entities.filter((e) => e.files > 0).map(({ entity, read, landed, updated, unchanged, quarantined, partitions }) =>
-          ({ entity, read, landed, updated, unchanged, quarantined, partitions }));
+        const entities = r.entities.filter((e) => e.files > 0).map(({ entity, read, landed, updated, unchanged, quarantined, partitions, held }) =>
+          ({ entity, read, landed, updated, unchanged, quarantined, partitions, ...(held ? { held } : {}) }));
         const files_ = r.entities.flatMap((e) => (e.quarantineFile ? [e.quarantineFile] : []));
         return { result: { entities, quarantined: [], lines: r.rowsIn }, notes: r.notes, elsewhere: { files: files_, items: r.quarantined } };
       },
@@ -172,8 +172,10 @@ export async function extractConfigured(run: Run, config: Config, opts: Configur
       }
     }
     const total = sumResults(parts.map((p) => p.result));
+    const heldBack = parts.flatMap((p) => p.result.entities).filter((e) => e.held);
     const notes = sources.map((s) => `${s.source}: ${s.ran ? `landed ${s.landed}, updated ${s.updated}` : ""}${s.ran && s.notes.length ? "; " : ""}${s.notes.join("; ")}`);
     if (!parts.length) notes.push("nothing extracted: no configured source had anything to land");
+    if (heldBack.length) notes.push(`held back, their parent not landed yet (retried every run): ${heldBack.map((e) => `${e.entity} ${e.held}`).join(", ")}`);
     const elsewhere = parts.flatMap((p) => (p.elsewhere ? [p.elsewhere] : []));
     const summary: IncrementalSummary = {
       ...total, source: "configured", notes,
