@@ -24,7 +24,7 @@ import { FolderMemo, type Seen } from "./memo.ts";
 
 export type EntityCounts = {
   entity: string; files: number; read: number; landed: number; updated: number; unchanged: number; quarantined: number;
-  /** Records held back this run, their parent not landed yet (data/state/held, retried next run). */
+  /** Records held back this run, their parent not landed yet (data/quarantine/held, retried next run). */
   held?: number;
   /** Partitions written (0 when nothing changed). */
   partitions: number;

@@ -60,8 +60,8 @@ const SQL = join(import.meta.dirname, "sql");
 const sql = (file: string, vars: Record<string, string>) => sqlTemplate(join(SQL, file), vars);
 const q = (id: string) => `"${id.replaceAll('"', '""')}"`;
 
-/** Where an entity's held-back records wait for their parent (data/state/held/<entity>.ndjson). */
-export const heldFile = (paths: Paths, entity: string) => join(paths.data, "state", "held", `${entity}.ndjson`);
+/** Where an entity's held-back records wait for their parent: data/quarantine/held/<entity>.ndjson, inside the privacy perimeter (full records). */
+export const heldFile = (paths: Paths, entity: string) => join(paths.quarantine, "held", `${entity}.ndjson`);
 
 /** Whether an entity has records held back by an earlier run (to be tried again even when nothing new arrived). */
 export const hasHeld = (s: LakeSession, entity: string) => existsSync(heldFile(s.paths, entity));
@@ -77,7 +77,7 @@ export const needsRefusal = (s: LakeSession, e: MergeEntity) => activeRefs(s, e)
 /**
  * Before the merge: records held back by earlier runs join the incoming rows; conflicting versions
  * (same key and version, different content) and records whose parent is missing leave them. An
- * orphan is held back (data/state/held) until `ingest.orphanWaitHours` after it was first seen,
+ * orphan is held back (data/quarantine/held) until `ingest.orphanWaitHours` after it was first seen,
  * then quarantined with its full record.
  */
 async function refuseRows(s: LakeSession, e: MergeEntity, incoming: string): Promise<{ quarantined: Quarantined[]; held: number; retried: number }> {
@@ -118,7 +118,7 @@ async function refuseRows(s: LakeSession, e: MergeEntity, incoming: string): Pro
     s.db, "SELECT file, line, field, reason, record, held FROM refused_rows ORDER BY file, line");
   const heldCount = refusedRows.filter((r) => r.held).length;
   if (heldCount) {
-    mkdirSync(join(s.paths.data, "state", "held"), { recursive: true });
+    mkdirSync(join(s.paths.quarantine, "held"), { recursive: true });
     const tmp = `${file}.tmp`;
     await exec(s.db, sql("held_write.sql", { incoming, file: lit(tmp), keyI: e.key.map((k) => `i.${q(k)}`).join(", ") }));
     renameSync(tmp, file);

@@ -5,7 +5,7 @@
  * entity it derives from. Entities no purpose names are kept: retention never guesses.
  * A partition `date=D` is expired on day T when D < T − days.
  * The quarantine (data/quarantine: refused records as they arrived, with their PII) and the records
- * held back for a missing parent (data/state/held) fall under the purpose named "quarantine"
+ * held back for a missing parent (data/quarantine/held) fall under the purpose named "quarantine"
  * (default 90 days when no purpose names it): a file last written before T − days is deleted whole.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
@@ -102,7 +102,7 @@ function filesUnder(dir: string): string[] {
 function quarantineExpiry(config: Config, paths: Paths, plan: RetentionPlan): void {
   const period = quarantinePeriod(config);
   const cutoff = minusDays(plan.asOf, period.days);
-  const files = [...filesUnder(paths.quarantine), ...filesUnder(join(paths.data, "state", "held"))];
+  const files = filesUnder(paths.quarantine);
   if (!files.length) return;
   plan.kept.push({ zone: "quarantine", entity: "quarantine", period });
   for (const f of files) {

@@ -177,7 +177,7 @@ beforeAll(async () => {
   const qdir = paths.quarantine;
   const quarantined: Quarantined[] = [...folder.quarantined, ...landing.quarantined];
   for (const d of readdirSync(qdir, { withFileTypes: true })) {
-    if (!d.isDirectory() || d.name === "webhooks") continue;
+    if (!d.isDirectory() || d.name === "webhooks" || d.name === "held") continue;
     for (const f of readdirSync(join(qdir, d.name))) {
       quarantined.push(...readFileSync(join(qdir, d.name, f), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Quarantined));
     }
@@ -294,7 +294,7 @@ describe("hostile input: README", () => {
 });
 
 describe("hostile input: an orphan is held back, retried, and lands when its parent arrives late", () => {
-  it("a call on a line not landed yet waits in data/state/held with its full record; the line arrives by webhook-like late folder; the next run lands it; a second orphan past its wait is quarantined", async () => {
+  it("a call on a line not landed yet waits in data/quarantine/held with its full record; the line arrives by webhook-like late folder; the next run lands it; a second orphan past its wait is quarantined", async () => {
     const data = tmpDir("held-");
     const p = lakePaths(parseConfig({ paths: { data } }));
     const src = tmpDir("held-src-");
@@ -305,7 +305,7 @@ describe("hostile input: an orphan is held back, retried, and lands when its par
     writeFileSync(join(src, "calls", "a.ndjson"), nd([goodRecord("calls", "ACok"), goodRecord("calls", "AClate", { phoneNumberId: "PNlate" })]));
     const first = await extractFiles(p, src);
     expect(first.entities.find((e) => e.entity === "calls")).toMatchObject({ read: 2, landed: 1, quarantined: 0 });
-    const held = readFileSync(join(data, "state", "held", "calls.ndjson"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const held = readFileSync(join(data, "quarantine", "held", "calls.ndjson"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
     expect(held).toHaveLength(1);
     expect(held[0]).toMatchObject({ id: "AClate", phoneNumberId: "PNlate", _source_file: "calls/a.ndjson", _source_line: 2, _held_field: "phoneNumberId" });
     expect(held[0]._held_reason).toMatch(/not found among landed phone_numbers.*held back/);
@@ -317,7 +317,7 @@ describe("hostile input: an orphan is held back, retried, and lands when its par
     writeFileSync(join(late, "phone-numbers.ndjson"), nd([line("PNlate")]));
     await extractFiles(p, late);
     expect(await ids()).toEqual(["AClate", "ACok"]);
-    expect(existsSync(join(data, "state", "held", "calls.ndjson"))).toBe(false);
+    expect(existsSync(join(data, "quarantine", "held", "calls.ndjson"))).toBe(false);
 
     // Past the wait (0 h here) an orphan is quarantined with its full record instead of being held.
     writeFileSync(join(src, "calls", "b.ndjson"), nd([goodRecord("calls", "ACnever", { phoneNumberId: "PNnever" })]));

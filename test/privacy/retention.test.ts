@@ -92,13 +92,13 @@ describe("retention", () => {
     file("quarantine/calls.ndjson", "2026-01-01T12:00:00Z");
     file("quarantine/files/20260102T000000000Z.ndjson", "2026-01-02T12:00:00Z");
     file("quarantine/files/20260109T000000000Z.ndjson", "2026-01-09T12:00:00Z");
-    file("state/held/calls.ndjson", "2026-01-03T12:00:00Z");
+    file("quarantine/held/calls.ndjson", "2026-01-03T12:00:00Z");
     const cfg = join(d, "config.yaml");
     writeFileSync(cfg, "privacy:\n  retention:\n    purposes:\n      - { name: quarantine, days: 5, entities: [] }\n");
     expect(await main(["node", "commsight", "--data", d, "--config", cfg, "retention", "--as-of", "2026-01-10"])).toBe(0);
     expect(existsSync(join(d, "quarantine", "calls.ndjson"))).toBe(false);
     expect(existsSync(join(d, "quarantine", "files", "20260102T000000000Z.ndjson"))).toBe(false);
-    expect(existsSync(join(d, "state", "held", "calls.ndjson"))).toBe(false);
+    expect(existsSync(join(d, "quarantine", "held", "calls.ndjson"))).toBe(false);
     expect(existsSync(join(d, "quarantine", "files", "20260109T000000000Z.ndjson"))).toBe(true);
     const entry = readLedger(join(d, "runs", "ledger.jsonl")).find((e) => e.stage === "retention" && e.status === "ok")!;
     expect(entry.outputs.filter((o) => o.includes("quarantine/quarantine"))).toHaveLength(3);
