@@ -6,10 +6,9 @@
  * churn risk true by construction, two forecasts, FCR biased by a young month, unlabelled partial periods,
  * holidays, targets, small samples, jargon and table names. Each report is rendered once.
  */
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../pipelines/app/cli.ts";
 import { catalog } from "../../pipelines/catalog/datasets.ts";
 import { parseConfig, type Config } from "../../pipelines/core/config.ts";
 import { openDb, rows } from "../../pipelines/core/duckdb.ts";
@@ -19,6 +18,7 @@ import { minGroupSize } from "../../reports/shared/suppress.ts";
 import type { StaffingConfig } from "../../models/staffing/config.ts";
 import { blocks, Figures, svgNumbers, unaccounted } from "./fixture-ledger.ts";
 import { tmpDir } from "../helpers/records.ts";
+import { sharedDemo } from "../setup/sharedDemo.ts";
 import { pdfFonts, pdfInfo, pdfPagesText, pdfText, squash } from "./pdf.ts";
 
 const TZ = "America/New_York";
@@ -45,25 +45,25 @@ async function q<T = Record<string, number | string | null>>(sql: string): Promi
 
 const local = (col: string) => `CAST(timezone('${TZ}', ${col}) AS DATE)`;
 
-/** COMMSIGHT_TRUST_DATA: an existing demo data folder (small, seed 42) to read instead of building one (for iterating). */
+/**
+ * The run's shared small demo (test/setup/sharedDemo.ts), read only: the reports are written to a temporary folder.
+ * COMMSIGHT_TRUST_DATA: another demo data folder (small, seed 42) to read instead (for iterating).
+ */
 const reuse = process.env.COMMSIGHT_TRUST_DATA;
+let out = "";
 
 beforeAll(async () => {
-  data = reuse ?? tmpDir("trust-");
-  if (!reuse) {
-    const cfg = join(data, "commsight.config.yaml");
-    writeFileSync(cfg, "demo: { scale: small, seed: 42 }\n");
-    expect(await main(["node", "commsight", "--config", cfg, "--data", data, "demo", "--scale", "small", "--seed", "42"]), "demo").toBe(0);
-  }
+  data = reuse ?? (await sharedDemo()).data;
+  out = tmpDir("trust-");
   config = parseConfig({ paths: { data }, demo: { scale: "small", seed: 42 } });
-  week = await renderLeadershipReport(config, { period: "week", outDir: join(data, "trust-week") });
-  month = await renderLeadershipReport(config, { period: "month", outDir: join(data, "trust-month") });
+  week = await renderLeadershipReport(config, { period: "week", outDir: join(out, "week") });
+  month = await renderLeadershipReport(config, { period: "month", outDir: join(out, "month") });
   weekText = flat(pdfText(week.pdf));
   monthText = flat(pdfText(month.pdf));
 }, 1_500_000);
 afterAll(() => {
   conn?.close();
-  if (!reuse) rmSync(data, { recursive: true, force: true });
+  rmSync(out, { recursive: true, force: true });
 });
 
 /** Calls, messages, NPS and CSAT of [start, end] (business-local days), straight from the raw lake. */
@@ -217,7 +217,7 @@ describe("the printed weekly report", () => {
   });
 
   it("gives byte-identical PDFs for the same data, dated by the data", async () => {
-    const again = await renderLeadershipReport(config, { period: "week", outDir: join(data, "trust-week-again") });
+    const again = await renderLeadershipReport(config, { period: "week", outDir: join(out, "week-again") });
     expect(readFileSync(again.pdf).equals(readFileSync(week.pdf))).toBe(true);
     expect(pdfInfo(week.pdf)).toMatch(/CreationDate:\s+Sun Nov 15 00:00:00 2026 UTC/);
   });
@@ -238,6 +238,8 @@ describe("the monthly leadership report over the demo", () => {
     const t = await scoredTexts("2026-10-01", "2026-10-31");
     expect(monthText).toContain(`${fmtCount(t.calls + t.messages + t.surveys)} customer texts were scored this month`);
     expect(monthText).not.toMatch(/\b[a-z]+_[a-z_]+\b/);
+    for (const n of catalog().datasets.map((d) => d.name.split(".").at(-1)!).filter((x) => x.includes("_"))) expect(monthText, n).not.toContain(n);
+    expect(monthText).not.toMatch(/\bv\d{8}T\d{6}\b|\brun [0-9a-f]{8}\b|model[_ ]version/i);
     expect(monthText).toContain("commsight report --kind leadership --period month --date 2026-10-31");
   });
 

@@ -13,7 +13,7 @@ WITH calls AS (
 ),
 groups AS (
     SELECT topic, line, count(*) AS calls, count(*) FILTER (WHERE success) AS successes,
-           count(*) FILTER (WHERE resolved) AS resolved, count(csat) AS rated, count(*) FILTER (WHERE csat >= 4) AS satisfied
+           count(*) FILTER (WHERE resolved) AS resolved, count(csat) AS rated, count(*) FILTER (WHERE is_csat_satisfied(csat)) AS satisfied
     FROM calls GROUP BY ALL
     HAVING count(*) >= 50
 ),
@@ -21,7 +21,7 @@ phrase_stats AS (
     SELECT c.topic, c.line, 'phrase' AS kind, p.phrase AS item, any_value(p.words) AS words,
            count(*) AS calls_with, count(*) FILTER (WHERE c.success) AS successes_with,
            count(*) FILTER (WHERE c.resolved) AS resolved_with, count(c.csat) AS rated_with,
-           count(*) FILTER (WHERE c.csat >= 4) AS satisfied_with,
+           count(*) FILTER (WHERE is_csat_satisfied(c.csat)) AS satisfied_with,
            count(DISTINCT c.agent_id) AS agents_with, count(DISTINCT c.contact_id) AS contacts_with,
            bit_xor(hash(c.call_id)) AS fingerprint
     FROM {{ ref('int_agent_phrases') }} p
@@ -54,7 +54,7 @@ moves AS (
            NULL::BIGINT AS words,
            count(*) AS calls_with, count(*) FILTER (WHERE success) AS successes_with,
            count(*) FILTER (WHERE resolved) AS resolved_with, count(csat) AS rated_with,
-           count(*) FILTER (WHERE csat >= 4) AS satisfied_with,
+           count(*) FILTER (WHERE is_csat_satisfied(csat)) AS satisfied_with,
            count(DISTINCT agent_id) AS agents_with, count(DISTINCT contact_id) AS contacts_with
     FROM moves_long GROUP BY ALL
     HAVING count(*) >= 20 AND count(DISTINCT agent_id) >= {{ var('min_group_size') }} AND count(DISTINCT contact_id) >= {{ var('min_group_size') }}

@@ -32,7 +32,7 @@ SELECT
     a.call_id, a.date, a.started_at, a.line, a.topic, a.agent_id, a.contact_id,
     r.call_id IS NULL                                              AS resolved,
     s.csat,
-    r.call_id IS NULL AND coalesce(s.csat >= 4, true)              AS success,
+    r.call_id IS NULL AND coalesce(is_csat_satisfied(s.csat), true) AS success,
     coalesce(m.agent_questions, 0) >= 2                            AS asks_questions,
     coalesce(m.agent_talk_share, 0) > 0.6                          AS talks_most,
     coalesce(m.longest_agent_monologue_seconds, 0) > 60            AS long_monologue,

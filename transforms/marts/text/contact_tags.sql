@@ -30,7 +30,7 @@ rules AS (
 signals AS (
     SELECT 'negative_text' AS kind, contact_id, date FROM texts WHERE sentiment_label = 'negative'
     UNION ALL
-    SELECT 'low_score', contact_id, date FROM {{ ref('stg_survey_responses') }} WHERE contact_id IS NOT NULL AND (nps <= 6 OR csat <= 2)
+    SELECT 'low_score', contact_id, date FROM {{ ref('stg_survey_responses') }} WHERE contact_id IS NOT NULL AND (is_detractor(nps) OR csat <= 2)
     UNION ALL
     SELECT 'unresolved', contact_id, date FROM calls WHERE outcome IN ('missed', 'abandoned', 'voicemail')
 ),
@@ -40,7 +40,7 @@ events AS (
     UNION ALL
     SELECT 'repeat_caller', contact_id, date, 'inbound call' FROM calls
     UNION ALL
-    SELECT 'frequent_escalator', contact_id, date, 'transferred call' FROM calls WHERE outcome = 'answered' AND transfers > 0
+    SELECT 'frequent_escalator', contact_id, date, 'transferred call' FROM calls WHERE outcome = 'answered' AND is_transferred(transfers)
     UNION ALL
     SELECT 'frequent_escalator', contact_id, date, 'request for a manager' FROM texts WHERE escalation_requested
     UNION ALL
