@@ -41,20 +41,23 @@ export function columnMeta(schema: z.ZodType): { name: string; description: stri
  * config before it reads (`setPlausibility`); the zod refinements and the file drops' SQL checks
  * (raw.ts `checks`) read it when they run, so one setting serves both paths.
  */
-export const plausibility = { earliest: "1990-01-01T00:00:00Z", aheadMs: 86_400_000 };
+export const plausibility: { earliest: string; aheadMs: number; notAfter: string | null } = { earliest: "1990-01-01T00:00:00Z", aheadMs: 86_400_000, notAfter: null };
 
 export function setPlausibility(p: Partial<typeof plausibility>): void {
   Object.assign(plausibility, p);
 }
 
-/** The latest plausible instant, now. */
-export const latestPlausible = () => new Date(Date.now() + plausibility.aheadMs).toISOString();
+/**
+ * The latest plausible instant: now plus `aheadMs`, or `notAfter` when later (a generated demo
+ * folder declares the end of the period it covers, which a machine's clock may not have reached).
+ */
+export const latestPlausibleMs = () => Math.max(Date.now() + plausibility.aheadMs, plausibility.notAfter ? Date.parse(plausibility.notAfter) : 0);
 
 /** Whether an ISO instant lies inside the plausible window (null/absent: not this check's business). */
 export function plausibleTime(v: string | null | undefined): boolean {
   if (v === null || v === undefined) return true;
   const t = Date.parse(v);
-  return Number.isNaN(t) || (t >= Date.parse(plausibility.earliest) && t <= Date.now() + plausibility.aheadMs);
+  return Number.isNaN(t) || (t >= Date.parse(plausibility.earliest) && t <= latestPlausibleMs());
 }
 
 export const implausibleTimeMessage = () => `outside the plausible window (${plausibility.earliest.slice(0, 10)} … now + ${Math.round(plausibility.aheadMs / 3_600_000)} h)`;

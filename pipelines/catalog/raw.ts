@@ -11,7 +11,7 @@ import {
 import { CallFlowEvent } from "./callflow.ts";
 import { SurveyResponse } from "./surveys.ts";
 import { duckdbColumns } from "./duckdbTypes.ts";
-import { col, plausibility } from "./meta.ts";
+import { col, latestPlausibleMs, plausibility } from "./meta.ts";
 
 export type MergeEntity = {
   name: string;
@@ -47,8 +47,7 @@ export type Ref = { field: string; entity: string; parentKey: string; when?: str
 function windowCheck(field: string): { sql: string; field: string; reason: string } {
   return {
     get sql() {
-      const ahead = Math.round(plausibility.aheadMs / 1000);
-      return `(${field} < TIMESTAMPTZ '${plausibility.earliest}' OR ${field} > now() + INTERVAL '${ahead} seconds')`;
+      return `(${field} < TIMESTAMPTZ '${plausibility.earliest}' OR ${field} > TIMESTAMPTZ '${new Date(latestPlausibleMs()).toISOString()}')`;
     },
     field,
     get reason() {

@@ -10,7 +10,7 @@
  * (data/quarantine/<entity>.ndjson, replaced whenever the entity is read) with file, line, field
  * and reason.
  */
-import { existsSync, lstatSync, readdirSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { clearStaging } from "../core/atomic.ts";
 import type { Paths } from "../core/paths.ts";
@@ -20,6 +20,7 @@ import { withLake, type EntityResult } from "../lake/lake.ts";
 import { byReason, fileEncodingProblem, jsonProblem, readerLimits, readQuarantine, readSourceFile, refuseEntry, splitLines, writeQuarantine } from "../lake/quarantine.ts";
 import type { Quarantined } from "../lake/validate.ts";
 import { mergeEntity } from "../catalog/raw.ts";
+import { plausibility, setPlausibility } from "../catalog/meta.ts";
 import { FolderMemo, type Seen } from "./memo.ts";
 
 export type EntityCounts = {
@@ -49,6 +50,28 @@ export function changedEntities(entities: Pick<EntityResult, "entity" | "landed"
 export async function extractFiles(paths: Paths, sourceDir: string, entities: FolderEntity[] = ENTITIES, o: { strict?: boolean } = {}): Promise<ExtractResult> {
   // Its own staging folder, cleared before and after (also of what a crashed run left there).
   const staging = join(paths.staging, "extract");
+  // A generated demo folder declares the period it covers (manifest.json endDate): its last day is plausible even on a clock behind it.
+  const notAfter = plausibility.notAfter;
+  const end = demoEndDate(sourceDir);
+  if (end) setPlausibility({ notAfter: new Date(Date.parse(`${end}T00:00:00Z`) + 2 * 86_400_000).toISOString() });
+  try {
+    return await extractFolder(paths, sourceDir, entities, o, staging);
+  } finally {
+    setPlausibility({ notAfter });
+  }
+}
+
+function demoEndDate(sourceDir: string): string | null {
+  try {
+    const m = JSON.parse(readFileSync(join(sourceDir, "manifest.json"), "utf8")) as { generator?: unknown; params?: { endDate?: unknown } };
+    const end = m.params?.endDate;
+    return m.generator === "commsight-demo" && typeof end === "string" && /^\d{4}-\d{2}-\d{2}$/.test(end) ? end : null;
+  } catch {
+    return null;
+  }
+}
+
+async function extractFolder(paths: Paths, sourceDir: string, entities: FolderEntity[], o: { strict?: boolean }, staging: string): Promise<ExtractResult> {
   return withLake(paths, async (s) => {
     clearStaging(staging);
     try {
