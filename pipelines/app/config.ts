@@ -12,5 +12,6 @@ import "../../reports/rules/config.ts";
 import "../../reports/delivery/config.ts";
 import "../../reports/coaching/config.ts";
 import "./schedule/config.ts";
+import "../transform/resources.ts";
 
 export { loadConfig, parseConfig, ConfigError, type Config } from "../core/config.ts";
