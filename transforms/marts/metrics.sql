@@ -81,7 +81,8 @@ long AS (
 ),
 agg AS (
     SELECT period, period_start, dimension, member, metric,
-           count(*) AS n, sum(x) AS sum_x, sum(x * x) AS sum_x2
+           -- exact decimal sums (15 places): the same bits whatever order the rows are added in
+           count(*) AS n, sum(x::DECIMAL(38, 15))::DOUBLE AS sum_x, sum((x * x)::DECIMAL(38, 15))::DOUBLE AS sum_x2
     FROM long
     GROUP BY ALL
 )
