@@ -1,6 +1,7 @@
 /**
  * Every number and date the report prints goes through here, so the same value always reads the same:
- * counts "12,345"; rates "87.3%"; NPS "42.1"; durations "4:05"; missing "n/a".
+ * counts "12,345"; rates "87.3%"; NPS "42.1"; durations "4:05"; missing "n/a"; a negative number with a true minus sign
+ * ("−12.5"), never a hyphen that reads as a dash.
  * Rounding is half away from zero on the decimal value (float noise such as 87.24999999999999 is removed first).
  */
 export const NA = "n/a";
@@ -17,14 +18,16 @@ const present = (v: number | null | undefined): v is number => typeof v === "num
 /** Strip binary float noise so decimal rounding behaves as a reader expects. */
 const clean = (v: number): number => Number(v.toPrecision(12));
 
-/** 12345 → "12,345" */
+const minus = (s: string) => s.replace(/^-/, "−");
+
+/** 12345 → "12,345"; -3 → "−3" */
 export function fmtCount(v: number | null | undefined): string {
-  return present(v) ? intFmt.format(clean(v)) : NA;
+  return present(v) ? minus(intFmt.format(clean(v))) : NA;
 }
 
-/** One decimal with grouping: 42.06 → "42.1", -3 → "-3.0". */
+/** One decimal with grouping: 42.06 → "42.1", -3 → "−3.0" (U+2212). */
 export function fmtOneDp(v: number | null | undefined): string {
-  return present(v) ? oneDpFmt.format(clean(v)) : NA;
+  return present(v) ? minus(oneDpFmt.format(clean(v))) : NA;
 }
 
 /** A 0..1 ratio as a percentage: 0.873 → "87.3%". */

@@ -181,6 +181,9 @@ describe("the weekly leadership report over the demo", () => {
     expect(weekText).not.toMatch(/\b[a-z]+_[a-z_]+\b/); // snake_case: table names, topic ids such as billing_dispute
     expect(weekText).not.toMatch(/\bv\d{8}T\d{6}\b|\brun [0-9a-f]{8}\b/);
     expect(weekText).not.toMatch(/\(-?\d+\.\d–-?\d+\.\d\)/);
+    // One minus sign: a negative figure prints "−12.5" (U+2212), never a hyphen ("(-31.4 to 58.1)" before).
+    expect(weekText).not.toMatch(/(^|[\s(])-\d/);
+    expect(monthText).not.toMatch(/(^|[\s(])-\d/);
     expect(weekText).toContain("NPS responses");
     expect(weekText).toContain("CSAT responses");
   });
