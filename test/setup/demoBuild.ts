@@ -17,6 +17,8 @@ import { fileURLToPath } from "node:url";
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 /** The environment variable naming the run's shared demo folder (set in vitest's main process, inherited by the workers). */
 export const ENV = "COMMSIGHT_SHARED_DEMO";
+/** The pid of the vitest process that started that build (only it removes the folder). */
+export const OWNER = "COMMSIGHT_SHARED_DEMO_OWNER";
 /** The demo's own config: small, seed 42, the defaults otherwise (a commsight.config.yaml in the checkout must not leak in). */
 export const CONFIG_YAML = "demo: { scale: small, seed: 42 }\n";
 

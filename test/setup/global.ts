@@ -3,12 +3,12 @@
  * removed. A file that wrote into it fails the run here, naming what changed (the consumers must only read
  * it; a writer works on copyOfSharedDemo()). COMMSIGHT_KEEP_SHARED_DEMO=1 keeps the folder for a look.
  */
-import { buildFiles, changedSinceBuild, ENV, exitCode, removeBuild } from "./demoBuild.ts";
+import { buildFiles, changedSinceBuild, ENV, exitCode, OWNER, removeBuild } from "./demoBuild.ts";
 
 export default function setup(): () => void {
   return () => {
     const dir = process.env[ENV];
-    if (!dir) return;
+    if (!dir || process.env[OWNER] !== String(process.pid)) return; // not started by this run's sequencer
     try {
       if (exitCode(dir) === 0) {
         const changed = changedSinceBuild(dir);
@@ -19,6 +19,7 @@ export default function setup(): () => void {
     } finally {
       if (!process.env.COMMSIGHT_KEEP_SHARED_DEMO) removeBuild(dir);
       delete process.env[ENV];
+      delete process.env[OWNER];
     }
   };
 }

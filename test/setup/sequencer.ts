@@ -10,7 +10,7 @@
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
-import { ENV, removeBuild, startBuild } from "./demoBuild.ts";
+import { ENV, OWNER, removeBuild, startBuild } from "./demoBuild.ts";
 
 /** About what the small demo build takes on one core of the CI machine, in ms (the workers run on beside it). */
 const BUILD_MS = 180_000;
@@ -32,8 +32,10 @@ export default class SharedDemoSequencer extends BaseSequencer {
     const sorted = await super.sort(files);
     const consumers = sorted.filter((f) => usesSharedDemo(f.moduleId));
     if (!consumers.length) return sorted;
-    if (process.env[ENV]) removeBuild(process.env[ENV]); // a rerun (watch mode): the code may have changed
+    if (process.env[OWNER] === String(process.pid)) removeBuild(process.env[ENV]!); // a rerun (watch mode): the code may have changed
+    // Always a fresh build: a folder named in the environment from outside is neither reused nor touched.
     process.env[ENV] = startBuild();
+    process.env[OWNER] = String(process.pid);
     const others = sorted.filter((f) => !usesSharedDemo(f.moduleId));
     // Two workers share the machine with the build: they get through about twice its time in that while.
     let budget = 2 * BUILD_MS;
