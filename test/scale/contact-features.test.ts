@@ -11,6 +11,7 @@ import { parseConfig } from "../../pipelines/core/config.ts";
 import { exec, lit, openDb, rows, type Db } from "../../pipelines/core/duckdb.ts";
 import { compile } from "../../pipelines/transform/compile.ts";
 import { loadProject } from "../../pipelines/catalog/project.ts";
+import { loadMacros, registerMacros } from "../../pipelines/transform/macros.ts";
 import { TRANSFORMS_DIR, transformVars } from "../../pipelines/transform/run.ts";
 
 const DAY = 86_400_000;
@@ -177,6 +178,7 @@ async function features(lake: Lake, v: Vars): Promise<Record<string, unknown>[]>
   const db = await openDb();
   try {
     await load(db, lake);
+    await registerMacros(db, loadMacros(TRANSFORMS_DIR), ctx.vars);
     for (const name of ["int_feature_snapshots", "contact_features"]) {
       await exec(db, `CREATE TABLE ${name} AS ${compile(models.find((m) => m.name === name)!, ctx)}`);
     }

@@ -96,7 +96,7 @@ surveys AS (
 ),
 survey_days AS (
     SELECT contact_id, date,
-        count(*) FILTER (WHERE nps <= 6)         AS detractors,
+        count(*) FILTER (WHERE is_detractor(nps)) AS detractors,
         count(*) FILTER (WHERE csat <= 2)        AS low_csat,
         count(*) FILTER (WHERE negative_comment) AS negative_comments,
         coalesce(sum(score40), 0)                AS score40,
