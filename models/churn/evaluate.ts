@@ -22,6 +22,8 @@ export type ChurnMetrics = {
   labelWindowDays: number;
   trainSnapshots: [string, string];
   calibrationSnapshots: [string, string];
+  /** The served model's training snapshots: every one labelled before the test window (the chosen candidate refitted). */
+  servedTrainSnapshots: [string, string];
   testSnapshots: [string, string];
   /** The candidate served, chosen on the validation (calibration) snapshots. */
   selected: string;
@@ -174,7 +176,13 @@ export function applyPlatt(p: ArrayLike<number>, platt: { a: number; b: number }
  * best in squared error (pool-adjacent-violators), as knots (score, rate) — one per pooled block at
  * the block's mean score — linearly interpolated between knots (so a strict ranking mostly stays
  * strict) and flat beyond the end knots; rates kept within [1/(2n), 1 − 1/(2n)].
+ * Applied, the map is blended with a weight of ISOTONIC_TIE_BREAK with the raw probability itself,
+ * so it is strictly increasing: rows the step function would tie (beyond the end knots, or between
+ * knots clipped to the same rate) keep the model's order. Ties would average ranks across positives
+ * and negatives and lower ROC AUC for no gain; the blend moves a probability by at most 10⁻⁶.
  */
+export const ISOTONIC_TIE_BREAK = 1e-6;
+
 export type Isotonic = { x: number[]; y: number[] };
 
 export function fitIsotonic(s: ArrayLike<number>, y: ArrayLike<number>): Isotonic {
@@ -214,6 +222,7 @@ export function applyIsotonic(s: ArrayLike<number>, iso: Isotonic): Float64Array
     const t = (v - x[lo]!) / (x[hi]! - x[lo]!);
     out[i] = y[lo]! + t * (y[hi]! - y[lo]!);
   }
+  for (let i = 0; i < s.length; i++) out[i] = (1 - ISOTONIC_TIE_BREAK) * out[i]! + ISOTONIC_TIE_BREAK * sigmoid(s[i]!);
   return out;
 }
 

@@ -5,12 +5,14 @@
  * snapshot — no model ever learns from an outcome that was unknown when it is scored:
  *   evaluation — every candidate (logistic, MLP, boosted trees, their blend) trained ≤ C₀ − W,
  *                compared and Platt-calibrated on 4 validation snapshots C₀…C₃ ≤ T₀ − W: the best
- *                validation ROC AUC is chosen there; test on the last 4 labelled snapshots T₀…T₃
- *                → metrics of the chosen one and of every candidate (the registry score: the
- *                chosen one's test ROC AUC). The test window plays no part in the choice;
- *   final      — the chosen candidate refitted on the same shape shifted to end at the newest
- *                labelled snapshot (calibrated on it, risk bands from it), scoring the newest
- *                snapshot → churn_risk.
+ *                validation ROC AUC is chosen there; then the chosen one is refitted (same
+ *                hyper-parameters, same Platt map) on every snapshot ≤ T₀ − W, validation window
+ *                included, and tested on the last 4 labelled snapshots T₀…T₃ → the served metrics
+ *                (the registry score: its test ROC AUC), beside every candidate's test metrics as
+ *                fitted ≤ C₀ − W. The test window plays no part in the choice or the fits;
+ *   final      — the same procedure shifted to the newest data: the chosen candidate refitted on
+ *                every labelled snapshot, the evaluation's Platt map, risk bands from the newest 4
+ *                labelled snapshots, scoring the newest snapshot → churn_risk.
  */
 import type { Config } from "../../pipelines/core/config.ts";
 import { openDb } from "../../pipelines/core/duckdb.ts";
@@ -65,35 +67,40 @@ export async function trainChurn(config: Config): Promise<ChurnResult> {
     const evFit = await selectChurn(frame, specs, ev.train, ev.calib, seed);
     const testRows = rowsAt(frame, ev.test, true);
     const y = labels(frame, testRows);
-    const scored = score(evFit, frame, testRows);
+    const calibration = { platt: evFit.platt, n: evFit.nCalibration };
     const selection = {
       selected: evFit.validated.selected,
-      rule: "highest ROC AUC on the validation snapshots (ties: log loss); the test snapshots play no part",
+      rule: "highest ROC AUC on the validation snapshots (ties: log loss); the test snapshots play no part. Candidates' test metrics: as fitted on the training snapshots; the served model is the chosen one refitted on every snapshot labelled before the test window",
       validationSnapshots: [daysToIso(ev.calib[0]!), daysToIso(ev.calib[ev.calib.length - 1]!)] as [string, string],
       candidates: [...evFit.validated.validation].map(([name, v]) => ({
         name, validation: v,
         test: scores(y, applyPlatt(predictFrame(evFit.candidates.get(name)!, frame, testRows), evFit.validated.platt.get(name)!)),
       })),
     };
+    for (const [name, f] of evFit.candidates) if (!name.startsWith("blend")) f.dispose();
+    // The served model of this backtest: the chosen candidate refitted on every snapshot labelled before the test window.
+    const preTest = L.filter((d) => d <= ev.test[0]! - W);
+    const evServed = await refitChurn(frame, specs, selection.selected, evFit.validated, preTest, calibration, seed);
+    const scored = score(evServed, frame, testRows);
+    evServed.model.dispose();
     const span = (ds: number[]): [string, string] => [daysToIso(ds[0]!), daysToIso(ds[ds.length - 1]!)];
     const metrics: ChurnMetrics = {
       rocAuc: rocAuc(y, scored.probability), prAuc: prAuc(y, scored.probability),
       brier: brier(y, scored.probability), brierUncalibrated: brier(y, scored.raw),
       logLoss: logLoss(y, scored.probability), logLossUncalibrated: logLoss(y, scored.raw),
       liftTopDecile: liftTopDecile(y, scored.probability), baseRate: baseRate(y),
-      nTrain: evFit.nTrain, nCalibration: evFit.nCalibration, nTest: testRows.length,
+      nTrain: evServed.nTrain, nCalibration: evFit.nCalibration, nTest: testRows.length,
       calibration: calibrationTable(y, scored.probability), platt: evFit.platt, labelWindowDays: W,
-      trainSnapshots: span(ev.train), calibrationSnapshots: span(ev.calib), testSnapshots: span(ev.test),
+      trainSnapshots: span(ev.train), calibrationSnapshots: span(ev.calib), servedTrainSnapshots: span(preTest), testSnapshots: span(ev.test),
       selected: selection.selected,
     };
-    for (const [name, f] of evFit.candidates) if (!name.startsWith("blend")) f.dispose();
     bar.update(1, 3);
     log.info({ selected: selection.selected }, "churn: candidate selected"); // its metrics: the CLI prints them once
 
-    // Final: calibrated on the newest labelled snapshots, trained on every one known before them.
+    // Final: refitted on every labelled snapshot, the evaluation's Platt map; risk bands from the newest labelled snapshots.
     const finCalib = L.slice(-WINDOW_SNAPSHOTS);
-    const finTrain = L.filter((d) => d <= finCalib[0]! - W);
-    const finFit = await refitChurn(frame, specs, selection.selected, evFit.validated, finTrain, finCalib, seed);
+    const finTrain = L;
+    const finFit = await refitChurn(frame, specs, selection.selected, evFit.validated, finTrain, calibration, seed);
     const bands = bandsFrom(labels(frame, rowsAt(frame, finCalib, true)));
     bar.update(2, 3);
     const dataEnd = daysToIso(dates.all[dates.all.length - 1]!);
@@ -112,11 +119,11 @@ export async function trainChurn(config: Config): Promise<ChurnResult> {
       : decide({ score: scoreEntry, ...hashes }, serving, incumbentNow);
 
     const version = newVersion(paths, "churn");
-    const trainingWindow = { evaluation: { train: metrics.trainSnapshots, calibration: metrics.calibrationSnapshots, test: metrics.testSnapshots }, final: { train: span(finTrain), calibration: span(finCalib) }, dataEnd };
+    const trainingWindow = { evaluation: { train: metrics.trainSnapshots, calibration: metrics.calibrationSnapshots, servedTrain: metrics.servedTrainSnapshots, test: metrics.testSnapshots }, final: { train: span(finTrain), calibration: span(ev.calib), bands: span(finCalib) }, dataEnd };
     const meta: ChurnMeta = { kind: "churn", spec: finFit.model.spec, prep: finFit.model.prep, state: finFit.model.state(), platt: finFit.platt, bands, dataEnd, labelWindowDays: W };
     const saved = await saveModelVersion(paths, "churn", version, finFit.model.parts(), meta as unknown as Record<string, unknown>, {
       model: "churn",
-      kind: `${selection.selected} (chosen on the validation snapshots among ${specs.map((c) => c.name).join(", ")} and their blend), negatives subsampled and reweighted, Platt-calibrated on a later window`,
+      kind: `${selection.selected} (chosen on the validation snapshots among ${specs.map((c) => c.name).join(", ")} and their blend), negatives subsampled and reweighted, Platt-calibrated on the validation window, refitted on every labelled snapshot`,
       metrics, selected: selection.selected, selection, bands, score: scoreEntry, decision, trainingWindow, ...hashes, backend, seed,
       rows: { in: frame.n, train: finFit.nTrain, trainUsed: finFit.nTrainUsed, calibration: finFit.nCalibration, test: testRows.length },
       features: finFit.model.prep.features.map((f) => f.name),

@@ -1,7 +1,8 @@
 /**
  * The pipeline's churn model: candidates of every family (candidates.ts) fitted on the training
  * snapshots, compared on a later window of snapshots (never the test window), the best one
- * Platt-calibrated on that window (select.ts).
+ * Platt-calibrated on that window (select.ts), then refitted on every snapshot labelled before the
+ * window it scores (refitChurn).
  * Churners are rare (well under 1% of contact-weeks), so negatives are subsampled to at most
  * MAX_NEGATIVES and weighted by the inverse of the sampling rate: the fit matches the full data in
  * expectation, and the probabilities stay on the true scale before calibration refines them.
@@ -13,7 +14,7 @@ import { GBDT_DEFAULTS } from "../shared/gbdt.ts";
 import { MLP_DEFAULTS } from "../shared/mlp.ts";
 import { mulberry32 } from "../shared/rng.ts";
 import { blendFitted, BLEND, fitCandidate, predictFrame, type CandidateSpec, type Expansions, type Fitted } from "./candidates.ts";
-import { applyPlatt, fitPlatt, logit } from "./evaluate.ts";
+import { applyPlatt } from "./evaluate.ts";
 import { martExpansion, rowsAt, type SnapshotFrame } from "./mart.ts";
 import { labels } from "./prep.ts";
 import { choose, type Validated } from "./select.ts";
@@ -108,13 +109,17 @@ export async function selectChurn(frame: SnapshotFrame, specs: CandidateSpec[], 
   };
 }
 
-/** Final: the chosen candidate refitted on `trainDates`, Platt-calibrated on `calibDates`. */
-export async function refitChurn(frame: SnapshotFrame, specs: CandidateSpec[], name: string, blend: Pick<Validated, "blendMembers" | "blendWeights">, trainDates: number[], calibDates: number[], seed: number): Promise<FittedChurn> {
+/**
+ * The chosen candidate (a blend: its members, the stack weights kept) refitted with the same
+ * hyper-parameters on every snapshot of `trainDates` — for the served model, every snapshot whose
+ * label is known before the scored window, so it has seen the most recent behaviour — its
+ * probabilities mapped by the Platt map fitted on the validation window (`calibration`), where the
+ * same candidate, trained on earlier snapshots only, predicted rows it had not seen.
+ */
+export async function refitChurn(frame: SnapshotFrame, specs: CandidateSpec[], name: string, blend: Pick<Validated, "blendMembers" | "blendWeights">, trainDates: number[], calibration: { platt: Platt; n: number }, seed: number): Promise<FittedChurn> {
   const { rows, weights, n } = trainingRows(frame, trainDates, seed);
   const model = await fitNamed(specs, name, blend, frame, rows, weights, seed);
-  const calRows = rowsAt(frame, calibDates, true);
-  const platt = calRows.length ? fitPlatt(Float64Array.from(predictFrame(model, frame, calRows), logit), labels(frame, calRows)) : { a: 1, b: 0 };
-  return { model, platt, nTrain: n, nTrainUsed: rows.length, nCalibration: calRows.length };
+  return { model, platt: calibration.platt, nTrain: n, nTrainUsed: rows.length, nCalibration: calibration.n };
 }
 
 export { applyPlatt };

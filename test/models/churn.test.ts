@@ -44,6 +44,10 @@ describe("churn model on synthetic weekly snapshots (churn driven by repeat cont
     expect(m.testSnapshots).toEqual(["2026-06-21", "2026-07-12"]);
     expect(m.calibrationSnapshots).toEqual(["2026-05-17", "2026-06-07"]);
     expect(m.trainSnapshots).toEqual(["2026-01-04", "2026-05-03"]);
+    // The served model: the chosen candidate refitted on every snapshot labelled before the test
+    // window (validation window included): 23 Sundays 2026-01-04…06-07, 1,500 contacts each.
+    expect(m.servedTrainSnapshots).toEqual(["2026-01-04", "2026-06-07"]);
+    expect(m.nTrain).toBe(23 * 1500);
     expect(m.nTest).toBe(4 * 1500);
     const w = windows([0, 7, 14, 21, 28, 35, 42, 49, 56, 63, 70], 70, 14);
     expect(w).toEqual({ train: [0], calib: [14, 21, 28, 35], test: [49, 56, 63, 70] });
@@ -124,6 +128,10 @@ describe("churn model on synthetic weekly snapshots (churn driven by repeat cont
     expect(doc.metrics.rocAuc).toBe(result.metrics.rocAuc);
     expect(doc.configHash).toMatch(/^[0-9a-f]{16}$/);
     expect(doc.trainingWindow.dataEnd).toBe("2026-07-26");
+    // Final: refitted on every labelled snapshot (the newest two are unlabelled), the validation window's Platt map.
+    expect(doc.trainingWindow.final.train).toEqual(["2026-01-04", "2026-07-12"]);
+    expect(doc.trainingWindow.final.calibration).toEqual(result.metrics.calibrationSnapshots);
+    expect(doc.metrics.platt).toEqual(result.metrics.platt);
     expect(readRegistry(paths, "churn").map((e) => e.status)).toEqual(["serving"]);
     const loaded = await loadChurnVersion(paths, result.version);
     const db = await openDb();

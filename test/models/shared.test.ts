@@ -191,6 +191,18 @@ describe("metrics", () => {
     const cal = applyIsotonic(step.p, fitted);
     for (let k = 1; k < fitted.y.length; k++) expect(fitted.y[k]!).toBeGreaterThan(fitted.y[k - 1]!);
     expect(cal.reduce((s, v) => s + v, 0) / cal.length).toBeCloseTo(step.y.reduce((s, v) => s + v, 0) / step.y.length, 2);
+    // Strictly increasing: the rows the step function ties (below the first knot: a block of
+    // certain negatives; above the last: certain positives) keep the raw order, so the ranking — and
+    // ROC AUC — is the raw score's, while no probability moves by more than 10⁻⁶ from the step's.
+    const ends = draw((v) => (v < 0.4 ? 0 : v > 0.9 ? 1 : v));
+    const endsIso = fitIsotonic(ends.p, ends.y);
+    const endsCal = applyIsotonic(ends.p, endsIso);
+    const m = endsIso.x.length;
+    const flat = Array.from(ends.p.keys()).filter((i) => ends.p[i]! <= endsIso.x[0]! || ends.p[i]! >= endsIso.x[m - 1]!);
+    expect(flat.length).toBeGreaterThan(500);
+    for (const i of flat) expect(Math.abs(endsCal[i]! - endsIso.y[ends.p[i]! <= endsIso.x[0]! ? 0 : m - 1]!)).toBeLessThanOrEqual(1e-6);
+    expect(new Set(flat.map((i) => endsCal[i]!)).size).toBe(new Set(flat.map((i) => ends.p[i]!)).size);
+    expect(rocAuc(ends.y, endsCal)).toBeCloseTo(rocAuc(ends.y, ends.p)!, 12);
     // Already calibrated (the truth is the score): Platt's two parameters are enough and win.
     const exact = draw((v) => v);
     const exactChoice = chooseCalibration(exact.p, exact.y);
