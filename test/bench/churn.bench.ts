@@ -12,12 +12,14 @@
  * on the demo ROC AUC ≥ 0.90 and lift in the top decile ≥ 7. Commsight's cost is CPU-seconds of
  * this process (the machines are shared: wall time means little); the peers' fit seconds are theirs.
  * The README's churn table is written to data/bench/churn.md from this run.
- * BENCH_CHURN_DEMO=0 skips the demo; BENCH_CHURN_DEMO_DIR=<data folder> reuses a folder whose
+ * The peers' answers are kept (data/bench/churn-peers/) and reused for the same inputs;
+ * BENCH_CHURN_PEERS=rerun runs them again. BENCH_CHURN_DEMO=0 skips the demo; BENCH_CHURN_DEMO_DIR=<data folder> reuses a folder whose
  * contact_features mart is built (otherwise a small demo is generated in a temporary folder).
  * Each part says why it is skipped when ../shared or Debian's Python packages are missing
  * (../shared/peers/install.sh installs them).
  */
 import { execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -46,8 +48,27 @@ type Row = { set: string; model: string; metrics: Metrics; seconds: string };
 
 const peerNames: Record<string, string> = { logistic_regression: "scikit-learn logistic regression", hist_gradient_boosting: "scikit-learn HistGradientBoosting", xgboost: "XGBoost (Debian python3-xgboost)" };
 
+/**
+ * The peers' figures for these arguments. A run is kept in data/bench/churn-peers/, keyed by the
+ * peer script's text, the arguments and the content of every input file they name (temporary paths
+ * do not matter), with the test ids it wrote; the same question is answered from there unless
+ * BENCH_CHURN_PEERS=rerun (the peers take minutes; XGBoost on the demo's table twenty).
+ */
 function peers(args: string[]): PeerDoc {
-  return JSON.parse(execFileSync(PY, [join(PEERS, "churn_peer.py"), ...args], { encoding: "utf8", maxBuffer: 1 << 28, stdio: ["ignore", "pipe", "ignore"] })) as PeerDoc;
+  const script = join(PEERS, "churn_peer.py");
+  const outAt = args.indexOf("--test-ids-out");
+  const h = createHash("sha256").update(readFileSync(script));
+  args.forEach((a, k) => { h.update("\0"); h.update(k === outAt + 1 && outAt >= 0 ? "<out>" : existsSync(a) ? readFileSync(a) : a); });
+  const cache = join(process.cwd(), "data", "bench", "churn-peers", `${h.digest("hex").slice(0, 24)}.json`);
+  if (process.env.BENCH_CHURN_PEERS !== "rerun" && existsSync(cache)) {
+    const kept = JSON.parse(readFileSync(cache, "utf8")) as { doc: PeerDoc; testIds: string | null };
+    if (outAt >= 0 && kept.testIds !== null) writeFileSync(args[outAt + 1]!, kept.testIds);
+    return kept.doc;
+  }
+  const doc = JSON.parse(execFileSync(PY, [script, ...args], { encoding: "utf8", maxBuffer: 1 << 28, stdio: ["ignore", "pipe", "ignore"] })) as PeerDoc;
+  mkdirSync(join(process.cwd(), "data", "bench", "churn-peers"), { recursive: true });
+  writeFileSync(cache, JSON.stringify({ args, doc, testIds: outAt >= 0 ? readFileSync(args[outAt + 1]!, "utf8") : null }));
+  return doc;
 }
 
 /** One file data set: the peers and Commsight's served model on the same split. */
