@@ -73,7 +73,8 @@ export function renderChart(
 ): Promise<string> {
   const spec = loadSpec(name);
   patch?.(spec);
-  return vegaLiteToSvg(spec, datasets, name);
+  // The spec's name on the <svg>, so a reader of the report's HTML (the legend test) knows which spec drew it.
+  return vegaLiteToSvg(spec, datasets, name).then((svg) => svg.replace(/^<svg /, `<svg data-spec="${name.replace(/[^\w-]/g, "_")}" `));
 }
 
 /**
