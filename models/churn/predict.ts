@@ -13,8 +13,8 @@ import type { Platt } from "./train.ts";
 export const CHURN_MART = "churn_risk";
 
 /**
- * Risk bands are probability bands set from the calibration window (the newest labelled
- * snapshots, on which the served model was Platt-calibrated): 'high' = a calibrated probability of
+ * Risk bands are probability bands set from the newest labelled snapshots (the served model is
+ * trained on them; its Platt map comes from the validation window): 'high' = a calibrated probability of
  * at least HIGH_LIFT × that window's observed churn rate over the horizon, 'medium' = at least
  * MEDIUM_LIFT ×, 'low' = the rest. How many contacts are 'high' therefore changes with their risk,
  * not with a quota.
