@@ -238,11 +238,11 @@ export async function runStages(run: Run, config: Config, stageNames: Stage[], o
   for (const s of stageNames) {
     const missing = graph.get(s)!.reads.filter((r) => unpublished.has(r));
     if (missing.length) {
-      const why = `skipped: reads ${missing.join(", ")}, not published this run`;
-      await run.stage(s, async () => { throw new Error(why); }).catch(() => undefined);
+      const why = `reads ${missing.join(", ")}, not published this run`;
+      run.skip(s, why);
       for (const d of graph.get(s)!.produces) unpublished.add(d);
-      problems.push(`${s} ${why}`);
-      say(`${s} ${why}`);
+      problems.push(`${s} skipped: ${why}`);
+      say(`${s} skipped: ${why}`);
       continue;
     }
     try {

@@ -10,7 +10,8 @@ export const LedgerEntry = z.object({
   runId: z.string(),
   command: z.string(),
   stage: z.string(),                 // "run" for the run as a whole
-  status: z.enum(["started", "ok", "failed"]),
+  /** "skipped": the stage did not run because something it reads was not published this run (`error` says what). */
+  status: z.enum(["started", "ok", "failed", "skipped"]),
   at: z.string(),                    // ISO time of this entry
   startedAt: z.string(),
   endedAt: z.string().nullable(),
@@ -51,6 +52,12 @@ export class Run {
       this.append({ stage: name, status: "failed", startedAt, endedAt: new Date().toISOString(), error: errorText(err) });
       throw err;
     }
+  }
+
+  /** Record a stage that did not run, and why (it reads what a failed stage did not publish); the run itself fails through its caller. */
+  skip(name: string, why: string): void {
+    const at = new Date().toISOString();
+    this.append({ stage: name, status: "skipped", startedAt: at, endedAt: at, error: why });
   }
 
   finish(err?: unknown): void {
