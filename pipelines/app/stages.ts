@@ -56,22 +56,32 @@ export async function extract(run: Run, config: Config, input?: string, source?:
   }
   const paths = bounded(config);
   const { extractFiles } = await import("../extract/index.ts");
+  const { quarantineVerdict } = await import("../extract/sources.ts");
+  const { conflictLine } = await import("../lake/report.ts");
   const sourceDir = input ?? paths.demoSource;
-  const r = await staged(run, "extract", async () => {
+  await staged(run, "extract", async () => {
     if (!existsSync(sourceDir)) throw new Error(`source directory ${sourceDir} does not exist (run \`commsight generate\` first, or pass --input)`);
-    const result = await extractFiles(paths, sourceDir);
-    const counts = Object.fromEntries(result.entities.map((e) => [e.entity, { read: e.read, landed: e.landed, updated: e.updated, quarantined: e.quarantined }]));
-    return { ...result, counts };
+    // Lands everything good first; --strict judges the quarantine after the summary, as every other extract path does.
+    const r = await extractFiles(paths, sourceDir, undefined, { strict: false });
+    const counts = Object.fromEntries(r.entities.map((e) => [e.entity, {
+      read: e.read, landed: e.landed, updated: e.updated, quarantined: e.quarantined, ...(e.conflicts ? { conflicts: e.conflicts } : {}),
+    }]));
+    say(`extracted ${sourceDir}`);
+    say(`  ${"entity".padEnd(18)} ${"read".padStart(10)} ${"landed".padStart(10)} ${"updated".padStart(9)} ${"quarantined".padStart(12)}`);
+    for (const e of r.entities) {
+      say(`  ${e.entity.padEnd(18)} ${fmt(e.read).padStart(10)} ${fmt(e.landed).padStart(10)} ${fmt(e.updated).padStart(9)} ${fmt(e.quarantined).padStart(12)}`);
+    }
+    say(`  wrote ${paths.raw}`);
+    for (const e of r.entities) if (e.quarantineFile) say(`  quarantine ${e.quarantineFile}`);
+    for (const q of r.quarantined.slice(0, 5)) say(`  quarantined ${q.file}:${q.line} ${q.reason}`);
+    if (r.quarantined.length > 5) say(`  … and ${fmt(r.quarantined.length - 5)} more (see the quarantine files)`);
+    for (const n of r.notes) say(`  ${n}`);
+    const conflicts = conflictLine(r.entities);
+    if (conflicts) say(`  ${conflicts}`);
+    const strict = quarantineVerdict(r.quarantined);
+    if (strict) throw new Error(strict);
+    return { ...r, counts };
   });
-  say(`extracted ${sourceDir}`);
-  say(`  ${"entity".padEnd(18)} ${"read".padStart(10)} ${"landed".padStart(10)} ${"updated".padStart(9)} ${"quarantined".padStart(12)}`);
-  for (const e of r.entities) {
-    say(`  ${e.entity.padEnd(18)} ${fmt(e.read).padStart(10)} ${fmt(e.landed).padStart(10)} ${fmt(e.updated).padStart(9)} ${fmt(e.quarantined).padStart(12)}`);
-  }
-  say(`  wrote ${paths.raw}`);
-  for (const e of r.entities) if (e.quarantineFile) say(`  quarantine ${e.quarantineFile}`);
-  for (const q of r.quarantined.slice(0, 5)) say(`  quarantined ${q.file}:${q.line} ${q.reason}`);
-  if (r.quarantined.length > 5) say(`  … and ${fmt(r.quarantined.length - 5)} more (see the quarantine files)`);
 }
 
 export async function enrich(run: Run, config: Config): Promise<void> {

@@ -27,6 +27,8 @@ export type EntityCounts = {
   entity: string; files: number; read: number; landed: number; updated: number; unchanged: number; quarantined: number;
   /** Records held back this run, their parent not landed yet (data/quarantine/held, retried next run). */
   held?: number;
+  /** Conflicts (also counted in `quarantined`): same key and version, different content (lake/lake.ts EntityResult). */
+  conflicts?: number;
   /** Partitions written (0 when nothing changed). */
   partitions: number;
   quarantineFile: string | null;
@@ -185,7 +187,7 @@ function report(
     let quarantineFile: string | null;
     if (seen) {
       // Not read again: the counts and the quarantine file of the merge that left the lake as it is.
-      r = { ...none, read: seen.read, unchanged: seen.read - seen.quarantined, quarantined: seen.quarantined };
+      r = { ...none, read: seen.read, unchanged: seen.read - seen.quarantined, quarantined: seen.quarantined, ...(seen.conflicts ? { conflicts: seen.conflicts } : {}) };
       ({ file: quarantineFile, items: bad } = readQuarantine(paths.quarantine, entity.name));
     } else {
       bad = quarantined.filter((q) => q.entity === entity.name).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
@@ -194,7 +196,7 @@ function report(
     if (quarantineFile) out.outputs.push(quarantineFile);
     out.entities.push({
       entity: entity.name, files: files.get(entity.name)?.length ?? 0, read: r.read, landed: r.landed, updated: r.updated, unchanged: r.unchanged,
-      quarantined: r.quarantined, partitions: r.partitions, quarantineFile, ...(r.held ? { held: r.held } : {}),
+      quarantined: r.quarantined, partitions: r.partitions, quarantineFile, ...(r.held ? { held: r.held } : {}), ...(r.conflicts ? { conflicts: r.conflicts } : {}),
     });
     out.quarantined.push(...bad);
     out.rowsIn += r.read;

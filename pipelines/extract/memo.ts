@@ -20,7 +20,7 @@ import { entityFiles } from "../lake/merge.ts";
 /** Bump when the folder extract's result for the same files and lake would differ. */
 const FORMAT = 1;
 
-const Seen = z.object({ key: z.string(), read: z.number(), quarantined: z.number() });
+const Seen = z.object({ key: z.string(), read: z.number(), quarantined: z.number(), conflicts: z.number().optional() });
 export type Seen = z.infer<typeof Seen>;
 const State = z.object({ sourceDir: z.string(), entities: z.record(z.string(), Seen) });
 type State = z.infer<typeof State>;
@@ -60,8 +60,8 @@ export class FolderMemo {
     return seen && seen.key === this.key(entity, files) ? seen : null;
   }
 
-  record(entity: string, files: string[], counts: { read: number; quarantined: number }): void {
-    this.state.entities[entity] = { key: this.key(entity, files), read: counts.read, quarantined: counts.quarantined };
+  record(entity: string, files: string[], counts: { read: number; quarantined: number; conflicts?: number }): void {
+    this.state.entities[entity] = { key: this.key(entity, files), read: counts.read, quarantined: counts.quarantined, ...(counts.conflicts ? { conflicts: counts.conflicts } : {}) };
   }
 
   save(): void {

@@ -41,7 +41,7 @@ function ingestSettings(config: Config): void {
 }
 
 /** After the summary: the quarantined count by reason; with `--strict`, any of it fails the stage. */
-function quarantineVerdict(items: { reason: string }[]): string | null {
+export function quarantineVerdict(items: { reason: string }[]): string | null {
   if (!items.length) return null;
   const line = `quarantined ${items.length.toLocaleString("en-US")} by reason: ${byReason(items)}`;
   say(`  ${line}`);
@@ -109,8 +109,8 @@ function steps(config: Config, paths: Paths, opts: ConfiguredOptions): { source:
         : !existsSync(paths.demoSource) ? `${paths.demoSource} does not exist (run \`commsight generate\`), skipped` : null,
       run: async () => {
         const r = await extractFiles(paths, paths.demoSource, undefined, { strict: false });
-        const entities = r.entities.filter((e) => e.files > 0).map(({ entity, read, landed, updated, unchanged, quarantined, partitions, held }) =>
-          ({ entity, read, landed, updated, unchanged, quarantined, partitions, ...(held ? { held } : {}) }));
+        const entities = r.entities.filter((e) => e.files > 0).map(({ entity, read, landed, updated, unchanged, quarantined, partitions, held, conflicts }) =>
+          ({ entity, read, landed, updated, unchanged, quarantined, partitions, ...(held ? { held } : {}), ...(conflicts ? { conflicts } : {}) }));
         const files_ = r.entities.flatMap((e) => (e.quarantineFile ? [e.quarantineFile] : []));
         return { result: { entities, quarantined: [], lines: r.rowsIn }, notes: r.notes, elsewhere: { files: files_, items: r.quarantined } };
       },

@@ -20,6 +20,12 @@ export type EntityResult = {
   held?: number;
   /** Records held back by an earlier run and tried again now (not counted in `read`). */
   retried?: number;
+  /**
+   * Conflicts (counted in `quarantined` too): versions of one key with the same version value and
+   * different content, within the batch (all of them quarantined) or against the lake's row (the
+   * lake keeps its row, the newcomer is quarantined).
+   */
+  conflicts?: number;
 };
 export type LakeSession = { db: Db; ctx: MergeContext; paths: Paths };
 
@@ -48,12 +54,13 @@ export async function landTable(s: LakeSession, entity: MergeEntity | string, in
   const e = typeof entity === "string" ? mergeEntity(entity) : entity;
   const refused = await refuseRows(s, e, incoming);
   const m = await mergeInto(s.db, e, incoming, s.ctx, o);
-  const q = quarantined + m.orphans.length + refused.quarantined.length;
+  const q = quarantined + m.orphans.length + refused.quarantined.length + m.conflicts.length;
+  const conflicts = refused.conflicts + m.conflicts.length;
   const result: EntityResult = {
     entity: e.name, read, landed: m.landed, updated: m.updated, unchanged: read + refused.retried - m.landed - m.updated - q - refused.held, quarantined: q, partitions: m.partitions,
-    ...(refused.held ? { held: refused.held } : {}), ...(refused.retried ? { retried: refused.retried } : {}),
+    ...(refused.held ? { held: refused.held } : {}), ...(refused.retried ? { retried: refused.retried } : {}), ...(conflicts ? { conflicts } : {}),
   };
-  return { result, orphans: [...refused.quarantined, ...(m.orphans as Quarantined[])] };
+  return { result, orphans: [...refused.quarantined, ...(m.orphans as Quarantined[]), ...m.conflicts] };
 }
 
 const SQL = join(import.meta.dirname, "sql");
@@ -80,11 +87,11 @@ export const needsRefusal = (s: LakeSession, e: MergeEntity) => activeRefs(s, e)
  * orphan is held back (data/quarantine/held) until `ingest.orphanWaitHours` after it was first seen,
  * then quarantined with its full record.
  */
-async function refuseRows(s: LakeSession, e: MergeEntity, incoming: string): Promise<{ quarantined: Quarantined[]; held: number; retried: number }> {
+async function refuseRows(s: LakeSession, e: MergeEntity, incoming: string): Promise<{ quarantined: Quarantined[]; held: number; retried: number; conflicts: number }> {
   const refs = activeRefs(s, e);
   const file = heldFile(s.paths, e.name);
   const had = existsSync(file);
-  if (!refs.length && !had && e.version === null) return { quarantined: [], held: 0, retried: 0 };
+  if (!refs.length && !had && e.version === null) return { quarantined: [], held: 0, retried: 0, conflicts: 0 };
   const cols = { ...lakeColumns(e), _seq: "BIGINT", _day_hint: "VARCHAR" };
   const business = Object.keys(lakeColumns(e)).filter((c) => !c.startsWith("_"));
   const content = `struct_pack(${business.map((c) => `${q(c)} := ${q(c)}`).join(", ")})`;
@@ -125,7 +132,8 @@ async function refuseRows(s: LakeSession, e: MergeEntity, incoming: string): Pro
   } else rmSync(file, { force: true });
   await exec(s.db, `DELETE FROM ${incoming} WHERE rowid IN (SELECT _rid FROM refused_rows); DROP TABLE IF EXISTS refused_rows; DROP TABLE IF EXISTS held_prev;`);
   const quarantined = refusedRows.filter((r) => !r.held).map((r) => ({ entity: e.name, file: r.file, line: Number(r.line), field: r.field, reason: r.reason, record: r.record.slice(0, 20000) }));
-  return { quarantined, held: heldCount, retried };
+  const conflicts = quarantined.filter((r) => r.reason.includes(": conflict: ")).length;
+  return { quarantined, held: heldCount, retried, conflicts };
 }
 
 /** Try again the held-back records of an entity that got no new records this run. */

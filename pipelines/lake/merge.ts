@@ -19,7 +19,11 @@ const sql = (file: string, vars: Record<string, string>) => sqlTemplate(join(SQL
 const q = (id: string) => `"${id.replaceAll('"', '""')}"`;
 
 export type MergeContext = { raw: string; staging: string };
-export type MergeCounts = { landed: number; updated: number; unchanged: number; partitions: number; orphans: Quarantined[] };
+export type MergeCounts = {
+  landed: number; updated: number; unchanged: number; partitions: number; orphans: Quarantined[];
+  /** Incoming versions refused for a conflict with the lake's row (same key and version, other content), quarantined. */
+  conflicts: Quarantined[];
+};
 export type MergeOptions = {
   /**
    * On a version tie an incoming row replaces the lake's (the later arrival wins), unless this is
@@ -67,7 +71,7 @@ export async function mergeInto(db: Db, e: MergeEntity, incoming: string, ctx: M
   const n = stats.n;
   if (n === 0) {
     await exec(db, dropAll(kind));
-    return { landed: 0, updated: 0, unchanged: 0, partitions: 0, orphans };
+    return { landed: 0, updated: 0, unchanged: 0, partitions: 0, orphans, conflicts: [] };
   }
 
   const existing = entityFiles(target);
@@ -105,7 +109,7 @@ export async function mergeInto(db: Db, e: MergeEntity, incoming: string, ctx: M
     partitions = 1;
   }
   await exec(db, dropAll(kind));
-  return { ...w.counts, unchanged: n - w.counts.landed - w.counts.updated, partitions, orphans };
+  return { ...w.counts, unchanged: n - w.counts.landed - w.counts.updated, partitions, orphans, conflicts: w.conflicts };
 }
 
 /** What a merge leaves behind in the session (incoming_all: a table or a view). */
@@ -127,6 +131,7 @@ async function mergeAndWrite(db: Db, e: MergeEntity, affected: Set<string>, exis
   const partName = (d: string | null) => (s.partitioned ? `date=${d}` : "");
   let merged = "merged";
   let counts = { landed: 0, updated: 0 };
+  let conflicts: Quarantined[] = [];
   const dirty = new Set<string>();
   if (!files.length && !s.repeated) {
     // First landing of these keys and no key twice: the incoming rows are the merge, all of them new.
@@ -140,7 +145,15 @@ async function mergeAndWrite(db: Db, e: MergeEntity, affected: Set<string>, exis
     const tie = s.keepOtherSourcesOnTie
       ? { tie: "CASE WHEN lake._lake_file IS NULL OR lake._lake_file = i._source_file THEN 0 ELSE 2 END", tieJoin: sql("merge_tie_join.sql", { key: s.key }) }
       : { tie: "0", tieJoin: "" };
+    // A tie with the lake's row in other content is a conflict: the lake's row stays (the incoming one ranks after it) and the newcomer is quarantined.
+    conflicts = e.version ? await lakeConflicts(db, e, s) : [];
+    if (conflicts.length) {
+      tie.tie = `CASE WHEN lc._conflict THEN 2 ELSE ${tie.tie} END`;
+      tie.tieJoin += ` LEFT JOIN (SELECT DISTINCT _seq, _source_file, _source_line, true AS _conflict FROM lake_conflicts) lc
+        ON lc._seq IS NOT DISTINCT FROM i._seq AND lc._source_file IS NOT DISTINCT FROM i._source_file AND lc._source_line IS NOT DISTINCT FROM i._source_line`;
+    }
     await exec(db, sql("merge_rows.sql", { key: s.key, version: e.version ? `${e.version},` : "", ...tie }));
+    await exec(db, "DROP TABLE IF EXISTS lake_conflicts");
     const struct = (cols: string[], alias = "") => `struct_pack(${cols.map((c) => `${q(c)} := ${alias}${q(c)}`).join(", ")})`;
     counts = await one<{ landed: number; updated: number }>(db, sql("merge_counts.sql", { key: s.key, row: struct(s.business) }));
     const changed = await rows<{ date: string | null }>(db, sql("merge_dirty.sql", { key: s.key, rowM: struct(s.cols, "m."), rowE: struct(s.cols, "e.") }));
@@ -155,7 +168,25 @@ async function mergeAndWrite(db: Db, e: MergeEntity, affected: Set<string>, exis
   } else if (dirty.size) {
     await exec(db, sql("merge_copy_snapshot.sql", { columns, merged, key: s.key, out: lit(`${staged}.parquet`) }));
   }
-  return { counts, dirty };
+  return { counts, dirty, conflicts };
+}
+
+/**
+ * Incoming rows with the version of the lake's row of their key but other content (merge_conflicts.sql),
+ * as quarantine entries; the table lake_conflicts stays for the merge to rank them after the lake's row.
+ */
+async function lakeConflicts(db: Db, e: MergeEntity, s: Shape): Promise<Quarantined[]> {
+  const version = e.version!.replace(/\s+DESC(\s+NULLS\s+(LAST|FIRST))?\s*$/i, "");
+  const content = `struct_pack(${s.business.map((c) => `${q(c)} := ${q(c)}`).join(", ")})`;
+  await exec(db, sql("merge_conflicts.sql", { key: s.key, version, content }));
+  const found = await rows<{ _source_file: string | null; _source_line: number | null; _v: unknown; record: string; _lake_file: string | null }>(
+    db, "SELECT _source_file, _source_line, _v, record, _lake_file FROM lake_conflicts ORDER BY _source_file, _source_line");
+  const keyField = e.key.join("/");
+  return found.map((r) => ({
+    entity: e.name, file: r._source_file ?? "", line: Number(r._source_line ?? 0), field: keyField,
+    reason: `${keyField}: conflict with the lake: same version, different content; the lake keeps its row [version ${r._v === null ? "none" : String(r._v instanceof Date ? r._v.toISOString() : r._v)}, landed from ${r._lake_file ?? "an earlier run"}]`,
+    record: r.record.slice(0, 20000),
+  }));
 }
 
 /**

@@ -247,7 +247,8 @@ export function withoutValue(reason: string): string {
 export function byReason(items: { reason: string }[]): string {
   const counts = new Map<string, number>();
   for (const q of items) {
-    const kind = withoutValue(q.reason).replace(/^[\w.]+: /, "").replace(/ at byte \d+.*$/, "").replace(/"[^"]*"/g, "…").replace(/\d+/g, "N").slice(0, 80);
+    // Details in brackets at the end (a conflict's version and file) are left out of the kind.
+    const kind = withoutValue(q.reason).replace(/\s*\[[^\]]*\]$/, "").replace(/^[\w.]+: /, "").replace(/ at byte \d+.*$/, "").replace(/"[^"]*"/g, "…").replace(/\d+/g, "N").slice(0, 80);
     counts.set(kind, (counts.get(kind) ?? 0) + 1);
   }
   return [...counts].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k}: ${n}`).join("; ");

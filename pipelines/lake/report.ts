@@ -26,6 +26,7 @@ export function sumResults(results: CommitResult[]): CommitResult {
       const a = by.get(e.entity);
       if (!a) { by.set(e.entity, { ...e }); continue; }
       for (const k of ["read", "landed", "updated", "unchanged", "quarantined", "partitions"] as const) a[k] += e[k];
+      if (e.conflicts) a.conflicts = (a.conflicts ?? 0) + e.conflicts;
     }
   }
   return { entities: [...by.values()], quarantined: results.flatMap((r) => r.quarantined), lines: results.reduce((n, r) => n + r.lines, 0) };
@@ -55,6 +56,8 @@ export function finishRun(paths: Paths, s: IncrementalSummary, say: (line: strin
     say(`  ${e.entity.padEnd(22)} ${fmt(e.read).padStart(10)} ${fmt(e.landed).padStart(10)} ${fmt(e.updated).padStart(9)} ${fmt(e.unchanged).padStart(10)} ${fmt(e.quarantined).padStart(12)}`);
   }
   for (const n of s.notes) say(`  ${n}`);
+  const conflicts = conflictLine(s.entities);
+  if (conflicts) say(`  ${conflicts}`);
   say(`  wrote ${paths.raw}`);
   const elsewhere = s.quarantinedElsewhere ?? { files: [], items: [] };
   const files = [...elsewhere.files, ...(quarantineFile ? [quarantineFile] : [])];
@@ -70,6 +73,14 @@ export function finishRun(paths: Paths, s: IncrementalSummary, say: (line: strin
   return {
     rowsIn, rowsOut: s.entities.reduce((n, e) => n + e.landed + e.updated, 0),
     outputs: [paths.raw, reportFile, ...files],
-    counts: Object.fromEntries(s.entities.map((e) => [e.entity, { read: e.read, landed: e.landed, updated: e.updated, unchanged: e.unchanged, quarantined: e.quarantined }])),
+    counts: Object.fromEntries(s.entities.map((e) => [e.entity, {
+      read: e.read, landed: e.landed, updated: e.updated, unchanged: e.unchanged, quarantined: e.quarantined, ...(e.conflicts ? { conflicts: e.conflicts } : {}),
+    }])),
   };
+}
+
+/** "conflicts (same key and version, different content; quarantined): calls 2", or null when there were none. */
+export function conflictLine(entities: { entity: string; conflicts?: number }[]): string | null {
+  const c = entities.filter((e) => e.conflicts);
+  return c.length ? `conflicts (same key and version, different content; in the quarantine): ${c.map((e) => `${e.entity} ${e.conflicts!.toLocaleString("en-US")}`).join(", ")}` : null;
 }
