@@ -3,8 +3,9 @@
  * entity's files are read line by line, validated with zod and merged into the lake by key, the
  * same landing path as the API and webhook events (lake/commit.ts `Incoming`). The folder is no
  * snapshot of the lake: records other sources landed stay, a record replaces the lake's only when
- * it is a newer version by the entity's version order (on a tie, only when the lake's row came from
- * the same file), and partitions whose content does not change are not rewritten, so a rerun over
+ * it is a newer version by the entity's version order (the same version with other content is a
+ * conflict: the lake keeps its row, the newcomer is quarantined and counted, lake/merge.ts), and
+ * partitions whose content does not change are not rewritten, so a rerun over
  * the same folder changes nothing; an entity whose files and lake are as the last run left them is
  * not even read again (memo.ts). Bad records are quarantined per entity
  * (data/quarantine/<entity>.ndjson, replaced whenever the entity is read) with file, line, field

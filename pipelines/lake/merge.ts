@@ -2,7 +2,9 @@
  * Merge-mode landing: a batch of incoming records of one entity is unioned with the existing rows
  * of only the partitions it touches, deduplicated by key (latest version wins), and of those only
  * the partitions whose content changes are rewritten whole and swapped in atomically (publish.ts):
- * a batch that changes nothing (a folder read again) writes nothing. Each rewritten partition ends
+ * a batch that changes nothing (a folder read again) writes nothing. An incoming row with the
+ * version of the lake's row of its key but other content is a conflict: the lake keeps its row, the
+ * newcomer is quarantined and counted (merge_conflicts.sql). Each rewritten partition ends
  * as one file, so small files never pile up. If the files' columns would disagree (the schema
  * gained a field, or the lake was written by the old snapshot extract without `_extra`), the whole
  * entity is rewritten once so every partition keeps one schema.
