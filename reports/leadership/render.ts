@@ -140,8 +140,14 @@ const templateFile = join(projectRoot, "reports", "leadership", "template.hbs");
 /** Sections that start on a new page (none: sections flow, and charts and tables never split). */
 const NEW_PAGE = new Set<string>([]);
 
+/**
+ * Tables of more than this many rows may continue on the next page (rows never split, the header row repeats):
+ * kept whole, a long table pushed to the next page would leave most of the page before it blank.
+ */
+const LONG_TABLE_ROWS = 12;
+
 const cellsOf = (t: Section["tables"][number]) =>
-  ({ ...t, rows: t.rows.map((r) => ({ ...r, cells: r.cells.map((text, c) => ({ text, num: !!t.columns[c]?.num })) })) });
+  ({ ...t, long: t.rows.length > LONG_TABLE_ROWS, rows: t.rows.map((r) => ({ ...r, cells: r.cells.map((text, c) => ({ text, num: !!t.columns[c]?.num })) })) });
 
 /** The report as one self-contained HTML document (inline CSS, fonts and SVG; nothing to fetch). */
 export function leadershipHtml(model: LeadershipModel): string {

@@ -4,7 +4,8 @@
  * responses, in business-local time) and the enriched texts, never the product's metric macros or marts — and
  * each defect of issue 11 pinned by a case that fails on the report as it was: sentiment weighted by mart rows,
  * churn risk true by construction, two forecasts, FCR biased by a young month, unlabelled partial periods,
- * holidays, targets, small samples, jargon and table names. Each report is rendered once.
+ * holidays, targets, small samples, jargon and table names, legend swatches that do not match their marks
+ * (test/reports/legend.ts) and half-empty pages (test/reports/pages.ts). Each report is rendered once.
  */
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -20,6 +21,10 @@ import { blocks, Figures, svgNumbers, unaccounted } from "./fixture-ledger.ts";
 import { tmpDir } from "../helpers/records.ts";
 import { sharedDemo } from "../setup/sharedDemo.ts";
 import { pdfFonts, pdfInfo, pdfPagesText, pdfText, squash } from "./pdf.ts";
+import { checkedEntries, gradientMismatches, legendMismatches } from "./legend.ts";
+import { halfEmptyPages, MIN_FILL, newPageHeadings, pageLayout } from "./pages.ts";
+import { printReport } from "../../reports/render/page.ts";
+import { loadSpec } from "../../reports/render/svg.ts";
 
 const TZ = "America/New_York";
 let data = "";
@@ -224,6 +229,49 @@ describe("the printed weekly report", () => {
     expect(readFileSync(again.pdf).equals(readFileSync(week.pdf))).toBe(true);
     expect(pdfInfo(week.pdf)).toMatch(/CreationDate:\s+Sun Nov 15 00:00:00 2026 UTC/);
   });
+});
+
+describe("legends and pages of both printed reports", () => {
+  const APPENDIX = "Appendix: how each number is defined";
+  const reports = () => [["weekly", week], ["monthly", month]] as const;
+
+  it("every chart's legend swatches match the marks of their series, in the SVG the PDF prints", () => {
+    let entries = 0;
+    let cells = 0;
+    for (const [name, r] of reports()) {
+      const html = readFileSync(r.html, "utf8");
+      const svgs = [...html.matchAll(/<svg data-spec="([\w-]+)"[\s\S]*?<\/svg>/g)];
+      expect(svgs.length, name).toBeGreaterThanOrEqual(10);
+      for (const [svg, spec] of svgs) {
+        expect(legendMismatches(svg, loadSpec(spec!)), `${name} ${spec}`).toEqual([]);
+        entries += checkedEntries(svg, loadSpec(spec!)).length;
+        const g = gradientMismatches(svg, loadSpec(spec!), (s) => Number(s.replace("%", "")) / (s.endsWith("%") ? 100 : 1));
+        expect(g.problems, `${name} ${spec}`).toEqual([]);
+        cells += g.cells;
+      }
+    }
+    // The forecast's three entries, the daily volume's two, the outcomes', channel mix's, topics' and IVR's, twice.
+    expect(entries).toBeGreaterThanOrEqual(2 * 15);
+    expect(cells).toBeGreaterThan(20);
+  });
+
+  it("no page but the last before the appendix and the last of all is less than 55% filled (ink height ÷ page body)", () => {
+    for (const [name, r] of reports()) {
+      // Only the appendix starts a page of its own; every other section flows on from the one before.
+      expect(newPageHeadings(readFileSync(r.html, "utf8")), name).toEqual([APPENDIX]);
+      const layout = pageLayout(r.pdf, [APPENDIX]);
+      expect(layout.filter((p) => !p.blockEnd && p.fill < MIN_FILL), `${name}: ${JSON.stringify(layout)}`).toEqual([]);
+    }
+  });
+
+  it("would have failed the layout issue 11 found: first-contact resolution forced onto a new page, long tables kept whole", async () => {
+    const html = readFileSync(week.html, "utf8").replace('<section class="block" id="section-fcr"', '<section class="block new-page" id="section-fcr"')
+      .replace(/class="table-block long"/g, 'class="table-block"');
+    expect(newPageHeadings(html)).toEqual(["4. First-contact resolution", APPENDIX]);
+    const old = await printReport(config, { html, pdfFile: join(out, "week-as-found", "week.pdf"), reportName: week.model.reportName,
+      periodLabel: week.period.label, business: week.model.business, dataDate: week.period.end });
+    expect(halfEmptyPages(old.pdf, [APPENDIX]).map((p) => p.page)).toEqual([3]);
+  }, 120_000);
 });
 
 describe("the monthly leadership report over the demo", () => {
