@@ -137,7 +137,7 @@ export async function buildLeadershipReport(config: Config, opts: LeadershipOpti
 
 const templateFile = join(projectRoot, "reports", "leadership", "template.hbs");
 
-/** Sections that start on a new page (none: sections flow, and charts and tables never split). */
+/** Sections that start on a new page (none: sections flow; charts and short tables never split, long ones continue with their header). */
 const NEW_PAGE = new Set<string>([]);
 
 /**
