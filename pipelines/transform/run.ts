@@ -158,7 +158,7 @@ export async function runTransforms(config: Config, paths: Paths, opts: Transfor
       if (cause !== undefined) {
         blocked.set(model.name, cause);
         result.failed.find((f) => f.model === cause)!.skipped.push(model.name);
-        work.done(`skipped ${model.name}`, { note: `depends on ${cause}, which failed` });
+        work.done(`${model.materialized} ${model.name}`, { status: "SKIP", note: `depends on ${cause}, which failed` });
         continue;
       }
       work.start(model.name);
@@ -170,7 +170,7 @@ export async function runTransforms(config: Config, paths: Paths, opts: Transfor
         if (err instanceof DataTestError) testFailures.push(...err.failures);
         result.failed.push({ model: model.name, reason: err.message, skipped: [] });
         await drop(db, model.name);
-        work.done(`FAILED ${model.name}`, { seconds: (performance.now() - t0) / 1000, note: err.message.split("\n")[0] });
+        work.done(`${model.materialized} ${model.name}`, { status: "FAIL", seconds: (performance.now() - t0) / 1000, note: err.message.split("\n")[0] });
       }
       // A table no later model reads is dropped now, not kept in memory to the end of the run.
       for (const name of lastUse.get(index) ?? []) {
