@@ -21,7 +21,7 @@ import { lakePaths } from "../../pipelines/core/paths.ts";
 import { progressBar } from "../../pipelines/core/progress.ts";
 import { daysToIso } from "../shared/dates.ts";
 import { configHash, newVersion, saveModelVersion } from "../shared/modelStore.ts";
-import { decide, recordVersion, servingEntry } from "../shared/registry.ts";
+import { decide, recordVersion, registryConfig, servingEntry } from "../shared/registry.ts";
 import { initTf } from "../shared/tf.ts";
 import { applyPlatt, baseRate, brier, calibrationTable, liftTopDecile, logLoss, prAuc, rocAuc, type ChurnMetrics } from "./evaluate.ts";
 import { loadSnapshotFrame, rowsAt, snapshotDates } from "./mart.ts";
@@ -121,7 +121,7 @@ export async function trainChurn(config: Config): Promise<ChurnResult> {
     const version = newVersion(paths, "churn");
     const trainingWindow = { evaluation: { train: metrics.trainSnapshots, calibration: metrics.calibrationSnapshots, servedTrain: metrics.servedTrainSnapshots, test: metrics.testSnapshots }, final: { train: span(finTrain), calibration: span(ev.calib), bands: span(finCalib) }, dataEnd };
     const meta: ChurnMeta = { kind: "churn", spec: finFit.model.spec, prep: finFit.model.prep, state: finFit.model.state(), platt: finFit.platt, bands, dataEnd, labelWindowDays: W };
-    const saved = await saveModelVersion(paths, "churn", version, finFit.model.parts(), meta as unknown as Record<string, unknown>, {
+    const saved = !decision.promote ? null : await saveModelVersion(paths, "churn", version, finFit.model.parts(), meta as unknown as Record<string, unknown>, {
       model: "churn",
       kind: `${selection.selected} (chosen on the validation snapshots among ${specs.map((c) => c.name).join(", ")} and their blend), negatives subsampled and reweighted, Platt-calibrated on the validation window, refitted on every labelled snapshot`,
       metrics, selected: selection.selected, selection, bands, score: scoreEntry, decision, trainingWindow, ...hashes, backend, seed,
@@ -129,7 +129,7 @@ export async function trainChurn(config: Config): Promise<ChurnResult> {
       features: finFit.model.prep.features.map((f) => f.name),
       seconds: (performance.now() - started) / 1000, createdAt: new Date().toISOString(),
     });
-    const entry = recordVersion(paths, "churn", { version, createdAt: new Date().toISOString(), score: scoreEntry, trainingWindow, ...hashes }, decision);
+    const entry = recordVersion(paths, "churn", { version, createdAt: new Date().toISOString(), score: scoreEntry, trainingWindow, ...hashes, metrics }, decision, registryConfig(config).keep);
     log.debug({ version, status: entry.status, reason: entry.reason }, "churn: registry decision");
 
     const use: Scorer & { version: string } = decision.promote || !incumbent ? { ...finScorer, version } : incumbent;
@@ -141,7 +141,7 @@ export async function trainChurn(config: Config): Promise<ChurnResult> {
     incumbent?.dispose();
     return {
       selected: selection.selected, version, serving: use.version, promoted: decision.promote, reason: decision.reason, metrics,
-      outputs: [mart.path, ...saved.files, `${paths.models}/churn/registry.json`], rowsIn: frame.n, rowsOut: mart.rows,
+      outputs: [mart.path, ...(saved?.files ?? []), `${paths.models}/churn/registry.json`], rowsIn: frame.n, rowsOut: mart.rows,
     };
   } finally {
     bar.stop();

@@ -14,7 +14,7 @@ import { lakePaths } from "../../pipelines/core/paths.ts";
 import { progressBar } from "../../pipelines/core/progress.ts";
 import { businessCalendar } from "../shared/businessCalendar.ts";
 import { configHash, newVersion, saveModelVersion } from "../shared/modelStore.ts";
-import { decide, recordVersion, servingEntry, type RegistryEntry } from "../shared/registry.ts";
+import { decide, recordVersion, registryConfig, servingEntry, type RegistryEntry } from "../shared/registry.ts";
 import type { SeriesBundle } from "../shared/series.ts";
 import { initTf } from "../shared/tf.ts";
 import { buildStaffing, type StaffingResult } from "../staffing/index.ts";
@@ -88,14 +88,14 @@ export async function trainForecast(config: Config): Promise<ForecastResult> {
       kind: "forecast", intervalMinutes: minutes,
       parts: { daily: partMeta(run.final.daily, run.daily, run.finalIntervals.daily, run.phi.daily), interval: partMeta(run.final.intra, run.intra, run.finalIntervals.intra, run.phi.intra, run.phi.intraDay) },
     };
-    const saved = await saveModelVersion(paths, "forecast", version, { daily: run.final.daily.model, interval: run.final.intra.model }, meta as unknown as Record<string, unknown>, {
+    const saved = !decision.promote ? null : await saveModelVersion(paths, "forecast", version, { daily: run.final.daily.model, interval: run.final.intra.model }, meta as unknown as Record<string, unknown>, {
       model: "forecast",
       kind: "direct multi-horizon ridge regressions (tfjs) on log(1 + y) relative to a seasonal base, daily and intraday, reconciled into one coherent forecast (WLS across lines, proportional across the day); empirical intervals from the reconciled forecast's out-of-sample errors",
       metrics, score, decision, trainingWindow, ...hashes, backend, seed,
       rows: { dailySeries: daily.names.length, intervalSeries: intraday.names.length, dailyTrain: run.final.daily.nTrain, intervalTrain: run.final.intra.nTrain },
       seconds: (performance.now() - started) / 1000, createdAt: new Date().toISOString(),
     });
-    const entry: RegistryEntry = recordVersion(paths, "forecast", { version, createdAt: new Date().toISOString(), score, trainingWindow, ...hashes }, decision);
+    const entry: RegistryEntry = recordVersion(paths, "forecast", { version, createdAt: new Date().toISOString(), score, trainingWindow, ...hashes, metrics }, decision, registryConfig(config).keep);
     log.debug({ version, status: entry.status, reason: entry.reason }, "forecast: registry decision");
 
     // Serve: the candidate if promoted, else the serving model, forecasting from today's data.
@@ -120,7 +120,7 @@ export async function trainForecast(config: Config): Promise<ForecastResult> {
     const rowsIn = daily.names.length * daily.grid.n + intraday.names.length * intraday.grid.n;
     return {
       version, serving: use.version, promoted: decision.promote, reason: decision.reason, metrics, staffing: staff,
-      outputs: [dMart.path, iMart.path, snaps.path, accuracy.path, staff.mart, staff.shiftMart, staff.csv, ...saved.files, `${paths.models}/forecast/registry.json`],
+      outputs: [dMart.path, iMart.path, snaps.path, accuracy.path, staff.mart, staff.shiftMart, staff.csv, ...(saved?.files ?? []), `${paths.models}/forecast/registry.json`],
       rowsIn, rowsOut: dMart.rows + iMart.rows + snaps.rows + accuracy.rows + staff.rows + staff.shiftRows,
     };
   } finally {

@@ -18,7 +18,7 @@ import { labels } from "../churn/prep.ts";
 import { daysToIso } from "../shared/dates.ts";
 import { loadTable, writeMart } from "../shared/mart.ts";
 import { configHash, loadModelVersion, newVersion, saveModelVersion } from "../shared/modelStore.ts";
-import { decide, recordVersion, servingEntry } from "../shared/registry.ts";
+import { decide, recordVersion, registryConfig, servingEntry } from "../shared/registry.ts";
 import { initTf } from "../shared/tf.ts";
 import { opportunityConfig } from "./config.ts";
 import { reasons } from "./explain.ts";
@@ -81,14 +81,14 @@ export async function trainOpportunity(config: Config): Promise<OpportunityResul
     const version = newVersion(paths, "opportunity");
     const trainingWindow = { evaluation: { train: metrics.trainSnapshots, calibration: metrics.calibrationSnapshots, test: metrics.testSnapshots }, final: { train: span(finTrain), calibration: span(finCalib) }, dataEnd };
     const meta: OpportunityMeta = { kind: "opportunity", prep: finFit.prep, platt: finFit.platt, kernel: Array.from(finFit.fit.kernel), dataEnd, labelWindowDays: W };
-    const saved = await saveModelVersion(paths, "opportunity", version, { model: finFit.model }, meta as unknown as Record<string, unknown>, {
+    const saved = !decision.promote ? null : await saveModelVersion(paths, "opportunity", version, { model: finFit.model }, meta as unknown as Record<string, unknown>, {
       model: "opportunity",
       kind: "logistic regression (tfjs, Newton/IRLS, L2), negatives subsampled and reweighted, Platt-calibrated on a later window",
       outcome: cfg.outcome, metrics, score: scoreEntry, decision, trainingWindow, ...hashes, backend, seed: cfg.seed,
       rows: { in: frame.n, train: finFit.nTrain, trainUsed: finFit.nTrainUsed, calibration: finFit.nCalibration, test: testRows.length },
       features: finFit.prep.features.map((f) => f.name), seconds: (performance.now() - started) / 1000, createdAt: new Date().toISOString(),
     });
-    const entry = recordVersion(paths, "opportunity", { version, createdAt: new Date().toISOString(), score: scoreEntry, trainingWindow, ...hashes }, decision);
+    const entry = recordVersion(paths, "opportunity", { version, createdAt: new Date().toISOString(), score: scoreEntry, trainingWindow, ...hashes, metrics }, decision, registryConfig(config).keep);
     log.debug({ version, status: entry.status, reason: entry.reason }, "opportunity: registry decision");
 
     const use: Scorer & { version: string } = decision.promote || !incumbent ? { ...scorerOf(finFit), version } : incumbent;
@@ -98,7 +98,7 @@ export async function trainOpportunity(config: Config): Promise<OpportunityResul
     incumbent?.model.dispose();
     return {
       version, serving: use.version, promoted: decision.promote, reason: decision.reason, metrics,
-      outputs: [mart.path, ...saved.files, `${paths.models}/opportunity/registry.json`], rowsIn: frame.n, rowsOut: mart.rows,
+      outputs: [mart.path, ...(saved?.files ?? []), `${paths.models}/opportunity/registry.json`], rowsIn: frame.n, rowsOut: mart.rows,
     };
   } finally {
     db.close();

@@ -3,7 +3,8 @@
  * no file:// handler): a custom tf.io.IOHandler writes the standard `model.json` +
  * `weights.bin` pair. Versions live in `data/models/<name>/<version>/`, written under a temporary
  * name and renamed into place, so readers never see half a model; which version serves is kept
- * by the registry (registry.ts).
+ * by the registry (registry.ts), which also bounds how many version folders stay (a refused retrain
+ * is not saved here at all: callers save only a promoted candidate).
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -77,7 +78,8 @@ export type SavedModel = { version: string; dir: string; files: string[] };
 /**
  * Write a model version: each part (a tfjs LayersModel) in `<version>/<part>/` as model.json +
  * weights.bin, `metadata.json` (everything needed to prepare inputs and serve), `metrics.json`.
- * The directory appears complete or not at all. Whether it serves is the registry's decision.
+ * The directory appears complete or not at all. Whether it serves is the registry's decision, taken
+ * before: only a promoted candidate is saved (registry.recordVersion prunes the older folders).
  */
 export async function saveModelVersion(
   paths: Paths,

@@ -8,6 +8,7 @@ import "../sources/files/config.ts";
 import "../../models/text/config.ts";
 import "../../models/staffing/config.ts";
 import "../../models/opportunity/config.ts";
+import "../../models/shared/registry.ts";
 import "../../reports/rules/config.ts";
 import "../../reports/delivery/config.ts";
 import "../../reports/coaching/config.ts";
