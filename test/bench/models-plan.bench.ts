@@ -20,31 +20,11 @@ import { parseConfig } from "../../pipelines/core/config.ts";
 import { openDb, rows } from "../../pipelines/core/duckdb.ts";
 import { lakePaths, martScan } from "../../pipelines/core/paths.ts";
 import { trainForecast } from "../../models/forecast/index.ts";
-import { mulberry32 } from "../../models/shared/rng.ts";
+import { simulateQueue } from "../helpers/queueSim.ts";
 import { erlangA } from "../../models/staffing/erlangA.ts";
 
 const PEER = join(import.meta.dirname, "..", "..", "..", "shared", "peers", "erlang_c.py");
 const r4 = (v: number) => Math.round(v * 10_000) / 10_000;
-
-/** FCFS M/M/n+M: callers wait for the earliest free agent unless their patience runs out first. */
-function simulate(n: number, calls: number, interval: number, aht: number, patience: number, target: number, count: number, seed: number) {
-  const rng = mulberry32(seed);
-  const exp = (mean: number) => -Math.log(1 - rng()) * mean;
-  const free = new Array<number>(n).fill(0);
-  let t = 0;
-  let inTime = 0;
-  let abandoned = 0;
-  for (let i = 0; i < count; i++) {
-    t += exp(interval / calls);
-    let k = 0;
-    for (let j = 1; j < n; j++) if (free[j]! < free[k]!) k = j;
-    const wait = Math.max(0, free[k]! - t);
-    if (wait > exp(patience)) { abandoned++; continue; }
-    if (wait <= target) inTime++;
-    free[k] = t + wait + exp(aht);
-  }
-  return { serviceLevel: inTime / count, abandon: abandoned / count };
-}
 
 type PlanRow = { line: string; channel: string; offered: number; aht: number; agents: number; scheduled: number; sl: number; asa: number | null; work: number };
 
@@ -131,9 +111,9 @@ const bench: Bench = {
     for (const [k, iv] of day.entries()) {
       if (iv.patience === null || iv.a === null || iv.forecast < 1) continue;
       const f = erlangA(iv.a, iv.forecast, 1800, iv.aht, iv.patience, cfg.targetSeconds);
-      const sim = simulate(iv.a, iv.forecast, 1800, iv.aht, iv.patience, cfg.targetSeconds, 200_000, 100 + k);
+      const sim = simulateQueue(iv.a, iv.forecast, 1800, iv.aht, iv.patience, cfg.targetSeconds, 200_000, 100 + k);
       maxSl = Math.max(maxSl, Math.abs(f.serviceLevel - sim.serviceLevel));
-      maxAb = Math.max(maxAb, Math.abs(f.probAbandon - sim.abandon));
+      maxAb = Math.max(maxAb, Math.abs(f.probAbandon - sim.probAbandon));
       n++;
     }
     out.push({ name: "Erlang A vs simulation, busiest day (pooled calls)", value: n, unit: "intervals", note: `${day[0]?.interval_start.slice(0, 10)}: max |ΔSL| ${r4(maxSl)}, max |Δabandon| ${r4(maxAb)} (200k simulated callers per interval)` });

@@ -5,7 +5,7 @@ import { parseConfig } from "../../pipelines/core/config.ts";
 import { erlangA, requiredAgentsA } from "../../models/staffing/erlangA.ts";
 import { erlangC, requiredAgentsC, serviceLevelC } from "../../models/staffing/erlangC.ts";
 import { planInterval } from "../../models/staffing/plan.ts";
-import { mulberry32 } from "../../models/shared/rng.ts";
+import { simulateQueue } from "../helpers/queueSim.ts";
 
 const PEER = `${import.meta.dirname}/../../../shared/peers/erlang_c.py`;
 
@@ -49,26 +49,6 @@ describe("Erlang C", () => {
   });
 });
 
-/** FCFS M/M/n+M simulation: each caller waits for the earliest free agent unless patience runs out first. */
-function simulate(n: number, calls: number, interval: number, aht: number, patience: number, target: number, count: number, seed: number) {
-  const rng = mulberry32(seed);
-  const exp = (mean: number) => -Math.log(1 - rng()) * mean;
-  const free = new Array<number>(n).fill(0);
-  let t = 0;
-  let inTime = 0;
-  let abandoned = 0;
-  for (let i = 0; i < count; i++) {
-    t += exp(interval / calls);
-    let k = 0;
-    for (let j = 1; j < n; j++) if (free[j]! < free[k]!) k = j;
-    const wait = Math.max(0, free[k]! - t);
-    if (wait > exp(patience)) { abandoned++; continue; } // leaves; the agent stays free for the next caller
-    if (wait <= target) inTime++;
-    free[k] = t + wait + exp(aht);
-  }
-  return { serviceLevel: inTime / count, probAbandon: abandoned / count };
-}
-
 describe("Erlang A", () => {
   it("tends to Erlang C as patience grows", () => {
     for (const n of [11, 13, 14, 16]) {
@@ -81,7 +61,7 @@ describe("Erlang A", () => {
   it("agrees with a queue simulation, and needs fewer agents than Erlang C when callers give up", () => {
     for (const n of [9, 12]) {
       const a = erlangA(n, 100, 1800, 180, 240, 20);
-      const sim = simulate(n, 100, 1800, 180, 240, 20, 400_000, 11 + n);
+      const sim = simulateQueue(n, 100, 1800, 180, 240, 20, 400_000, 11 + n);
       expect(Math.abs(a.serviceLevel - sim.serviceLevel), `n=${n} SL ${a.serviceLevel} vs ${sim.serviceLevel}`).toBeLessThan(0.01);
       expect(Math.abs(a.probAbandon - sim.probAbandon), `n=${n} abandon ${a.probAbandon} vs ${sim.probAbandon}`).toBeLessThan(0.006);
     }
