@@ -29,11 +29,11 @@ import { trainChurn } from "../../models/churn/index.ts";
 import { parseConfig } from "../../pipelines/core/config.ts";
 import { exec, openDb } from "../../pipelines/core/duckdb.ts";
 import { lakePaths, martScan } from "../../pipelines/core/paths.ts";
+import { ORANGE, orangeFile } from "../helpers/orange.ts";
 
 const SHARED = join(import.meta.dirname, "..", "..", "..", "shared");
 const PEERS = join(SHARED, "peers");
 const TELCO = join(SHARED, "datasets", "telco-churn-ibm", "Telco-Customer-Churn.csv");
-const ORANGE = join(SHARED, "datasets", "orange-telecom-churn");
 const PY = "/usr/bin/python3";
 
 const r4 = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? NaN : Math.round(v * 10_000) / 10_000);
@@ -94,24 +94,6 @@ async function churnSet(label: string, input: string, target: string, positive: 
   out.push({ name: `churn ${label}: aim served Brier ≤ best peer`, value: served.brier <= bestBrier ? 1 : 0, unit: "met", note: `${r4(served.brier)} (${ours.calibration.method}) vs ${r4(bestBrier)}` });
   out.push({ name: `churn ${label}: commsight CPU (all candidates, CV + refits)`, value: Math.round(cpu * 10) / 10, unit: "CPU-s", note: `${ours.total_seconds.toFixed(1)} s wall; ${ours.data.n_test} test rows (peer ${peer.data.n_test})` });
   return out;
-}
-
-/** The Orange/BigML split as one file, the way the peers' README describes it: rows numbered (80% file first), labels True/False. */
-function orangeFile(dir: string): { file: string; ids: string } {
-  const parts = ["churn-bigml-80.csv", "churn-bigml-20.csv"].map((f) => readFileSync(join(ORANGE, f), "utf8").trim().split(/\r?\n/));
-  const lines = [`row_id,${parts[0]![0]}`];
-  const test: number[] = [];
-  let id = 0;
-  parts.forEach((p, k) => p.slice(1).forEach((l) => {
-    id++;
-    if (k === 1) test.push(id);
-    lines.push(`${id},${l.replace(/,(TRUE|True|true)$/, ",True").replace(/,(FALSE|False|false)$/, ",False")}`);
-  }));
-  const file = join(dir, "orange.csv");
-  const ids = join(dir, "orange_test_ids.csv");
-  writeFileSync(file, lines.join("\n") + "\n");
-  writeFileSync(ids, "row_id\n" + test.join("\n") + "\n");
-  return { file, ids };
 }
 
 /** A data folder with the small demo's contact_features mart: BENCH_CHURN_DEMO_DIR's (copied), or a fresh one. */

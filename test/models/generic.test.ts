@@ -5,7 +5,7 @@
  * run (and fail if a file is missing); elsewhere they skip, saying so. The churn tests use a small
  * candidate grid (CPU); the full grid and the peers' figures side by side: `npm run bench models`.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
@@ -13,10 +13,10 @@ import { main } from "../../pipelines/app/cli.ts";
 import type { CandidateSpec } from "../../models/churn/candidates.ts";
 import { trainChurnFile } from "../../models/churn/generic.ts";
 import { GBDT_DEFAULTS } from "../../models/shared/gbdt.ts";
+import { ORANGE, orangeFile } from "../helpers/orange.ts";
 
 const DATASETS = join(import.meta.dirname, "..", "..", "..", "shared", "datasets");
 const TELCO = join(DATASETS, "telco-churn-ibm", "Telco-Customer-Churn.csv");
-const ORANGE = join(DATASETS, "orange-telecom-churn");
 const BANK = join(DATASETS, "bank-calls-5min-2003", "bank_calls.csv");
 /** Skip only outside CI (CI always has ../shared), saying why. */
 const absent = (file: string) => !existsSync(file) && !process.env.CI;
@@ -26,24 +26,6 @@ const small: CandidateSpec[] = [
   { name: "logistic λ=10", family: "logistic", lambda: 10 },
   { name: "gbdt depth 4", family: "gbdt", options: { ...GBDT_DEFAULTS, learningRate: 0.15, maxTrees: 200, patience: 20 }, seeds: 1 },
 ];
-
-/** The Orange/BigML split as the peers take it: the two files in one, rows numbered (80% first), labels normalised. */
-function orangeFile(): { file: string; ids: string } {
-  const dir = mkdtempSync(join(tmpdir(), "orange-"));
-  const parts = ["churn-bigml-80.csv", "churn-bigml-20.csv"].map((f) => readFileSync(join(ORANGE, f), "utf8").trim().split(/\r?\n/));
-  const header = parts[0]![0]!;
-  const lines: string[] = [`row_id,${header}`];
-  const test: number[] = [];
-  let id = 0;
-  parts.forEach((p, k) => p.slice(1).forEach((l) => {
-    id++;
-    if (k === 1) test.push(id);
-    lines.push(`${id},${l.replace(/,(TRUE|True|true)$/, ",True").replace(/,(FALSE|False|false)$/, ",False")}`);
-  }));
-  writeFileSync(join(dir, "orange.csv"), lines.join("\n") + "\n");
-  writeFileSync(join(dir, "test_ids.csv"), "row_id\n" + test.join("\n") + "\n");
-  return { file: join(dir, "orange.csv"), ids: join(dir, "test_ids.csv") };
-}
 
 /** Run the CLI in-process; returns its exit code and what it printed to stdout. */
 async function cli(...args: string[]): Promise<{ code: number; out: string }> {
@@ -73,7 +55,7 @@ describe("the churn model on files", () => {
   });
 
   it.skipIf(absent(join(ORANGE, "churn-bigml-80.csv")))(`serves boosted trees on Orange/BigML, where churn is not linear in the columns${skipped(join(ORANGE, "churn-bigml-80.csv"))}`, async () => {
-    const { file, ids } = orangeFile();
+    const { file, ids } = orangeFile(mkdtempSync(join(tmpdir(), "orange-")));
     const doc = await trainChurnFile({ input: file, target: "Churn", positive: "True", id: "row_id", testIds: ids, candidates: small, folds: 3 });
     expect(doc.data).toMatchObject({ n_train: 2661, n_test: 667 });
     expect(doc.selected).toBe("gbdt depth 4");
