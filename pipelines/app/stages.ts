@@ -242,22 +242,35 @@ export async function runStages(run: Run, config: Config, stageNames: Stage[], o
     alerts: () => alerts(run, config),
   };
   const { stageGraph } = await import("./graph.ts");
+  const { StageFreshness } = await import("./freshness.ts");
   const graph = stageGraph();
+  const fresh = new StageFreshness(config);
   const unpublished = new Set<string>();
   const problems: string[] = [];
   for (const s of stageNames) {
-    const missing = graph.get(s)!.reads.filter((r) => unpublished.has(r));
+    const node = graph.get(s)!;
+    const missing = node.reads.filter((r) => unpublished.has(r));
     if (missing.length) {
       const why = `reads ${missing.join(", ")}, not published this run`;
       run.skip(s, why);
-      for (const d of graph.get(s)!.produces) unpublished.add(d);
+      fresh.forget(s);
+      for (const d of node.produces) unpublished.add(d);
       problems.push(`${s} skipped: ${why}`);
       say(`${s} skipped: ${why}`);
       continue;
     }
+    // Nothing it reads, writes or is configured by changed since it last succeeded: it would do the same again.
+    const f = fresh.check(node);
+    if (f.skip) {
+      run.skip(s, `unchanged since run ${f.since.runId} (${f.since.at}): its inputs, outputs, settings and code are as they were`);
+      say(`${s}: nothing changed since ${f.since.at} (run ${f.since.runId.slice(0, 8)}); skipped`);
+      continue;
+    }
     try {
       await runners[s]();
+      fresh.record(node, run.runId);
     } catch (err) {
+      fresh.forget(s);
       const { PartialTransformError } = await import("../transform/run.ts");
       if (!(err instanceof PartialTransformError)) throw err;
       for (const m of err.unpublished) unpublished.add(`marts.${m}`);

@@ -10,7 +10,7 @@ export const LedgerEntry = z.object({
   runId: z.string(),
   command: z.string(),
   stage: z.string(),                 // "run" for the run as a whole
-  /** "skipped": the stage did not run because something it reads was not published this run (`error` says what). */
+  /** "skipped": the stage did not run, and `error` says why: something it reads was not published this run, or nothing it depends on changed since it last succeeded. */
   status: z.enum(["started", "ok", "failed", "skipped"]),
   at: z.string(),                    // ISO time of this entry
   startedAt: z.string(),
@@ -54,7 +54,7 @@ export class Run {
     }
   }
 
-  /** Record a stage that did not run, and why (it reads what a failed stage did not publish); the run itself fails through its caller. */
+  /** Record a stage that did not run, and why (it reads what a failed stage did not publish, or nothing it depends on changed). */
   skip(name: string, why: string): void {
     const at = new Date().toISOString();
     this.append({ stage: name, status: "skipped", startedAt: at, endedAt: at, error: why });
