@@ -3,7 +3,8 @@
  * embedded font, Chromium's header/footer templates (report name, period, page X of Y), and writing the
  * HTML and the PDF atomically with dates fixed to the data's date, so the same data gives the same bytes.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import Handlebars from "handlebars";
 import type { Config } from "../../pipelines/core/config.ts";
@@ -64,21 +65,34 @@ export type PrintJob = {
   landscape?: boolean;
 };
 
-/** Write <name>.html and print <name>.pdf beside it; the PDF appears only when complete. */
-export async function printReport(config: Pick<Config, "report">, job: PrintJob): Promise<{ pdf: string; html: string }> {
+/**
+ * Write <name>.html and print <name>.pdf beside it; the PDF appears only when complete.
+ * The same page with the same print settings prints the same bytes (dates are the data's), so when
+ * <name>.pdf exists and its sidecar <name>.pdf.sha256 names this exact page and settings, Chromium is
+ * not started again: a nightly run over a week whose numbers did not change re-prints nothing.
+ * `printed` says whether Chromium ran.
+ */
+export async function printReport(config: Pick<Config, "report">, job: PrintJob): Promise<{ pdf: string; html: string; printed: boolean }> {
   mkdirSync(dirname(job.pdfFile), { recursive: true });
   const htmlFile = job.pdfFile.replace(/\.pdf$/, ".html");
+  const opts = { landscape: job.landscape ?? false, ...headerFooter(job.reportName, job.periodLabel, job.business), fixedDate: new Date(`${job.dataDate}T00:00:00Z`) };
+  const key = createHash("sha256").update(PRINT_FORMAT).update(JSON.stringify(opts)).update("\n").update(job.html).digest("hex");
+  const sidecar = `${job.pdfFile}.sha256`;
+  if (existsSync(job.pdfFile) && existsSync(htmlFile) && existsSync(sidecar) && readFileSync(sidecar, "utf8").trim() === key) {
+    return { pdf: job.pdfFile, html: htmlFile, printed: false };
+  }
+  rmSync(sidecar, { force: true });
   writeFileSync(htmlFile, job.html);
   const tmp = `${job.pdfFile}.${process.pid}.tmp`;
   try {
-    await htmlToPdf(config, job.html, tmp, {
-      landscape: job.landscape ?? false,
-      ...headerFooter(job.reportName, job.periodLabel, job.business),
-      fixedDate: new Date(`${job.dataDate}T00:00:00Z`),
-    });
+    await htmlToPdf(config, job.html, tmp, opts);
     renameSync(tmp, job.pdfFile);
   } finally {
     rmSync(tmp, { force: true });
   }
-  return { pdf: job.pdfFile, html: htmlFile };
+  writeFileSync(sidecar, `${key}\n`);
+  return { pdf: job.pdfFile, html: htmlFile, printed: true };
 }
+
+/** Bump when the printing itself changes (Chromium flags, PDF post-processing), so every PDF is printed again. */
+const PRINT_FORMAT = "print-1";
