@@ -10,7 +10,11 @@ import { catalog, STAGES, type Dataset, type Stage } from "../catalog/datasets.t
 
 export type StageNode = {
   name: Stage;
-  /** The command line that runs it (`commsight <argv…>`): what a scheduled job's step runs. */
+  /**
+   * The command line that runs it (`commsight <argv…>`): what a scheduled job's step runs. Always
+   * `run --select <stage>`, the path `run` and `demo` take too, so a scheduled night skips a stage
+   * whose inputs did not change (freshness.ts) exactly as `run` does.
+   */
   argv: string[];
   description: string;
   produces: string[];
@@ -19,18 +23,19 @@ export type StageNode = {
   after: Stage[];
 };
 
-const META: Record<Stage, { argv: string[]; description: string; after?: Stage[] }> = {
-  extract: { argv: ["extract"], description: "land new and changed records from every configured source into the raw lake (merge by key)" },
-  enrich: { argv: ["enrich"], description: "redact PII, then sentiment, topics, conversation metrics and terms for texts" },
+/** Per stage: its own CLI command (what `commsight <command>` runs by hand, always), description, explicit orderings. */
+const META: Record<Stage, { command: string[]; description: string; after?: Stage[] }> = {
+  extract: { command: ["extract"], description: "land new and changed records from every configured source into the raw lake (merge by key)" },
+  enrich: { command: ["enrich"], description: "redact PII, then sentiment, topics, conversation metrics and terms for texts" },
   // Retention reads what it may delete; the marts are built on the lake it leaves.
-  retention: { argv: ["retention"], description: "delete raw and enriched day partitions past their purpose's retention period" },
-  transform: { argv: ["transform"], description: "build the SQL marts (contracts and data tests) and the warehouse", after: ["retention"] },
-  "train-churn": { argv: ["train", "churn"], description: "retrain the churn model when it beats the serving one; score every contact" },
-  "train-forecast": { argv: ["train", "forecast"], description: "retrain the volume forecast; forecast, intervals and staffing plan" },
-  "train-opportunity": { argv: ["train", "opportunity"], description: "retrain the sales-opportunity model when it beats the serving one; score every engaged contact" },
-  outreach: { argv: ["outreach"], description: "the week's outreach list (churn risk, likely buyers, recent buyers) within capacity, its CSV, and the outcomes of earlier lists" },
-  report: { argv: ["report"], description: "render the leadership report and the staffing plan (and e-mail subscribers)" },
-  alerts: { argv: ["alerts", "run"], description: "evaluate the alert rules and send their actions" },
+  retention: { command: ["retention"], description: "delete raw and enriched day partitions past their purpose's retention period" },
+  transform: { command: ["transform"], description: "build the SQL marts (contracts and data tests) and the warehouse", after: ["retention"] },
+  "train-churn": { command: ["train", "churn"], description: "retrain the churn model when it beats the serving one; score every contact" },
+  "train-forecast": { command: ["train", "forecast"], description: "retrain the volume forecast; forecast, intervals and staffing plan" },
+  "train-opportunity": { command: ["train", "opportunity"], description: "retrain the sales-opportunity model when it beats the serving one; score every engaged contact" },
+  outreach: { command: ["outreach"], description: "the week's outreach list (churn risk, likely buyers, recent buyers) within capacity, its CSV, and the outcomes of earlier lists" },
+  report: { command: ["report"], description: "render the leadership report and the staffing plan (and e-mail subscribers)" },
+  alerts: { command: ["alerts", "run"], description: "evaluate the alert rules and send their actions" },
 };
 
 export class SelectionError extends Error {}
@@ -53,7 +58,7 @@ export function stageGraph(): Map<Stage, StageNode> {
       if (p && p !== name) after.add(p);
     }
     graph.set(name, {
-      name, argv: META[name].argv, description: META[name].description,
+      name, argv: ["run", "--select", name], description: META[name].description,
       produces: datasets.filter((d) => d.producer === name).map((d) => d.id), reads, after: [...after],
     });
   }
@@ -132,7 +137,8 @@ export function selectionSteps(tokens: string[]): string[][] {
 
 /** The stage a command line runs, if it is one of the graph's (for `schedule --list`). */
 export function stageOfStep(step: string[]): Stage | null {
-  for (const [name, m] of Object.entries(META)) if (m.argv.every((a, i) => step[i] === a)) return name as Stage;
+  if (step[0] === "run" && step[1] === "--select" && step.length === 3 && (STAGES as readonly string[]).includes(step[2]!)) return step[2] as Stage;
+  for (const [name, m] of Object.entries(META)) if (m.command.every((a, i) => step[i] === a)) return name as Stage;
   return null;
 }
 

@@ -4,7 +4,7 @@ import { Option, type Command } from "commander";
 import { join, resolve as pathResolve } from "node:path";
 import * as stages from "../stages.ts";
 import { lakePaths } from "../../core/paths.ts";
-import { configFrom, ledgered, parseIntStrict, requireInputs, UsageError } from "./shared.ts";
+import { configFrom, ledgered, parseDate, parseIntStrict, requireInputs, UsageError } from "./shared.ts";
 import { ingestFrom, withIngestOptions } from "./ingest.ts";
 import { ALL, resolveSelection, SelectionError, stageGraph } from "../graph.ts";
 import type { Stage } from "../../catalog/datasets.ts";
@@ -15,9 +15,17 @@ export function register(program: Command): void {
     .addOption(new Option("--scale <scale>", "small ≈ 50k calls, medium ≈ 1M, large ≈ 10M over two years").choices(["small", "medium", "large"]))
     .option("--seed <n>", "random seed (same seed, same bytes)", parseIntStrict("--seed"))
     .option("--out <dir>", "output directory (default: <data>/sources/demo)")
+    .option("--end-date <date>", "write only the records up to the end of this day (business-local): the business planned over demo.endDate and demo.years, as of that day; a later day writes the same records plus those of the days between", parseDate("--end-date"))
     .action(async (opts, cmd) => {
       const config = configFrom(cmd, { demo: { scale: opts.scale, seed: opts.seed } });
-      await ledgered(config, "generate", (run) => stages.generate(run, config, opts.out));
+      if (opts.endDate !== undefined) {
+        const { emitRange } = await import("../../sources/demo/generate.ts");
+        const r = emitRange(config.demo.endDate, config.demo.years);
+        if (opts.endDate < r.first || opts.endDate > r.last) {
+          throw new UsageError(`--end-date ${opts.endDate}: expected a day from ${r.first} to ${r.last} (the demo's window: demo.endDate ${config.demo.endDate}, demo.years ${config.demo.years}, at least its first 14 days)`);
+        }
+      }
+      await ledgered(config, "generate", (run) => stages.generate(run, config, opts.out, opts.endDate));
     });
 
   withIngestOptions(program.command("extract")
@@ -111,6 +119,6 @@ function printStages(chosen: Stage[]): void {
   const graph = stageGraph();
   for (const [i, s] of chosen.entries()) {
     const n = graph.get(s)!;
-    process.stdout.write(`${String(i + 1).padStart(2)}. ${s.padEnd(15)} commsight ${n.argv.join(" ").padEnd(16)} ${n.description}\n`);
+    process.stdout.write(`${String(i + 1).padStart(2)}. ${s.padEnd(15)} commsight ${n.argv.join(" ").padEnd(30)} ${n.description}\n`);
   }
 }
