@@ -25,7 +25,7 @@ function staged<T>(run: Run, name: string, fn: () => Promise<T>): Promise<T & ob
 }
 const fmt = (n: number) => n.toLocaleString("en-US");
 
-export async function generate(run: Run, config: Config, out?: string): Promise<void> {
+export async function generate(run: Run, config: Config, out?: string, emitUntil?: string): Promise<void> {
   const paths = bounded(config);
   const { generateDemo } = await import("../sources/demo/generate.ts");
   const outDir = out ?? paths.demoSource;
@@ -34,14 +34,14 @@ export async function generate(run: Run, config: Config, out?: string): Promise<
     const r = await generateDemo({
       outDir, scale: config.demo.scale, seed: config.demo.seed, endDate: config.demo.endDate, years: config.demo.years,
       timezone: config.business.timezone, open: config.business.open, close: config.business.close,
-      businessName: config.business.name, onProgress: bar.update,
+      businessName: config.business.name, onProgress: bar.update, ...(emitUntil === undefined ? {} : { emitUntil }),
     });
     bar.stop();
     const rowsOut = Object.values(r.counts).reduce((a, b) => a + b, 0);
     const counts = Object.fromEntries(Object.entries(r.counts).map(([entity, n]) => [entity, { written: n }]));
     return { outDir: r.outDir, manifestPath: r.manifestPath, written: r.counts, rowsOut, counts, outputs: [r.outDir, r.manifestPath] };
   });
-  say(`generated ${config.demo.scale} demo (seed ${config.demo.seed}): ${Object.entries(result.written).map(([k, v]) => `${k} ${fmt(v)}`).join(", ")}`);
+  say(`generated ${config.demo.scale} demo (seed ${config.demo.seed}${emitUntil === undefined ? "" : `, up to ${emitUntil}`}): ${Object.entries(result.written).map(([k, v]) => `${k} ${fmt(v)}`).join(", ")}`);
   say(`  wrote ${result.outDir}`);
   say(`  truths ${result.manifestPath}`);
 }

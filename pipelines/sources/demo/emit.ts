@@ -45,7 +45,7 @@ function writeMessage(g: Gen, dir: "incoming" | "outgoing", line: Line, contact:
   const createdAt = iso(ms);
   if (dir === "incoming") g.playbook.attempt(contact, ms);
   const r = rng.next();
-  g.out.monthly("messages", monthOf(createdAt), {
+  const rec = {
     id,
     to: dir === "incoming" ? [line.number] : [num],
     from: dir === "incoming" ? num : line.number,
@@ -56,7 +56,8 @@ function writeMessage(g: Gen, dir: "incoming" | "outgoing", line: Line, contact:
     status: dir === "incoming" || r < 0.96 ? "delivered" : r < 0.99 ? "sent" : "undelivered",
     createdAt,
     updatedAt: iso(ms + (dir === "incoming" ? 0 : rng.between(1, 5) * 1000)),
-  });
+  };
+  g.out.monthly("messages", monthOf(createdAt), rec, Date.parse(rec.updatedAt));
   return id;
 }
 
@@ -66,8 +67,10 @@ export function emitCall(g: Gen, sim: CallSim, day: number, sec: number, scripte
   const num = contacts.number[sim.contact]!;
   const rec = callRecord(sim, num, rng.between(1, 40));
   const month = monthOf(rec.createdAt);
-  out.monthly("calls", month, rec);
-  for (const ev of sim.events) out.monthly("call-flow-events", month, ev);
+  // A call, its flow events and its summary are visible together, once the call's last update is.
+  const at = Date.parse(rec.updatedAt);
+  out.monthly("calls", month, rec, at);
+  for (const ev of sim.events) out.monthly("call-flow-events", month, ev, at);
   if (sim.loop) g.loopCallIds.push(sim.id);
   if (sim.direction === "incoming") g.playbook.attempt(sim.contact, sim.createdMs);
   const endSec = sec + rec.duration;
@@ -82,7 +85,7 @@ export function emitCall(g: Gen, sim: CallSim, day: number, sec: number, scripte
   const teams = sim.legs.map((l) => g.lines[l.team]!.name);
   const transfer = sim.legs.length > 1 ? { team1: teams[0]!, team2: teams[1]!, loop: sim.loop } : null;
   const s = texter.summary(sim.topic, tone, transfer);
-  out.monthly("call-summaries", month, { callId: sim.id, nextSteps: s.nextSteps, status: "completed", summary: s.summary });
+  out.monthly("call-summaries", month, { callId: sim.id, nextSteps: s.nextSteps, status: "completed", summary: s.summary }, at);
 
   if (g.transcriptShare >= 1 || rng.chance(g.transcriptShare)) {
     const pii = rng.chance(g.piiTranscriptRate) ? plantPii(g, sim.contact) : null;
@@ -92,7 +95,7 @@ export function emitCall(g: Gen, sim: CallSim, day: number, sec: number, scripte
       pii ? texter.piiSentence(pii.kind, pii.value) : null,
     );
     const createdAt = iso(sim.completedMs + rng.between(20, 120) * 1000);
-    const write = (say: boolean) => writeTranscript(g, sim, num, month, rec.duration, createdAt, say ? withPhrase(turns) : turns);
+    const write = (say: boolean) => writeTranscript(g, sim, num, month, rec.duration, createdAt, Math.max(at, Date.parse(createdAt)), say ? withPhrase(turns) : turns);
     if (sim.topic === TOPIC_INDEX[PLAYBOOK.topic] && sim.line.name === PLAYBOOK.line) g.playbook.defer(sim.contact, sim.createdMs, tone, write);
     else write(false);
     if (pii) g.pii.push({ ...pii, entity: "call-transcripts", recordId: sim.id, file: `call-transcripts/${month}.ndjson` });
@@ -101,7 +104,7 @@ export function emitCall(g: Gen, sim: CallSim, day: number, sec: number, scripte
 
   if (rng.chance(scripted ? CHURN.surveyChance : g.surveyShare)) {
     const sv = surveyRecord(rng, texter, sim.id, "call", contacts.id[sim.contact]!, sim.topic, tone, sim.completedMs, surveyLimit(g, sim.contact));
-    if (sv) out.monthly("survey-responses", monthOf(sv.respondedAt), sv);
+    if (sv) out.monthly("survey-responses", monthOf(sv.respondedAt), sv, Date.parse(sv.respondedAt));
   }
   if (sim.topic === TOPIC_INDEX.appointment && contacts.optedOut[sim.contact] === 0 && rng.chance(0.5)) {
     emitReminder(g, sim, day);
@@ -114,7 +117,7 @@ function withPhrase(turns: Turn[]): Turn[] {
   return turns.map((t, i) => (i === k && t.who >= 0 ? { ...t, text: `${t.text} ${PLAYBOOK.sentence}` } : t));
 }
 
-function writeTranscript(g: Gen, sim: CallSim, num: string, month: string, duration: number, createdAt: string, turns: Turn[]): void {
+function writeTranscript(g: Gen, sim: CallSim, num: string, month: string, duration: number, createdAt: string, at: number, turns: Turn[]): void {
   const dialogue: Array<{ content: string; start: number; end: number; identifier: string; userId: string | null }> = [];
   sim.legs.forEach((leg, li) => {
     const legTurns = turns.filter((t) => t.leg === li);
@@ -127,7 +130,7 @@ function writeTranscript(g: Gen, sim: CallSim, num: string, month: string, durat
       });
     });
   });
-  g.out.monthly("call-transcripts", month, { callId: sim.id, createdAt, dialogue, duration, status: "completed" });
+  g.out.monthly("call-transcripts", month, { callId: sim.id, createdAt, dialogue, duration, status: "completed" }, at);
 }
 
 /** An inbound text thread: the customer writes, an agent answers, maybe a back-and-forth. */
@@ -173,7 +176,7 @@ export function emitThread(g: Gen, day: number, sec: number, lineIdx: number, to
   if (replied) g.opportunity.conversation(contact, line.name, topic, tone, day);
   if (replied && rng.chance(scripted ? CHURN.surveyChance : g.surveyShare)) {
     const sv = surveyRecord(rng, texter, firstId, "message", contacts.id[contact]!, topic, tone, lastMs, surveyLimit(g, contact));
-    if (sv) g.out.monthly("survey-responses", monthOf(sv.respondedAt), sv);
+    if (sv) g.out.monthly("survey-responses", monthOf(sv.respondedAt), sv, Date.parse(sv.respondedAt));
   }
 }
 

@@ -6,7 +6,7 @@
 import { rmSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { isTimeZone } from "../../core/config.ts";
-import { Calendar, iso, parseDay, parseHHMM, Zone } from "./calendar.ts";
+import { Calendar, formatDay, iso, parseDay, parseHHMM, Zone } from "./calendar.ts";
 import { simulateIncoming, simulateOutgoing } from "./callflow.ts";
 import { planChurn } from "./churn.ts";
 import { PII_RATES, type Gen } from "./context.ts";
@@ -34,6 +34,14 @@ export interface GenerateOptions {
   endDate: string;
   /** Length of the window in years (fractions allowed, e.g. 0.25). */
   years: number;
+  /**
+   * Write only what is visible at the end of this day, YYYY-MM-DD (business-local; within the window,
+   * at least 14 days after its start): the business is planned and simulated over the whole window
+   * as without it, and a record is written only when its last instant is before the next midnight
+   * (contacts: those who were customers by then, in their state as of then). So a later day writes
+   * the same records for every earlier day, plus those of the days in between.
+   */
+  emitUntil?: string;
   /** IANA time zone of the business. */
   timezone: string;
   open: string;
@@ -60,6 +68,7 @@ function validate(opts: GenerateOptions): void {
   if (!Number.isSafeInteger(opts.seed) || opts.seed < 0) throw new Error(`seed must be a non-negative integer, got ${opts.seed}`);
   if (!(opts.years > 0 && opts.years <= 10)) throw new Error(`years must be in (0, 10], got ${opts.years}`);
   parseDay(opts.endDate);
+  if (opts.emitUntil !== undefined) parseDay(opts.emitUntil);
   parseHHMM(opts.open);
   parseHHMM(opts.close);
   if (!isTimeZone(opts.timezone)) throw new Error(`unknown IANA time zone ${JSON.stringify(opts.timezone)}`);
@@ -72,15 +81,35 @@ function clearOutDir(outDir: string): void {
   for (const f of ["phone-numbers.ndjson", "users.ndjson", "contacts.ndjson", "manifest.json"]) rmSync(join(outDir, f), { force: true });
 }
 
+const windowDays = (years: number) => Math.max(14, Math.round(years * 365.25));
+
+/** The days `emitUntil` may name for a window (its 15th day … its last), YYYY-MM-DD. */
+export function emitRange(endDate: string, years: number): { first: string; last: string } {
+  const end = parseDay(endDate);
+  return { first: formatDay(end - windowDays(years) + 1 + 14), last: endDate };
+}
+
+/** The instant written records must precede (the midnight after `emitUntil`), or undefined to write everything. */
+function emitCutoff(opts: GenerateOptions, cal: Calendar): number | undefined {
+  if (opts.emitUntil === undefined) return undefined;
+  const day = parseDay(opts.emitUntil);
+  if (day < cal.startDay + 14 || day > cal.endDay) {
+    const r = emitRange(opts.endDate, opts.years);
+    throw new Error(`end date ${opts.emitUntil} is outside the business's window: expected ${r.first} … ${r.last} (demo.endDate ${opts.endDate}, demo.years ${opts.years})`);
+  }
+  return cal.zone.toUtc(day + 1, 0);
+}
+
 export async function generateDemo(opts: GenerateOptions): Promise<GenerateResult> {
   validate(opts);
   const outDir = resolve(opts.outDir);
   const spec = SCALES[opts.scale];
   const endDay = parseDay(opts.endDate);
-  const nDays = Math.max(14, Math.round(opts.years * 365.25));
+  const nDays = windowDays(opts.years);
   const zone = new Zone(opts.timezone);
   const cal = new Calendar(zone, endDay - nDays + 1, endDay, opts.open, opts.close);
   const sizeFactor = nDays / 730.5;
+  const until = emitCutoff(opts, cal);
 
   const popRng = new Rng(opts.seed, 1);
   const planRng = new Rng(opts.seed, 2);
@@ -95,7 +124,7 @@ export async function generateDemo(opts: GenerateOptions): Promise<GenerateResul
   const vol = new Volume(cal, outageWeek, Math.max(0, (targetCalls - churn.scriptedCalls) / (1 + OUTGOING_PER_INCOMING)));
 
   clearOutDir(outDir);
-  const out = new NdjsonWriter(outDir);
+  const out = new NdjsonWriter(outDir, until ?? Infinity);
   for (const line of lines) out.single("phone-numbers", phoneNumberRecord(line));
   for (const a of agents) out.single("users", userRecord(a));
 
@@ -174,7 +203,10 @@ export async function generateDemo(opts: GenerateOptions): Promise<GenerateResul
   g.opportunity.finish();
   // Written last: the contacts' last-order field is known only after the simulation (their other
   // attributes come from their own random stream, so the order of writing changes nothing else).
-  for (let i = 0; i < contacts.n; i++) out.single("contacts", contactRecord(contacts, i, recRng, agents, g.opportunity.orderMs[i]!));
+  for (let i = 0; i < contacts.n; i++) {
+    const rec = contactRecord(contacts, i, recRng, agents, g.opportunity.orderMs[i]!, until);
+    if (!(contacts.sinceMs[i]! >= (until ?? Infinity))) out.single("contacts", rec);
+  }
   out.closeAll();
 
   const counts: Record<string, number> = {};
@@ -183,10 +215,10 @@ export async function generateDemo(opts: GenerateOptions): Promise<GenerateResul
   const manifestPath = writeManifest(outDir, {
     params: {
       seed: opts.seed, scale: opts.scale, endDate: opts.endDate, years: opts.years, timezone: opts.timezone,
-      open: opts.open, close: opts.close, businessName: opts.businessName,
+      open: opts.open, close: opts.close, businessName: opts.businessName, ...(opts.emitUntil === undefined ? {} : { emitUntil: opts.emitUntil }),
     },
     cal, lines, contacts, churn, outageWeekStart: outageWeek, loopCallIds: g.loopCallIds, ivr, pii: g.pii, counts, files,
-    playbook: g.playbook, opportunity: g.opportunity,
+    playbook: g.playbook, opportunity: g.opportunity, emittedEnd: opts.emitUntil,
   });
   return { outDir, files, counts, manifestPath };
 }

@@ -31,6 +31,8 @@ export interface ManifestInput {
   files: string[];
   playbook: PlaybookPlant;
   opportunity: OpportunityPlant;
+  /** The last day written (`--end-date`), when not the window's. */
+  emittedEnd?: string;
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -57,6 +59,9 @@ export function writeManifest(outDir: string, m: ManifestInput): string {
     version: 1,
     params: m.params,
     dateRange: { start: formatDay(cal.startDay), end: formatDay(cal.endDay), days: cal.days, timezone: cal.zone.tz },
+    ...(m.emittedEnd === undefined ? {} : {
+      emitted: { end: m.emittedEnd, means: "records are written up to the end of this day (business-local); the plan and the truths below cover the whole window" },
+    }),
     counts: m.counts,
     files: m.files,
     lines: m.lines.map((l) => ({

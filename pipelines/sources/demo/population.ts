@@ -130,8 +130,12 @@ export function lastName(c: Contacts, i: number): string {
   return LAST_NAMES[c.last[i]!]!;
 }
 
-/** The `Contact` record of contact i (extra attributes drawn from `rng` in contact order). */
-export function contactRecord(c: Contacts, i: number, rng: Rng, agents: Agent[], orderMs = NaN) {
+/**
+ * The `Contact` record of contact i (extra attributes drawn from `rng` in contact order). With `until`
+ * (an instant), its state as then: churn and last order only when before it, and `updatedAt` the
+ * latest of those changes (without it, the whole window's state and `updatedAt` as it always was).
+ */
+export function contactRecord(c: Contacts, i: number, rng: Rng, agents: Agent[], orderMs = NaN, until?: number) {
   const first = firstName(c, i);
   const last = lastName(c, i);
   const seg = c.segment[i]!;
@@ -140,8 +144,11 @@ export function contactRecord(c: Contacts, i: number, rng: Rng, agents: Agent[],
   const emailDomain = company ? `${slug(company)}.com` : rng.pick(EMAIL_DOMAINS);
   const hasEmail = rng.chance(seg === 0 ? 0.7 : 0.95);
   const external = rng.chance(0.6);
-  const churned = !Number.isNaN(c.churnMs[i]!);
+  const churned = !Number.isNaN(c.churnMs[i]!) && !(c.churnMs[i]! >= (until ?? Infinity));
+  if (orderMs >= (until ?? Infinity)) orderMs = NaN;
   const sinceIso = iso(c.sinceMs[i]!);
+  const updatedMs = until === undefined ? (churned ? c.churnMs[i]! : c.sinceMs[i]!)
+    : Math.max(c.sinceMs[i]!, churned ? c.churnMs[i]! : -Infinity, Number.isNaN(orderMs) ? -Infinity : orderMs);
   return {
     id: c.id[i]!,
     externalId: external ? `crm-${100000 + i}` : null,
@@ -164,7 +171,7 @@ export function contactRecord(c: Contacts, i: number, rng: Rng, agents: Agent[],
       { name: "Last order", key: "last-order", type: "date" as const, value: Number.isNaN(orderMs) ? null : iso(orderMs) },
     ],
     createdAt: sinceIso,
-    updatedAt: churned ? iso(c.churnMs[i]!) : sinceIso,
+    updatedAt: iso(updatedMs),
     createdByUserId: rng.pick(agents).id,
   };
 }

@@ -1,6 +1,8 @@
 /**
  * Buffered NDJSON output: one JSON object per line, appended through large synchronous writes.
  * Monthly files (`entity/YYYY-MM.ndjson`) are closed once generation has moved past their month.
+ * With `until` (an instant), a record whose instant `at` is not before it is dropped unwritten:
+ * how a business is extended by days (the simulation is the same, only what is visible changes).
  */
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -20,10 +22,11 @@ export class NdjsonWriter {
   private readonly created = new Set<string>();
   private readonly dirs = new Set<string>();
 
-  constructor(readonly outDir: string) {}
+  constructor(readonly outDir: string, readonly until = Infinity) {}
 
-  /** Append one record to `entity/month.ndjson`. */
-  monthly(entity: string, month: string, record: unknown): void {
+  /** Append one record to `entity/month.ndjson` (`at`: its latest instant, dropped at or after `until`). */
+  monthly(entity: string, month: string, record: unknown, at = -Infinity): void {
+    if (at >= this.until) return;
     this.append(`${entity}/${month}.ndjson`, entity, month, JSON.stringify(record));
   }
 
