@@ -19,7 +19,8 @@ export function printStatus(ledgerPath: string, limit: number, json: boolean): v
     for (const s of run.stages) {
       const rows = [s.rowsIn !== null ? `in ${s.rowsIn.toLocaleString("en-US")}` : "", s.rowsOut !== null ? `out ${s.rowsOut.toLocaleString("en-US")}` : ""].filter(Boolean).join(", ");
       const t = s.seconds !== null ? `${s.seconds.toFixed(1)} s` : "";
-      process.stdout.write(`    ${s.stage.padEnd(16)} ${s.status.padEnd(7)} ${t.padStart(8)}  ${rows}${s.error ? `  ${s.status === "skipped" ? "why" : "error"}: ${s.error}` : ""}\n`);
+      const cost = s.cpuSeconds !== undefined ? `${s.cpuSeconds.toFixed(1)} CPU-s, ${s.peakRssMiB ?? "?"} MiB` : "";
+      process.stdout.write(`    ${s.stage.padEnd(16)} ${s.status.padEnd(7)} ${t.padStart(8)} ${cost.padStart(22)}  ${rows}${s.error ? `  ${s.status === "skipped" ? "why" : "error"}: ${s.error}` : ""}\n`);
       for (const [entity, c] of Object.entries(s.counts ?? {})) {
         process.stdout.write(`        ${entity.padEnd(22)} ${Object.entries(c).map(([k, v]) => `${k} ${v.toLocaleString("en-US")}`).join(", ")}\n`);
       }

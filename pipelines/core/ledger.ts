@@ -21,6 +21,9 @@ export const LedgerEntry = z.object({
   /** Per-entity (or per-model) figures of a stage, e.g. an extract's read/landed/updated/quarantined counts. */
   counts: z.record(z.string(), z.record(z.string(), z.number())).optional(),
   error: z.string().nullable(),
+  /** What the stage cost this process: CPU-seconds (user + system) and the process's peak RSS so far, MiB (child processes such as Chromium not counted). */
+  cpuSeconds: z.number().optional(),
+  peakRssMiB: z.number().optional(),
 });
 export type LedgerEntry = z.infer<typeof LedgerEntry>;
 
@@ -39,17 +42,22 @@ export class Run {
   async stage<T extends StageResult>(name: string, fn: () => Promise<T>): Promise<T> {
     const startedAt = new Date().toISOString();
     this.append({ stage: name, status: "started", startedAt });
+    const cpu0 = process.cpuUsage();
+    const cost = () => {
+      const d = process.cpuUsage(cpu0);
+      return { cpuSeconds: Math.round((d.user + d.system) / 1e4) / 100, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) };
+    };
     try {
       const result = await fn();
       this.append({
         stage: name, status: "ok", startedAt, endedAt: new Date().toISOString(),
         rowsIn: result.rowsIn ?? null, rowsOut: result.rowsOut ?? null, outputs: result.outputs ?? [],
-        ...(result.counts ? { counts: result.counts } : {}),
+        ...(result.counts ? { counts: result.counts } : {}), ...cost(),
       });
       return result;
     } catch (err) {
       this.failed = true;
-      this.append({ stage: name, status: "failed", startedAt, endedAt: new Date().toISOString(), error: errorText(err) });
+      this.append({ stage: name, status: "failed", startedAt, endedAt: new Date().toISOString(), error: errorText(err), ...cost() });
       throw err;
     }
   }
@@ -88,7 +96,7 @@ export function readLedger(path: string): LedgerEntry[] {
 
 export type RunSummary = {
   runId: string; command: string; status: string; startedAt: string; endedAt: string | null;
-  stages: { stage: string; status: string; seconds: number | null; rowsIn: number | null; rowsOut: number | null; error: string | null; counts?: Record<string, Record<string, number>> }[];
+  stages: { stage: string; status: string; seconds: number | null; rowsIn: number | null; rowsOut: number | null; error: string | null; counts?: Record<string, Record<string, number>>; cpuSeconds?: number; peakRssMiB?: number }[];
 };
 
 /** Fold the entries into one summary per run, newest first. */
@@ -105,7 +113,10 @@ export function summariseRuns(entries: LedgerEntry[], limit = 10): RunSummary[] 
       continue;
     }
     const seconds = e.endedAt ? (Date.parse(e.endedAt) - Date.parse(e.startedAt)) / 1000 : null;
-    const stage = { stage: e.stage, status: e.status === "started" ? "running" : e.status, seconds, rowsIn: e.rowsIn, rowsOut: e.rowsOut, error: e.error, ...(e.counts ? { counts: e.counts } : {}) };
+    const stage = {
+      stage: e.stage, status: e.status === "started" ? "running" : e.status, seconds, rowsIn: e.rowsIn, rowsOut: e.rowsOut, error: e.error,
+      ...(e.counts ? { counts: e.counts } : {}), ...(e.cpuSeconds !== undefined ? { cpuSeconds: e.cpuSeconds } : {}), ...(e.peakRssMiB !== undefined ? { peakRssMiB: e.peakRssMiB } : {}),
+    };
     const i = run.stages.findIndex((s) => s.stage === e.stage);
     if (i >= 0) run.stages[i] = stage; else run.stages.push(stage);
   }

@@ -32,3 +32,21 @@ describe("run ledger counts", () => {
     expect(done.counts).toEqual({ calls: { read: 3, landed: 2, quarantined: 1 } });
   });
 });
+
+describe("run ledger costs", () => {
+  it("records what each stage cost the process: CPU-seconds of the stage alone and the peak RSS", async () => {
+    const ledger = join(mkdtempSync(join(tmpdir(), "ledger-")), "ledger.jsonl");
+    const run = new Run(ledger, "run");
+    const spin = (ms: number) => { const end = process.cpuUsage().user / 1000 + ms; let x = 0; while (process.cpuUsage().user / 1000 < end) x += Math.sqrt(x + 1); return x; };
+    await run.stage("busy", async () => { spin(300); return {}; });
+    await run.stage("idle", async () => { await new Promise((r) => setTimeout(r, 300)); return {}; });
+    run.finish();
+    const [summary] = summariseRuns(readLedger(ledger));
+    const busy = summary!.stages.find((s) => s.stage === "busy")!;
+    const idle = summary!.stages.find((s) => s.stage === "idle")!;
+    expect(busy.cpuSeconds).toBeGreaterThanOrEqual(0.3);
+    expect(idle.cpuSeconds).toBeLessThan(0.15); // a wait costs wall time, not CPU
+    expect(idle.peakRssMiB).toBeGreaterThan(10);
+    expect(idle.peakRssMiB).toBeLessThan(process.resourceUsage().maxRSS / 1024 + 1);
+  });
+});
