@@ -17,7 +17,8 @@ import { registerSeedTables, registerSources } from "./inputs.ts";
 import { loadMacros, registerMacros } from "./macros.ts";
 import { checkColumns } from "../catalog/contract.ts";
 import { describeFailure, runDataTests, type TestResult } from "../catalog/dataTests.ts";
-import { loadProject, select, topoSort, type Model } from "../catalog/project.ts";
+import { loadProject, topoSort, type Model } from "../catalog/project.ts";
+import { lastConsumers, plan, relationKinds } from "./plan.ts";
 import { publishIncremental, publishMart } from "./publish.ts";
 import { changedDays, fingerprintRaw, modelHashes, readState, upstreamSources, writeState, type TransformState } from "./state.ts";
 import { buildWarehouse } from "../lake/warehouse.ts";
@@ -87,24 +88,12 @@ function opportunityVars(config: Config): Record<string, string | number> {
   };
 }
 
-/** The models a run builds: the selection plus everything upstream of it (rebuilt in memory). */
-function plan(all: Model[], selector?: string): { plan: Model[]; chosen: Set<string> } {
-  const chosen = new Set(select(all, selector).map((m) => m.name));
-  const needed = new Set<string>();
-  const addUp = (name: string) => {
-    if (needed.has(name)) return;
-    needed.add(name);
-    for (const r of all.find((m) => m.name === name)!.refs) addUp(r);
-  };
-  for (const n of chosen) addUp(n);
-  return { plan: all.filter((m) => needed.has(m.name)), chosen };
-}
-
 export async function runTransforms(config: Config, paths: Paths, opts: TransformOptions = {}): Promise<TransformResult> {
   const dir = opts.dir ?? TRANSFORMS_DIR;
   const publish = opts.publish ?? true;
   const all = topoSort(loadProject(dir));
   const { plan: models, chosen } = plan(all, opts.select);
+  const kinds = relationKinds(models);
   const stateFile = join(paths.data, "state", "transform.json");
   const prev = opts.fullRefresh ? null : readState(stateFile);
   const macros = loadMacros(dir);
@@ -138,19 +127,20 @@ export async function runTransforms(config: Config, paths: Paths, opts: Transfor
           return;
         }
       }
-      await build(db, model, model.materialized === "view" ? "VIEW" : "TABLE", sql);
+      const kind = kinds.get(model.name)!;
+      await build(db, model, kind, sql);
       const tests = await checkModel(db, model);
       result.tests.push(...tests);
       let rows = 0;
-      if (model.materialized !== "view") rows = (await one<{ n: number }>(db, `SELECT count(*) AS n FROM ${model.name}`)).n;
+      if (kind === "TABLE") rows = (await one<{ n: number }>(db, `SELECT count(*) AS n FROM ${model.name}`)).n;
       if (writes) {
         result.outputs.push(await publishMart(db, model, paths.marts, join(staging, "marts")));
         result.rowsOut += rows;
       }
       result.models.push({ model: model.name, materialized: model.materialized, rows, seconds: (performance.now() - t0) / 1000, rebuilt });
-      work.done(`${model.materialized} ${model.name}`, { rows: model.materialized === "view" ? undefined : rows, seconds: (performance.now() - t0) / 1000 });
+      work.done(`${model.materialized} ${model.name}`, { rows: kind === "VIEW" ? undefined : rows, seconds: (performance.now() - t0) / 1000 });
     };
-    const lastUse = lastConsumers(models);
+    const lastUse = lastConsumers(models, kinds);
     const blocked = new Map<string, string>(); // model → the failed model it depends on
     for (const [index, model] of models.entries()) {
       const t0 = performance.now();
@@ -175,7 +165,7 @@ export async function runTransforms(config: Config, paths: Paths, opts: Transfor
       // A table no later model reads is dropped now, not kept in memory to the end of the run.
       for (const name of lastUse.get(index) ?? []) {
         const m = models.find((x) => x.name === name)!;
-        if (m.materialized !== "view" && !blocked.has(name)) await drop(db, name);
+        if (kinds.get(name) === "TABLE" && !blocked.has(name)) await drop(db, name);
       }
     }
     work.stop();
@@ -191,20 +181,6 @@ export async function runTransforms(config: Config, paths: Paths, opts: Transfor
   clearStaging(staging);
   if (result.failed.length) throw new PartialTransformError(result, testFailures);
   return result;
-}
-
-/** The models each position in the plan is the last reader of (a model nothing reads: its own position). */
-function lastConsumers(models: Model[]): Map<number, string[]> {
-  const last = new Map<string, number>(models.map((m, i) => [m.name, i]));
-  for (const [i, m] of models.entries()) for (const r of m.refs) last.set(r, Math.max(last.get(r) ?? i, i));
-  // A view is read through: what it reads must live as long as whatever reads the view.
-  for (let i = models.length - 1; i >= 0; i--) {
-    const m = models[i]!;
-    if (m.materialized === "view") for (const r of m.refs) last.set(r, Math.max(last.get(r)!, last.get(m.name)!));
-  }
-  const out = new Map<number, string[]>();
-  for (const [name, i] of last) out.set(i, [...(out.get(i) ?? []), name]);
-  return out;
 }
 
 /** Drop a model's table or view, whichever it is (an incremental mart is a view over its Parquet). */
