@@ -30,6 +30,10 @@ export type EntityCounts = {
   held?: number;
   /** Conflicts (also counted in `quarantined`): same key and version, different content (lake/lake.ts EntityResult). */
   conflicts?: number;
+  /** Records of a day past the entity's retention period: counted, not landed, not quarantined. */
+  expired?: number;
+  /** Source files read this run (0: not read again, its files and lake as the last extract left them). */
+  filesRead: number;
   /** Partitions written (0 when nothing changed). */
   partitions: number;
   quarantineFile: string | null;
@@ -46,11 +50,20 @@ export function changedEntities(entities: Pick<EntityResult, "entity" | "landed"
   return entities.filter((e) => e.landed + e.updated > 0).map((e) => e.entity);
 }
 
-/**
- * `strict` (default: `--strict` / `ingest.strict`): throw after landing when anything was
- * quarantined (the configured extract judges all its sources together and passes false).
- */
-export async function extractFiles(paths: Paths, sourceDir: string, entities: FolderEntity[] = ENTITIES, o: { strict?: boolean } = {}): Promise<ExtractResult> {
+export type FolderOptions = {
+  /**
+   * `--strict` / `ingest.strict` (the default): throw after landing when anything was quarantined
+   * (the configured extract judges all its sources together and passes false).
+   */
+  strict?: boolean;
+  /**
+   * Per entity, the first day retention keeps (retention/retention.ts rawCutoffs): records of an
+   * earlier day are counted as expired and not landed, so an extract never re-lands what retention deleted.
+   */
+  expireBefore?: Record<string, string>;
+};
+
+export async function extractFiles(paths: Paths, sourceDir: string, entities: FolderEntity[] = ENTITIES, o: FolderOptions = {}): Promise<ExtractResult> {
   // Its own staging folder, cleared before and after (also of what a crashed run left there).
   const staging = join(paths.staging, "extract");
   // A generated demo folder declares the period it covers (manifest.json endDate): its last day is plausible even on a clock behind it.
@@ -74,7 +87,7 @@ function demoEndDate(sourceDir: string): string | null {
   }
 }
 
-async function extractFolder(paths: Paths, sourceDir: string, entities: FolderEntity[], o: { strict?: boolean }, staging: string): Promise<ExtractResult> {
+async function extractFolder(paths: Paths, sourceDir: string, entities: FolderEntity[], o: FolderOptions, staging: string): Promise<ExtractResult> {
   return withLake(paths, async (s) => {
     clearStaging(staging);
     try {
@@ -89,7 +102,7 @@ async function extractFolder(paths: Paths, sourceDir: string, entities: FolderEn
         for (const entity of entities) {
           const parent = mergeEntity(entity.name).dayFrom?.entity;
           if (Boolean(parent) !== children || !files.get(entity.name)!.length || (parent && merging(parent))) continue;
-          const seen = memo.unchanged(entity.name, files.get(entity.name)!);
+          const seen = memo.unchanged(entity.name, files.get(entity.name)!, o.expireBefore?.[entity.name] ?? null);
           if (seen) skipped.set(entity.name, seen);
         }
       }
@@ -104,9 +117,9 @@ async function extractFolder(paths: Paths, sourceDir: string, entities: FolderEn
           incoming.refuse(entity.name, { file: entity.path, line: 0, text: "" }, `empty: no records in ${entity.path}; refused, the entity keeps what it holds (ingest.allowEmpty)`);
         }
       }
-      const landed = await incoming.land(s, { keepOtherSourcesOnTie: true, dayHints: false });
+      const landed = await incoming.land(s, { keepOtherSourcesOnTie: true, dayHints: false, ...(o.expireBefore ? { expireBefore: o.expireBefore } : {}) });
       const out = report(paths, entities, files, landed.entities, landed.quarantined, skipped);
-      for (const e of out.entities) if (!skipped.has(e.entity) && e.files) memo.record(e.entity, files.get(e.entity)!, e);
+      for (const e of out.entities) if (!skipped.has(e.entity) && e.files) memo.record(e.entity, files.get(e.entity)!, o.expireBefore?.[e.entity] ?? null, e);
       memo.save();
       if ((o.strict ?? readerLimits.strict) && out.quarantined.length) {
         throw new Error(`extract --strict: quarantined ${out.quarantined.length} by reason: ${byReason(out.quarantined)}`);
@@ -188,16 +201,21 @@ function report(
     let quarantineFile: string | null;
     if (seen) {
       // Not read again: the counts and the quarantine file of the merge that left the lake as it is.
-      r = { ...none, read: seen.read, unchanged: seen.read - seen.quarantined, quarantined: seen.quarantined, ...(seen.conflicts ? { conflicts: seen.conflicts } : {}) };
+      r = {
+        ...none, read: seen.read, unchanged: seen.read - seen.quarantined - (seen.expired ?? 0), quarantined: seen.quarantined,
+        ...(seen.conflicts ? { conflicts: seen.conflicts } : {}), ...(seen.expired ? { expired: seen.expired } : {}),
+      };
       ({ file: quarantineFile, items: bad } = readQuarantine(paths.quarantine, entity.name));
     } else {
       bad = quarantined.filter((q) => q.entity === entity.name).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
       quarantineFile = writeQuarantine(paths.quarantine, entity.name, bad);
     }
     if (quarantineFile) out.outputs.push(quarantineFile);
+    const nFiles = files.get(entity.name)?.length ?? 0;
     out.entities.push({
-      entity: entity.name, files: files.get(entity.name)?.length ?? 0, read: r.read, landed: r.landed, updated: r.updated, unchanged: r.unchanged,
+      entity: entity.name, files: nFiles, filesRead: seen ? 0 : nFiles, read: r.read, landed: r.landed, updated: r.updated, unchanged: r.unchanged,
       quarantined: r.quarantined, partitions: r.partitions, quarantineFile, ...(r.held ? { held: r.held } : {}), ...(r.conflicts ? { conflicts: r.conflicts } : {}),
+      ...(r.expired ? { expired: r.expired } : {}),
     });
     out.quarantined.push(...bad);
     out.rowsIn += r.read;

@@ -18,6 +18,7 @@ import type { Quarantined } from "../lake/validate.ts";
 import { changedEntities, extractFiles } from "./index.ts";
 import { byReason, readerLimits } from "../lake/quarantine.ts";
 import { applyIngest, type IngestConfig } from "../sources/files/config.ts";
+import { lastRetention, rawCutoffs, retentionToday } from "../retention/retention.ts";
 
 export type IngestOptions = {
   source: string;
@@ -95,6 +96,16 @@ export type ConfiguredSummary = StageResult & {
 
 type Part = { result: CommitResult; notes: string[]; reconciliation?: IncrementalSummary["reconciliation"]; elsewhere?: { files: string[]; items: Quarantined[] } };
 
+/**
+ * Once retention has deleted from this data folder, the folder extract leaves records past their
+ * retention period out (as of the day retention counts from), so it never re-lands what retention
+ * deleted. Before that (`commsight demo` lands the whole history, and never runs retention) it
+ * lands everything the folder holds.
+ */
+function expiry(config: Config, paths: Paths): { expireBefore?: Record<string, string> } {
+  return lastRetention(paths) ? { expireBefore: rawCutoffs(config, retentionToday()) } : {};
+}
+
 /** Landing-zone segments (sealed, or open: a listener's, or one a dead listener left for the commit to seal). */
 const segments = (dir: string) => existsSync(dir) && readdirSync(dir).some((f) => f.endsWith(".ndjson"));
 
@@ -108,9 +119,9 @@ function steps(config: Config, paths: Paths, opts: ConfiguredOptions): { source:
       skip: () => !config.demo.enabled ? "disabled (demo.enabled: false)"
         : !existsSync(paths.demoSource) ? `${paths.demoSource} does not exist (run \`commsight generate\`), skipped` : null,
       run: async () => {
-        const r = await extractFiles(paths, paths.demoSource, undefined, { strict: false });
-        const entities = r.entities.filter((e) => e.files > 0).map(({ entity, read, landed, updated, unchanged, quarantined, partitions, held, conflicts }) =>
-          ({ entity, read, landed, updated, unchanged, quarantined, partitions, ...(held ? { held } : {}), ...(conflicts ? { conflicts } : {}) }));
+        const r = await extractFiles(paths, paths.demoSource, undefined, { strict: false, ...expiry(config, paths) });
+        const entities = r.entities.filter((e) => e.files > 0).map(({ entity, read, landed, updated, unchanged, quarantined, partitions, held, conflicts, expired, filesRead }) =>
+          ({ entity, read, landed, updated, unchanged, quarantined, partitions, filesRead, ...(held ? { held } : {}), ...(conflicts ? { conflicts } : {}), ...(expired ? { expired } : {}) }));
         const files_ = r.entities.flatMap((e) => (e.quarantineFile ? [e.quarantineFile] : []));
         return { result: { entities, quarantined: [], lines: r.rowsIn }, notes: r.notes, elsewhere: { files: files_, items: r.quarantined } };
       },

@@ -26,6 +26,10 @@ export type EntityResult = {
    * lake keeps its row, the newcomer is quarantined).
    */
   conflicts?: number;
+  /** Records of a day past the entity's retention period: counted, not landed (MergeOptions.expireBefore). */
+  expired?: number;
+  /** Source files read (the folder extract; 0 when the entity was not read again, extract/memo.ts). */
+  filesRead?: number;
 };
 export type LakeSession = { db: Db; ctx: MergeContext; paths: Paths };
 
@@ -57,8 +61,9 @@ export async function landTable(s: LakeSession, entity: MergeEntity | string, in
   const q = quarantined + m.orphans.length + refused.quarantined.length + m.conflicts.length;
   const conflicts = refused.conflicts + m.conflicts.length;
   const result: EntityResult = {
-    entity: e.name, read, landed: m.landed, updated: m.updated, unchanged: read + refused.retried - m.landed - m.updated - q - refused.held, quarantined: q, partitions: m.partitions,
+    entity: e.name, read, landed: m.landed, updated: m.updated, unchanged: read + refused.retried - m.landed - m.updated - q - refused.held - m.expired, quarantined: q, partitions: m.partitions,
     ...(refused.held ? { held: refused.held } : {}), ...(refused.retried ? { retried: refused.retried } : {}), ...(conflicts ? { conflicts } : {}),
+    ...(m.expired ? { expired: m.expired } : {}),
   };
   return { result, orphans: [...refused.quarantined, ...(m.orphans as Quarantined[]), ...m.conflicts] };
 }

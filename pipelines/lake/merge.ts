@@ -23,6 +23,8 @@ const q = (id: string) => `"${id.replaceAll('"', '""')}"`;
 export type MergeContext = { raw: string; staging: string };
 export type MergeCounts = {
   landed: number; updated: number; unchanged: number; partitions: number; orphans: Quarantined[];
+  /** Incoming records of a day past the entity's retention period (MergeOptions.expireBefore): not landed. */
+  expired: number;
   /** Incoming versions refused for a conflict with the lake's row (same key and version, other content), quarantined. */
   conflicts: Quarantined[];
 };
@@ -35,6 +37,12 @@ export type MergeOptions = {
   keepOtherSourcesOnTie?: boolean;
   /** Whether the source could have given a record its day (webhook events do): only words the orphans' reason. */
   dayHints?: boolean;
+  /**
+   * Per entity, the first partition day retention keeps (retention/retention.ts rawCutoffs): a
+   * record of an earlier day is expired, counted and not landed, so the merge never re-lands what
+   * retention deleted.
+   */
+  expireBefore?: Record<string, string>;
 };
 
 /** Parquet files of an entity by partition ("date=…", or "" for a snapshot). */
@@ -66,14 +74,17 @@ export async function mergeInto(db: Db, e: MergeEntity, incoming: string, ctx: M
   const business = cols.filter((c) => !c.startsWith("_"));
   const day = await dayOf(e, incoming, ctx.raw);
   const kind = day.join ? "TABLE" : "VIEW";
-  await exec(db, sql("merge_incoming.sql", { incoming, partitioned: String(partitioned), kind, ...day }));
+  const cutoff = partitioned && o.expireBefore?.[e.name] ? lit(o.expireBefore[e.name]!) : "NULL";
+  await exec(db, sql("merge_incoming.sql", { incoming, partitioned: String(partitioned), kind, cutoff, ...day }));
   const keyValue = e.key.length === 1 ? q(e.key[0]!) : `struct_pack(${key})`;
-  const stats = await one<{ n: number; orphans: number; keys: number; dates: string[] }>(db, sql("merge_stats.sql", { partitioned: String(partitioned), keyValue }));
+  const stats = await one<{ n: number; orphans: number; expired: number; keys: number; dates: string[] }>(
+    db, sql("merge_stats.sql", { partitioned: String(partitioned), keyValue, cutoff }));
   const orphans = stats.orphans ? await orphanRows(db, e, o.dayHints ?? true) : [];
   const n = stats.n;
+  const expired = Number(stats.expired);
   if (n === 0) {
     await exec(db, dropAll(kind));
-    return { landed: 0, updated: 0, unchanged: 0, partitions: 0, orphans, conflicts: [] };
+    return { landed: 0, updated: 0, unchanged: 0, partitions: 0, orphans, conflicts: [], expired };
   }
 
   const existing = entityFiles(target);
@@ -111,7 +122,7 @@ export async function mergeInto(db: Db, e: MergeEntity, incoming: string, ctx: M
     partitions = 1;
   }
   await exec(db, dropAll(kind));
-  return { ...w.counts, unchanged: n - w.counts.landed - w.counts.updated, partitions, orphans, conflicts: w.conflicts };
+  return { ...w.counts, unchanged: n - w.counts.landed - w.counts.updated, partitions, orphans, conflicts: w.conflicts, expired };
 }
 
 /** What a merge leaves behind in the session (incoming_all: a table or a view). */

@@ -26,7 +26,7 @@ export function sumResults(results: CommitResult[]): CommitResult {
       const a = by.get(e.entity);
       if (!a) { by.set(e.entity, { ...e }); continue; }
       for (const k of ["read", "landed", "updated", "unchanged", "quarantined", "partitions"] as const) a[k] += e[k];
-      if (e.conflicts) a.conflicts = (a.conflicts ?? 0) + e.conflicts;
+      for (const k of ["conflicts", "expired", "filesRead"] as const) if (e[k] !== undefined) a[k] = (a[k] ?? 0) + e[k];
     }
   }
   return { entities: [...by.values()], quarantined: results.flatMap((r) => r.quarantined), lines: results.reduce((n, r) => n + r.lines, 0) };
@@ -58,6 +58,8 @@ export function finishRun(paths: Paths, s: IncrementalSummary, say: (line: strin
   for (const n of s.notes) say(`  ${n}`);
   const conflicts = conflictLine(s.entities);
   if (conflicts) say(`  ${conflicts}`);
+  const expired = expiredLine(s.entities);
+  if (expired) say(`  ${expired}`);
   say(`  wrote ${paths.raw}`);
   const elsewhere = s.quarantinedElsewhere ?? { files: [], items: [] };
   const files = [...elsewhere.files, ...(quarantineFile ? [quarantineFile] : [])];
@@ -75,6 +77,7 @@ export function finishRun(paths: Paths, s: IncrementalSummary, say: (line: strin
     outputs: [paths.raw, reportFile, ...files],
     counts: Object.fromEntries(s.entities.map((e) => [e.entity, {
       read: e.read, landed: e.landed, updated: e.updated, unchanged: e.unchanged, quarantined: e.quarantined, ...(e.conflicts ? { conflicts: e.conflicts } : {}),
+      ...(e.expired ? { expired: e.expired } : {}), ...(e.filesRead !== undefined ? { filesRead: e.filesRead } : {}),
     }])),
   };
 }
@@ -83,4 +86,10 @@ export function finishRun(paths: Paths, s: IncrementalSummary, say: (line: strin
 export function conflictLine(entities: { entity: string; conflicts?: number }[]): string | null {
   const c = entities.filter((e) => e.conflicts);
   return c.length ? `conflicts (same key and version, different content; in the quarantine): ${c.map((e) => `${e.entity} ${e.conflicts!.toLocaleString("en-US")}`).join(", ")}` : null;
+}
+
+/** "expired, not landed (past their retention period): call_transcripts 25,542", or null when none were. */
+export function expiredLine(entities: { entity: string; expired?: number }[]): string | null {
+  const c = entities.filter((e) => e.expired);
+  return c.length ? `expired, not landed (past their retention period): ${c.map((e) => `${e.entity} ${e.expired!.toLocaleString("en-US")}`).join(", ")}` : null;
 }

@@ -10,10 +10,13 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { z } from "zod";
 import type { Config } from "../core/config.ts";
 import { lit, openDb, rows } from "../core/duckdb.ts";
 import type { Paths } from "../core/paths.ts";
+import { readJson, writeJsonAtomic } from "../core/stateFile.ts";
 import { catalog, datasetDir } from "../catalog/datasets.ts";
+import { MERGE_ENTITIES, isPartitioned } from "../catalog/raw.ts";
 
 export type Period = { days: number; purpose: string };
 export type Expired = { zone: "raw" | "enriched" | "quarantine"; entity: string; partition: string; date: string; rows: number; purpose: string; days: number };
@@ -44,6 +47,33 @@ export function enrichedPeriodOf(config: Config, name: string): Period | null {
     if (p && (!shortest || p.days < shortest.days)) shortest = { days: p.days, purpose: `${p.purpose} (as ${f})` };
   }
   return shortest;
+}
+
+/** The day retention counts from: COMMSIGHT_TODAY when set (a frozen clock, as stage freshness reads it), else today (UTC). */
+export function retentionToday(): string {
+  return process.env.COMMSIGHT_TODAY ?? new Date().toISOString().slice(0, 10);
+}
+
+/**
+ * Per raw day-partitioned entity with a retention period, the first day still kept on `asOf`: a
+ * record of an earlier day is expired (what retention deletes on that day). The extract does not
+ * land such records (extract/index.ts), so retention's deletions are never undone by the next extract.
+ */
+export function rawCutoffs(config: Config, asOf: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of MERGE_ENTITIES) {
+    const period = isPartitioned(e) ? periodOf(config, e.name) : null;
+    if (period) out[e.name] = minusDays(asOf, period.days);
+  }
+  return out;
+}
+
+const Applied = z.object({ asOf: z.string(), at: z.string(), partitions: z.number() });
+const appliedFile = (paths: Paths) => join(paths.data, "state", "retention.json");
+
+/** When retention last deleted from this data folder (data/state/retention.json), or null: it never ran here. */
+export function lastRetention(paths: Paths): z.infer<typeof Applied> | null {
+  return readJson<z.infer<typeof Applied> | null>(appliedFile(paths), Applied, () => null);
 }
 
 function minusDays(day: string, days: number): string {
@@ -126,5 +156,7 @@ export function applyRetention(plan: RetentionPlan, paths: Paths): number {
     renameSync(e.partition, join(trash, String(deleted++)));
   }
   rmSync(trash, { recursive: true, force: true });
+  // From now on the extract of this folder leaves expired records out (lastRetention).
+  writeJsonAtomic(appliedFile(paths), { asOf: plan.asOf, at: new Date().toISOString(), partitions: deleted });
   return deleted;
 }

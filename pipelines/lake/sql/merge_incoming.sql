@@ -6,5 +6,7 @@ SELECT i.* EXCLUDE (_day_hint), {{day}} AS date
 FROM {{incoming}} i
 {{join}};
 
+-- What the merge lands: rows with a day (or of an unpartitioned entity), not expired: a day before
+-- {{cutoff}} (the first day retention keeps; NULL: none) is past its retention period.
 CREATE OR REPLACE TEMP VIEW incoming_dated AS
-SELECT * FROM incoming_all WHERE date IS NOT NULL OR NOT {{partitioned}};
+SELECT * FROM incoming_all WHERE (date IS NOT NULL OR NOT {{partitioned}}) AND (date >= {{cutoff}}) IS NOT FALSE;
