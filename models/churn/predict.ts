@@ -3,12 +3,12 @@ import type { Db } from "../../pipelines/core/duckdb.ts";
 import type { Paths } from "../../pipelines/core/paths.ts";
 import { loadTable, writeMart } from "../shared/mart.ts";
 import { loadModelVersion } from "../shared/modelStore.ts";
-import { predictFrame, restoreFitted, type CandidateSpec, type Fitted } from "./candidates.ts";
+import { restoreFitted, type CandidateSpec, type Fitted } from "./candidates.ts";
 import { applyPlatt, baseRate } from "./evaluate.ts";
 import { topFactorsOf } from "./explain.ts";
 import type { SnapshotFrame } from "./mart.ts";
 import type { Preprocessor } from "./prep.ts";
-import type { Platt } from "./train.ts";
+import { predictRows, type Platt } from "./train.ts";
 
 export const CHURN_MART = "churn_risk";
 
@@ -43,14 +43,18 @@ export type Scorer = { model: Fitted; platt: Platt; bands: Bands; horizonDays: n
 
 /** Bands from the calibration window's observed churn rate. */
 export function bandsFrom(calibrationLabels: ArrayLike<number>): Bands {
-  const rate = baseRate(calibrationLabels);
+  return bandsFromRate(baseRate(calibrationLabels));
+}
+
+/** Bands from an observed churn rate (e.g. positives ÷ labelled rows counted in SQL). */
+export function bandsFromRate(rate: number): Bands {
   const r = Number.isFinite(rate) ? rate : 0;
   return { baseRate: r, high: Math.min(1, HIGH_LIFT * r), medium: Math.min(1, MEDIUM_LIFT * r) };
 }
 
 /** Calibrated probabilities and raw ones. */
 export function score(s: Pick<Scorer, "model" | "platt">, frame: SnapshotFrame, rows: Int32Array): { raw: Float64Array; probability: Float64Array } {
-  const raw = predictFrame(s.model, frame, rows);
+  const raw = predictRows(s.model, frame, rows);
   return { raw, probability: applyPlatt(raw, s.platt) };
 }
 

@@ -3,8 +3,8 @@
  * snapshots, compared on a later window of snapshots (never the test window), the best one
  * Platt-calibrated on that window (select.ts), then refitted on every snapshot labelled before the
  * window it scores (refitChurn).
- * Churners are rare (well under 1% of contact-weeks), so negatives are subsampled to at most
- * MAX_NEGATIVES and weighted by the inverse of the sampling rate: the fit matches the full data in
+ * Churners are rare (well under 1% of contact-weeks), so negatives are subsampled to about
+ * MAX_NEGATIVES (in SQL, by a seeded hash of contact and snapshot: mart.ts loadSample) and weighted by the inverse of the sampling rate: the fit matches the full data in
  * expectation, and the probabilities stay on the true scale before calibration refines them.
  * Cost (small demo, ~1,300 training churners among 670,000 contact-weeks): 40,000 negatives and one
  * seed per family chose and scored as well on the validation window as 120,000 negatives and two
@@ -12,10 +12,11 @@
  */
 import { GBDT_DEFAULTS } from "../shared/gbdt.ts";
 import { MLP_DEFAULTS } from "../shared/mlp.ts";
-import { mulberry32 } from "../shared/rng.ts";
+import type { Db } from "../../pipelines/core/duckdb.ts";
+import type { Paths } from "../../pipelines/core/paths.ts";
 import { blendFitted, BLEND, fitCandidate, predictFrame, type CandidateSpec, type Expansions, type Fitted } from "./candidates.ts";
 import { applyPlatt } from "./evaluate.ts";
-import { martExpansion, rowsAt, type SnapshotFrame } from "./mart.ts";
+import { allRows, countAt, loadSample, martExpansion, negativeRate, rowsAt, type SnapshotFrame, type SnapshotIndex } from "./mart.ts";
 import { labels } from "./prep.ts";
 import { choose, type Validated } from "./select.ts";
 
@@ -48,29 +49,30 @@ export type FittedChurn = {
   nCalibration: number;
 };
 
-/** Labelled rows at `dates`, negatives subsampled (seeded), with their weights (by frame row). */
-export function sampledRows(frame: SnapshotFrame, dates: number[], seed: number): { rows: Int32Array; weights: Float64Array; n: number } {
-  const all = rowsAt(frame, dates, true);
-  let neg = 0;
-  for (const i of all) if (frame.label[i] === 0) neg++;
-  const rate = Math.min(1, MAX_NEGATIVES / Math.max(1, neg));
-  const rng = mulberry32(seed);
-  const rows: number[] = [];
-  const weights = new Float64Array(frame.n).fill(1);
-  for (const i of all) {
-    if (frame.label[i] === 1) rows.push(i);
-    else if (rng() < rate) { rows.push(i); weights[i] = 1 / rate; }
-  }
-  return { rows: Int32Array.from(rows), weights, n: all.length };
+/**
+ * A training window's rows as the fits use them: a seeded sample read in SQL (mart.ts loadSample):
+ * every churner, negatives at the rate keeping about MAX_NEGATIVES, each weighted 1/rate. `n`: the
+ * window's labelled rows (from the counts, none of them read).
+ */
+export type TrainingSample = { frame: SnapshotFrame; rows: Int32Array; weights: Float64Array; n: number; rate: number };
+
+export async function trainingSample(db: Db, paths: Paths, index: SnapshotIndex, dates: readonly number[], seed: number, maxNegatives = MAX_NEGATIVES): Promise<TrainingSample> {
+  const n = countAt(index, dates, "labelled");
+  if (n === 0) throw new Error("churn: no labelled training rows");
+  const positives = countAt(index, dates, "positives");
+  if (positives === 0 || positives === n) throw new Error(`churn: the training snapshots have ${positives} churners among ${n} rows: one class, nothing to learn`);
+  const rate = negativeRate(index, dates, maxNegatives);
+  const frame = await loadSample(db, paths, index, dates, rate, seed);
+  return { frame, rows: allRows(frame), weights: frame.weight!, n, rate };
 }
 
-function trainingRows(frame: SnapshotFrame, dates: number[], seed: number) {
-  const s = sampledRows(frame, dates, seed);
-  if (s.rows.length === 0) throw new Error("churn: no labelled training rows");
-  const y = labels(frame, s.rows);
-  const positives = y.reduce((a, v) => a + v, 0);
-  if (positives === 0 || positives === s.rows.length) throw new Error(`churn: the training snapshots have ${positives} churners among ${s.rows.length} rows: one class, nothing to learn`);
-  return s;
+/** Raw probabilities for many rows, at most CHUNK_ROWS design rows at a time (bounded memory). */
+export const CHUNK_ROWS = 100_000;
+export function predictRows(f: Fitted, frame: SnapshotFrame, rows: Int32Array): Float64Array {
+  if (rows.length <= CHUNK_ROWS) return predictFrame(f, frame, rows);
+  const out = new Float64Array(rows.length);
+  for (let at = 0; at < rows.length; at += CHUNK_ROWS) out.set(predictFrame(f, frame, rows.subarray(at, at + CHUNK_ROWS)), at);
+  return out;
 }
 
 /** Fit the named candidate (or the blend of the named members) on the training snapshots. */
@@ -87,19 +89,19 @@ async function fitNamed(specs: CandidateSpec[], name: string, blend: Pick<Valida
 export type SelectedChurn = FittedChurn & { validated: Validated; candidates: Map<string, Fitted> };
 
 /**
- * Evaluation: every candidate fitted on `trainDates`, compared and calibrated on `validationDates`
- * (a later window). Returns all fitted candidates (for their test scores) and the chosen one.
+ * Evaluation: every candidate fitted on the training sample, compared and calibrated on the
+ * validation frame (a later window of snapshots, read whole). Returns all fitted candidates (for their test scores) and the chosen one.
  */
-export async function selectChurn(frame: SnapshotFrame, specs: CandidateSpec[], trainDates: number[], validationDates: number[], seed: number): Promise<SelectedChurn> {
-  const { rows, weights, n } = trainingRows(frame, trainDates, seed);
-  const valRows = rowsAt(frame, validationDates, true);
-  const yVal = labels(frame, valRows);
+export async function selectChurn(sample: TrainingSample, validation: SnapshotFrame, specs: CandidateSpec[], seed: number): Promise<SelectedChurn> {
+  const { frame, rows, weights, n } = sample;
+  const valRows = rowsAt(validation, [...new Set(validation.asOf)], true);
+  const yVal = labels(validation, valRows);
   const candidates = new Map<string, Fitted>();
   const predictions = new Map<string, Float64Array>();
   for (const spec of specs) {
     const f = await fitCandidate(spec, frame, rows, { seed, weights, expansions: PIPELINE_EXPANSIONS });
     candidates.set(spec.name, f);
-    predictions.set(spec.name, predictFrame(f, frame, valRows));
+    predictions.set(spec.name, predictRows(f, validation, valRows));
   }
   const validated = choose(specs, predictions, yVal);
   if (validated.predictions.has(BLEND)) candidates.set(BLEND, blendFitted(validated.blendMembers.map((m) => candidates.get(m)!), validated.blendWeights!));
@@ -111,15 +113,14 @@ export async function selectChurn(frame: SnapshotFrame, specs: CandidateSpec[], 
 
 /**
  * The chosen candidate (a blend: its members, the stack weights kept) refitted with the same
- * hyper-parameters on every snapshot of `trainDates` — for the served model, every snapshot whose
+ * hyper-parameters on the sample of every snapshot of its window — for the served model, every snapshot whose
  * label is known before the scored window, so it has seen the most recent behaviour — its
  * probabilities mapped by the Platt map fitted on the validation window (`calibration`), where the
  * same candidate, trained on earlier snapshots only, predicted rows it had not seen.
  */
-export async function refitChurn(frame: SnapshotFrame, specs: CandidateSpec[], name: string, blend: Pick<Validated, "blendMembers" | "blendWeights">, trainDates: number[], calibration: { platt: Platt; n: number }, seed: number): Promise<FittedChurn> {
-  const { rows, weights, n } = trainingRows(frame, trainDates, seed);
-  const model = await fitNamed(specs, name, blend, frame, rows, weights, seed);
-  return { model, platt: calibration.platt, nTrain: n, nTrainUsed: rows.length, nCalibration: calibration.n };
+export async function refitChurn(sample: TrainingSample, specs: CandidateSpec[], name: string, blend: Pick<Validated, "blendMembers" | "blendWeights">, calibration: { platt: Platt; n: number }, seed: number): Promise<FittedChurn> {
+  const model = await fitNamed(specs, name, blend, sample.frame, sample.rows, sample.weights, seed);
+  return { model, platt: calibration.platt, nTrain: sample.n, nTrainUsed: sample.rows.length, nCalibration: calibration.n };
 }
 
 export { applyPlatt };

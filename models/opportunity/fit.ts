@@ -1,13 +1,15 @@
 /**
  * The opportunity model: L2 logistic regression by Newton's method on tfjs (shared/logistic.ts) over
  * the standardised snapshot features (churn's preprocessing: counts as log(1 + x), categories
- * one-hot), negatives subsampled and reweighted, then Platt scaling fitted on a later window.
+ * one-hot), negatives subsampled in SQL (a seeded hash of contact and snapshot) and reweighted, then
+ * Platt scaling fitted on a later window.
  */
 import { applyPlatt, fitPlatt, logit } from "../churn/evaluate.ts";
-import { martExpansion, rowsAt, type SnapshotFrame } from "../churn/mart.ts";
+import type { Db } from "../../pipelines/core/duckdb.ts";
+import type { Paths } from "../../pipelines/core/paths.ts";
+import { allRows, countAt, loadSample, martExpansion, negativeRate, rowsAt, type SnapshotFrame, type SnapshotIndex } from "../churn/mart.ts";
 import { designMatrix, fitPreprocessor, labels, type Preprocessor } from "../churn/prep.ts";
 import { fitLogistic, logisticModel, type LogisticFit } from "../shared/logistic.ts";
-import { mulberry32 } from "../shared/rng.ts";
 import { predictColumn } from "../shared/train.ts";
 import type { tf } from "../shared/tf.ts";
 
@@ -17,29 +19,27 @@ export const LAMBDA = 1;
 export type Scorer = { model: tf.LayersModel; prep: Preprocessor; platt: { a: number; b: number }; kernel: ArrayLike<number> };
 export type Fitted = Scorer & { fit: LogisticFit; nTrain: number; nTrainUsed: number; nCalibration: number };
 
-export function fitOpportunity(frame: SnapshotFrame, trainDates: number[], calibDates: number[], seed: number): Fitted {
-  const all = rowsAt(frame, trainDates, true);
-  let neg = 0;
-  for (const i of all) if (frame.label[i] === 0) neg++;
-  const rate = Math.min(1, MAX_NEGATIVES / Math.max(1, neg));
-  const rng = mulberry32(seed);
-  const kept: number[] = [];
-  const w: number[] = [];
-  for (const i of all) {
-    if (frame.label[i] === 1) { kept.push(i); w.push(1); } else if (rng() < rate) { kept.push(i); w.push(1 / rate); }
-  }
-  const rows = Int32Array.from(kept);
+/** The training window's seeded sample (every positive, negatives at the rate keeping about MAX_NEGATIVES, weighted 1/rate), read in SQL. */
+export async function opportunitySample(db: Db, paths: Paths, index: SnapshotIndex, dates: readonly number[], seed: number): Promise<{ frame: SnapshotFrame; n: number }> {
+  const n = countAt(index, dates, "labelled");
+  const positives = countAt(index, dates, "positives");
+  if (positives === 0 || positives === n) throw new Error(`opportunity: the training snapshots have ${positives} positives among ${n} rows: nothing to learn`);
+  return { frame: await loadSample(db, paths, index, dates, negativeRate(index, dates, MAX_NEGATIVES), seed), n };
+}
+
+/** Fit on the sample; Platt scaling on the calibration frame (a later window, read whole). */
+export function fitOpportunity(sample: { frame: SnapshotFrame; n: number }, calib: SnapshotFrame | null): Fitted {
+  const { frame } = sample;
+  const rows = allRows(frame);
   const y = labels(frame, rows);
-  const positives = y.reduce((a, v) => a + v, 0);
-  if (positives === 0 || positives === rows.length) throw new Error(`opportunity: the training snapshots have ${positives} positives among ${rows.length} rows: nothing to learn`);
   const prep = fitPreprocessor(frame, rows, martExpansion);
   const p = prep.features.length;
-  const fit = fitLogistic(designMatrix(frame, rows, prep), y, rows.length, p, LAMBDA, Float32Array.from(w));
+  const fit = fitLogistic(designMatrix(frame, rows, prep), y, rows.length, p, LAMBDA, Float32Array.from(frame.weight!));
   const model = logisticModel(fit);
-  const calRows = rowsAt(frame, calibDates, true);
-  const raw = predictColumn(model, designMatrix(frame, calRows, prep), calRows.length, p);
-  const platt = calRows.length ? fitPlatt(Float64Array.from(raw, logit), labels(frame, calRows)) : { a: 1, b: 0 };
-  return { model, prep, platt, kernel: fit.kernel, fit, nTrain: all.length, nTrainUsed: rows.length, nCalibration: calRows.length };
+  const calRows = calib ? rowsAt(calib, [...new Set(calib.asOf)], true) : new Int32Array(0);
+  const raw = calib ? score({ model, prep, platt: { a: 1, b: 0 }, kernel: fit.kernel }, calib, calRows).raw : new Float64Array(0);
+  const platt = calRows.length ? fitPlatt(Float64Array.from(raw, logit), labels(calib!, calRows)) : { a: 1, b: 0 };
+  return { model, prep, platt, kernel: fit.kernel, fit, nTrain: sample.n, nTrainUsed: rows.length, nCalibration: calRows.length };
 }
 
 /** Calibrated probabilities (through the tfjs model) and the design used. */

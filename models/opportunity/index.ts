@@ -13,16 +13,17 @@ import { log } from "../../pipelines/core/log.ts";
 import { lakePaths, type Paths } from "../../pipelines/core/paths.ts";
 import { baseRate, brier, calibrationTable, liftTopDecile, logLoss, prAuc, rocAuc, type CalibrationBin } from "../churn/evaluate.ts";
 import { windows } from "../churn/index.ts";
-import { loadFeatureFrame, rowsAt, snapshotDates, type SnapshotFrame } from "../churn/mart.ts";
+import { allRows, countAt, loadSnapshots, snapshotIndex, type SnapshotFrame } from "../churn/mart.ts";
 import { labels } from "../churn/prep.ts";
 import { daysToIso } from "../shared/dates.ts";
 import { loadTable, writeMart } from "../shared/mart.ts";
 import { configHash, loadModelVersion, newVersion, saveModelVersion } from "../shared/modelStore.ts";
 import { decide, recordVersion, registryConfig, servingEntry } from "../shared/registry.ts";
+import { planRetrain } from "../shared/retrain.ts";
 import { initTf } from "../shared/tf.ts";
 import { opportunityConfig } from "./config.ts";
 import { reasons } from "./explain.ts";
-import { bands, fitOpportunity, score, type Fitted, type Scorer } from "./fit.ts";
+import { bands, fitOpportunity, opportunitySample, score, type Fitted, type Scorer } from "./fit.ts";
 
 export const OPPORTUNITY_MART = "opportunity_score";
 const FEATURES = "opportunity_features";
@@ -33,7 +34,8 @@ export type OpportunityMetrics = {
   labelWindowDays: number; trainSnapshots: [string, string]; calibrationSnapshots: [string, string]; testSnapshots: [string, string];
 };
 export type OpportunityMeta = { kind: "opportunity"; prep: Scorer["prep"]; platt: Scorer["platt"]; kernel: number[]; dataEnd: string; labelWindowDays: number };
-export type OpportunityResult = { version: string; serving: string; promoted: boolean; reason: string; metrics: OpportunityMetrics; outputs: string[]; rowsIn: number; rowsOut: number };
+/** `trained`: false on a night the schedule (models.retrain.opportunity) only scored with the serving version (`metrics`: its recorded ones). */
+export type OpportunityResult = { version: string; serving: string; promoted: boolean; reason: string; metrics: OpportunityMetrics; outputs: string[]; rowsIn: number; rowsOut: number; trained: boolean; nextRetrain: string | null };
 
 export async function trainOpportunity(config: Config): Promise<OpportunityResult> {
   const started = performance.now();
@@ -43,17 +45,41 @@ export async function trainOpportunity(config: Config): Promise<OpportunityResul
   const W = cfg.outcome.horizonDays;
   const db = await openDb();
   try {
-    const frame = await loadFeatureFrame(db, paths, FEATURES);
-    const dates = snapshotDates(frame);
-    const L = dates.labelled;
+    const index = await snapshotIndex(db, paths, FEATURES);
+    const L = index.labelled;
+    const newest = index.all[index.all.length - 1]!;
+    const dataEnd = daysToIso(newest);
+    const rowsIn = countAt(index, index.all, "n");
+    const text = (t: string) => /CHAR|TEXT|STRING|BOOL/i.test(t);
+    const hashes = {
+      configHash: configHash({ outcome: cfg.outcome, salesTopics: cfg.salesTopics, seed: cfg.seed }),
+      featureHash: configHash({ numeric: index.features.filter((f) => !text(f.type)).map((f) => f.name).sort(), categorical: index.features.filter((f) => text(f.type)).map((f) => f.name).sort(), W }),
+    };
+    const plan = planRetrain(config, paths, "opportunity", dataEnd, hashes);
+    if (!plan.retrain) {
+      const served = await loadOpportunityVersion(paths, plan.serving.version).catch((err: Error) => { log.warn({ err: err.message }, `opportunity: serving ${plan.serving.version} cannot be loaded; retraining`); return null; });
+      if (served) {
+        try {
+          const frame = await loadSnapshots(db, paths, index, [newest], { labelledOnly: false, ids: true });
+          const mart = await writeOpportunityScore(db, paths, served, frame, allRows(frame), served.version);
+          log.info({ serving: served.version, nextRetrain: plan.nextDue }, "opportunity: scored with the serving version (no retrain due)");
+          return { version: served.version, serving: served.version, promoted: false, reason: plan.reason, metrics: plan.serving.metrics as OpportunityMetrics, outputs: [mart.path], rowsIn, rowsOut: mart.rows, trained: false, nextRetrain: plan.nextDue };
+        } finally {
+          served.model.dispose();
+        }
+      }
+    }
     const ev = windows(L, L[L.length - 1]!, W);
     if (ev.train.length < 2 || ev.calib.length === 0) {
       throw new Error(`opportunity: ${L.length} labelled weekly snapshots are too few for time-honest train, calibration and test windows ${W} days apart`);
     }
-    const evFit = fitOpportunity(frame, ev.train, ev.calib, cfg.seed);
-    const testRows = rowsAt(frame, ev.test, true);
-    const y = labels(frame, testRows);
-    const scored = score(scorerOf(evFit), frame, testRows);
+    const evFit = fitOpportunity(
+      await opportunitySample(db, paths, index, ev.train, cfg.seed),
+      await loadSnapshots(db, paths, index, ev.calib, { labelledOnly: true, ids: false }));
+    const testFrame = await loadSnapshots(db, paths, index, ev.test, { labelledOnly: true, ids: false });
+    const testRows = allRows(testFrame);
+    const y = labels(testFrame, testRows);
+    const scored = score(scorerOf(evFit), testFrame, testRows);
     const span = (ds: number[]): [string, string] => [daysToIso(ds[0]!), daysToIso(ds[ds.length - 1]!)];
     const metrics: OpportunityMetrics = {
       rocAuc: rocAuc(y, scored.probability), prAuc: prAuc(y, scored.probability), brier: brier(y, scored.probability),
@@ -67,14 +93,14 @@ export async function trainOpportunity(config: Config): Promise<OpportunityResul
 
     const finCalib = L.slice(-4);
     const finTrain = L.filter((d) => d <= finCalib[0]! - W);
-    const finFit = fitOpportunity(frame, finTrain, finCalib, cfg.seed);
-    const dataEnd = daysToIso(dates.all[dates.all.length - 1]!);
-    const hashes = { configHash: configHash({ outcome: cfg.outcome, salesTopics: cfg.salesTopics, seed: cfg.seed }), featureHash: configHash({ numeric: [...frame.numeric.keys()].sort(), categorical: [...frame.categorical.keys()].sort(), W }) };
+    const finFit = fitOpportunity(
+      await opportunitySample(db, paths, index, finTrain, cfg.seed),
+      await loadSnapshots(db, paths, index, finCalib, { labelledOnly: true, ids: false }));
     const scoreEntry = { metric: "test ROC AUC", value: metrics.rocAuc ?? 0.5, higherIsBetter: true };
     const serving = servingEntry(paths, "opportunity");
     const sameQuestion = serving !== null && serving.configHash === hashes.configHash && serving.featureHash === hashes.featureHash;
     const incumbent = sameQuestion ? await loadOpportunityVersion(paths, serving!.version).catch(() => null) : null;
-    const incumbentNow = incumbent && incumbent.meta.dataEnd < daysToIso(ev.test[0]!) ? rocAuc(y, score(incumbent, frame, testRows).probability) : null;
+    const incumbentNow = incumbent && incumbent.meta.dataEnd < daysToIso(ev.test[0]!) ? rocAuc(y, score(incumbent, testFrame, testRows).probability) : null;
     const decision = sameQuestion && !incumbent
       ? { promote: true, reason: `serving ${serving!.version} cannot be loaded`, incumbent: null }
       : decide({ score: scoreEntry, ...hashes }, serving, incumbentNow);
@@ -85,20 +111,20 @@ export async function trainOpportunity(config: Config): Promise<OpportunityResul
       model: "opportunity",
       kind: "logistic regression (tfjs, Newton/IRLS, L2), negatives subsampled and reweighted, Platt-calibrated on a later window",
       outcome: cfg.outcome, metrics, score: scoreEntry, decision, trainingWindow, ...hashes, backend, seed: cfg.seed,
-      rows: { in: frame.n, train: finFit.nTrain, trainUsed: finFit.nTrainUsed, calibration: finFit.nCalibration, test: testRows.length },
+      rows: { in: rowsIn, train: finFit.nTrain, trainUsed: finFit.nTrainUsed, calibration: finFit.nCalibration, test: testRows.length },
       features: finFit.prep.features.map((f) => f.name), seconds: (performance.now() - started) / 1000, createdAt: new Date().toISOString(),
     });
     const entry = recordVersion(paths, "opportunity", { version, createdAt: new Date().toISOString(), score: scoreEntry, trainingWindow, ...hashes, metrics }, decision, registryConfig(config).keep);
     log.debug({ version, status: entry.status, reason: entry.reason }, "opportunity: registry decision");
 
     const use: Scorer & { version: string } = decision.promote || !incumbent ? { ...scorerOf(finFit), version } : incumbent;
-    const scoreRows = rowsAt(frame, [dates.all[dates.all.length - 1]!], false);
-    const mart = await writeOpportunityScore(db, paths, use, frame, scoreRows, use.version);
+    const frame = await loadSnapshots(db, paths, index, [newest], { labelledOnly: false, ids: true });
+    const mart = await writeOpportunityScore(db, paths, use, frame, allRows(frame), use.version);
     finFit.model.dispose();
     incumbent?.model.dispose();
     return {
       version, serving: use.version, promoted: decision.promote, reason: decision.reason, metrics,
-      outputs: [mart.path, ...(saved?.files ?? []), `${paths.models}/opportunity/registry.json`], rowsIn: frame.n, rowsOut: mart.rows,
+      outputs: [mart.path, ...(saved?.files ?? []), `${paths.models}/opportunity/registry.json`], rowsIn, rowsOut: mart.rows, trained: true, nextRetrain: null,
     };
   } finally {
     db.close();

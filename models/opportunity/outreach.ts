@@ -119,7 +119,7 @@ async function backfillCandidates(db: Db, paths: Paths, cfg: OutreachConfig, dat
     try {
       const model = await loadChurnVersion(paths, churnEntry.version);
       try {
-        const frame = await loadSnapshotFrame(db, paths);
+        const frame = await loadSnapshotFrame(db, paths, `as_of IN (${dates.map((d) => `DATE '1970-01-01' + ${d}::INTEGER`).join(", ")})`);
         for (const d of dates) {
           const rs = rowsAt(frame, [d], false);
           const s = churnScore(model, frame, rs);

@@ -9,6 +9,7 @@ import "../../models/text/config.ts";
 import "../../models/staffing/config.ts";
 import "../../models/opportunity/config.ts";
 import "../../models/shared/registry.ts";
+import "../../models/shared/retrain.ts";
 import "../../reports/rules/config.ts";
 import "../../reports/delivery/config.ts";
 import "../../reports/coaching/config.ts";

@@ -125,8 +125,9 @@ export async function train(run: Run, config: Config, which: "churn" | "forecast
     const { trainChurn } = await import("../../models/churn/index.ts");
     const r = await staged(run, "train-churn", () => trainChurn(config));
     const m = r.metrics;
-    say(`trained churn model ${r.version}: ${served(r)}`);
-    say(`  test ${m.testSnapshots.join(" … ")} (${fmt(m.nTest)} contact-weeks, churn within ${m.labelWindowDays} days): ROC AUC ${num(m.rocAuc)}, PR AUC ${num(m.prAuc)}, Brier ${num(m.brier, 4)}, lift top decile ${num(m.liftTopDecile, 2)}`);
+    if (!r.trained) say(`scored ${fmt(r.rowsOut)} contacts with serving churn model ${r.serving} (no retrain: ${r.reason})`);
+    else say(`trained churn model ${r.version}: ${served(r)}`);
+    say(`  ${r.trained ? "" : "serving model's "}test ${m.testSnapshots.join(" … ")} (${fmt(m.nTest)} contact-weeks, churn within ${m.labelWindowDays} days): ROC AUC ${num(m.rocAuc)}, PR AUC ${num(m.prAuc)}, Brier ${num(m.brier, 4)}, lift top decile ${num(m.liftTopDecile, 2)}`);
     for (const o of r.outputs) say(`  wrote ${o}`);
   }
   if (which === "forecast" || which === "all") {
@@ -149,7 +150,8 @@ export async function trainOpportunity(run: Run, config: Config): Promise<void> 
   const { trainOpportunity: trainIt } = await import("../../models/opportunity/index.ts");
   const r = await run.stage("train-opportunity", () => trainIt(config));
   const m = r.metrics;
-  say(`trained opportunity model ${r.version}: ${r.promoted ? `promoted (${r.reason})` : `not promoted, ${r.serving} keeps serving (${r.reason})`}`);
+  if (!r.trained) say(`scored ${fmt(r.rowsOut)} contacts with serving opportunity model ${r.serving} (no retrain: ${r.reason})`);
+  else say(`trained opportunity model ${r.version}: ${r.promoted ? `promoted (${r.reason})` : `not promoted, ${r.serving} keeps serving (${r.reason})`}`);
   say(`  test ${m.testSnapshots.join(" … ")} (${fmt(m.nTest)} contact-weeks, ${fmt(m.positivesTest)} positive within ${m.labelWindowDays} days): ROC AUC ${num(m.rocAuc)}, PR AUC ${num(m.prAuc)}, lift top decile ${num(m.liftTopDecile, 2)}`);
   for (const o of r.outputs) say(`  wrote ${o}`);
   const { buildWarehouse } = await import("../lake/warehouse.ts");
