@@ -20,7 +20,7 @@ import { ENTITIES, type FolderEntity } from "../lake/entities.ts";
 import { withLake, type EntityResult } from "../lake/lake.ts";
 import { byReason, fileEncodingProblem, jsonProblem, readerLimits, readQuarantine, readSourceFile, refuseEntry, splitLines, writeQuarantine } from "../lake/quarantine.ts";
 import type { Quarantined } from "../lake/validate.ts";
-import { mergeEntity } from "../catalog/raw.ts";
+import { MERGE_ENTITIES, mergeEntity } from "../catalog/raw.ts";
 import { plausibility, setPlausibility } from "../catalog/meta.ts";
 import { FolderMemo, type Seen } from "./memo.ts";
 
@@ -106,18 +106,34 @@ async function extractFolder(paths: Paths, sourceDir: string, entities: FolderEn
           if (seen) skipped.set(entity.name, seen);
         }
       }
-      const incoming = new Incoming(staging);
-      for (const entity of entities) {
-        // Refused entries (a symlink, a pipe, a directory named like a file) are quarantined as files, never opened.
-        for (const r of listed.get(entity.name)!.refused) incoming.refuse(entity.name, { file: relative(sourceDir, r.file), line: 0, text: "" }, r.reason);
+      const merge = { keepOtherSourcesOnTie: true, dayHints: false, ...(o.expireBefore ? { expireBefore: o.expireBefore } : {}) };
+      const landed = { entities: [] as EntityResult[], quarantined: [] as Quarantined[] };
+      const add = (r: { entities: EntityResult[]; quarantined: Quarantined[] }) => {
+        for (const e of r.entities) landed.entities.push(e);
+        for (const q of r.quarantined) landed.quarantined.push(q);
+      };
+      // Parents first (a transcript takes its day from its call); each entity's files in batches.
+      const byName = new Map(entities.map((e) => [e.name, e]));
+      const order = [...MERGE_ENTITIES.map((m) => byName.get(m.name)).filter((e) => e !== undefined), ...entities.filter((e) => !MERGE_ENTITIES.some((m) => m.name === e.name))];
+      for (const entity of order) {
         if (skipped.has(entity.name)) continue;
+        const all = files.get(entity.name)!;
+        const batches = fileBatches(all, readerLimits.batchBytes);
         let records = 0;
-        for (const file of files.get(entity.name)!) records += readFile(incoming, entity.name, file, relative(sourceDir, file));
-        if (files.get(entity.name)!.length && records === 0 && !readerLimits.allowEmpty.includes(entity.name)) {
-          incoming.refuse(entity.name, { file: entity.path, line: 0, text: "" }, `empty: no records in ${entity.path}; refused, the entity keeps what it holds (ingest.allowEmpty)`);
+        for (let i = 0; i < Math.max(1, batches.length); i++) {
+          const incoming = new Incoming(staging);
+          // Refused entries (a symlink, a pipe, a directory named like a file) are quarantined as files, never opened.
+          if (i === 0) for (const r of listed.get(entity.name)!.refused) incoming.refuse(entity.name, { file: relative(sourceDir, r.file), line: 0, text: "" }, r.reason);
+          for (const file of batches[i] ?? []) records += readFile(incoming, entity.name, file, relative(sourceDir, file));
+          if (i === Math.max(1, batches.length) - 1 && all.length && records === 0 && !readerLimits.allowEmpty.includes(entity.name)) {
+            incoming.refuse(entity.name, { file: entity.path, line: 0, text: "" }, `empty: no records in ${entity.path}; refused, the entity keeps what it holds (ingest.allowEmpty)`);
+          }
+          add(await incoming.land(s, { ...merge, only: [entity.name] }));
         }
       }
-      const landed = await incoming.land(s, { keepOtherSourcesOnTie: true, dayHints: false, ...(o.expireBefore ? { expireBefore: o.expireBefore } : {}) });
+      // Records held back by earlier runs (their parent missing) are tried again for the entities not read now.
+      add(await new Incoming(staging).land(s, { ...merge, except: order.filter((e) => !skipped.has(e.name)).map((e) => e.name) }));
+      landed.entities = sumEntities(landed.entities);
       const out = report(paths, entities, files, landed.entities, landed.quarantined, skipped);
       for (const e of out.entities) if (!skipped.has(e.entity) && e.files) memo.record(e.entity, files.get(e.entity)!, o.expireBefore?.[e.entity] ?? null, e);
       memo.save();
@@ -129,6 +145,32 @@ async function extractFolder(paths: Paths, sourceDir: string, entities: FolderEn
       clearStaging(staging);
     }
   });
+}
+
+/** An entity's files in batches of about `bytes` of source each (whole files, in order; a bigger file is a batch of its own). */
+export function fileBatches(files: string[], bytes: number): string[][] {
+  const out: string[][] = [];
+  let size = Infinity;
+  for (const f of files) {
+    let n = 0;
+    try { n = lstatSync(f).size; } catch { /* the reader refuses it with the reason */ }
+    if (size + n > bytes || !out.length) { out.push([]); size = 0; }
+    out[out.length - 1]!.push(f);
+    size += n;
+  }
+  return out;
+}
+
+/** The results of an entity's batches, summed (in the order the entities first appear). */
+function sumEntities(results: EntityResult[]): EntityResult[] {
+  const by = new Map<string, EntityResult>();
+  for (const r of results) {
+    const a = by.get(r.entity);
+    if (!a) { by.set(r.entity, { ...r }); continue; }
+    for (const k of ["read", "landed", "updated", "unchanged", "quarantined", "partitions"] as const) a[k] += r[k];
+    for (const k of ["held", "retried", "conflicts", "expired"] as const) if (r[k] !== undefined) a[k] = (a[k] ?? 0) + r[k];
+  }
+  return [...by.values()];
 }
 
 /**

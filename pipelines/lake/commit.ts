@@ -79,12 +79,17 @@ export class Incoming {
     b.add(r.record, { file: at.file, line: at.line, seq: this.seq++, dayHint: r.dayHint ?? null, schema: r.schema, ...(keepText ? { text: at.text } : {}) });
   }
 
-  /** Merge every entity's records into the lake, parents before the records that take their day from them. */
-  async land(s: LakeSession, o: MergeOptions = {}): Promise<Omit<CommitResult, "lines">> {
+  /**
+   * Merge every entity's records into the lake, parents before the records that take their day from
+   * them. `only`: just these entities (a batch of one entity's files); `except`: all but these (the
+   * held-back records of the entities a batched extract did not read).
+   */
+  async land(s: LakeSession, o: MergeOptions & { only?: string[]; except?: string[] } = {}): Promise<Omit<CommitResult, "lines">> {
     for (const b of this.batches.values()) b.close();
     const entities: EntityResult[] = [];
     const quarantined: Quarantined[] = [...this.loose];
     for (const e of MERGE_ENTITIES) {
+      if ((o.only && !o.only.includes(e.name)) || o.except?.includes(e.name)) continue;
       const read = this.reads.get(e.name) ?? 0;
       if (read === 0) {
         // Nothing new, but records an earlier run held back (their parent missing) are tried again.

@@ -44,6 +44,12 @@ export const readerLimits = {
   allowEmpty: [] as string[],
   /** Fail the extract when anything was quarantined. */
   strict: false,
+  /**
+   * The folder extract lands an entity's files in batches of about this many bytes of source
+   * (whole files, in order), so what it stages and merges at a time, and its memory, are bounded by
+   * the batch, not by the folder.
+   */
+  batchBytes: 256 << 20,
 };
 export const DEFAULT_READER_LIMITS = { ...readerLimits };
 export function setReaderLimits(l: Partial<typeof readerLimits>): void {
