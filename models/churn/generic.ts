@@ -5,7 +5,7 @@
  * (almost) all numbers is numeric with gaps, any other text column is categorical. The split is
  * the rows listed in --test-ids, or a stratified, seeded 80/20 one. The served model is chosen
  * among the candidates (candidates.ts) by 5-fold cross-validation on the training rows only
- * (select.ts) and calibrated on its out-of-fold predictions (Platt or isotonic, whichever has the lower
+ * (select.ts; the blend only by more than one standard error) and calibrated on its out-of-fold predictions (Platt or isotonic, whichever has the lower
  * cross-fitted Brier score there); then every candidate is refitted
  * on all training rows and scored once on the test rows, which played no part in the choice.
  * Labels are checked strictly: a --positive that matches only up to case or spaces, a training part
@@ -41,7 +41,7 @@ export type ChurnFileDoc = {
   config: { target: string; positive: string; positive_values: string[]; id: string | null; seed: number };
   data: { n_rows_input: number; n_rows_used: number; n_train: number; n_test: number; positive_rate_train: number; positive_rate_test: number; categorical_columns: string[]; numeric_columns: string[] };
   split: string;
-  selection: { method: string; rule: string; test_rows_used: false };
+  selection: { method: string; rule: string; test_rows_used: false; blend_lead: { over: string; lead: number; se: number } | null };
   /** The served candidate, chosen on validation only. */
   selected: string;
   /** How the served candidate's probabilities are calibrated: the map chosen on its out-of-fold predictions, and the cross-fitted Brier of each. */
@@ -227,7 +227,7 @@ export async function trainChurnFile(opts: GenericChurnOptions): Promise<ChurnFi
       categorical_columns: categorical, numeric_columns: numeric,
     },
     split,
-    selection: { method: `${folds}-fold stratified cross-validation on the ${train.length} training rows (out-of-fold predictions)`, rule: "highest validation ROC AUC, ties by log loss; calibrated by Platt scaling or isotonic regression fitted on the served candidate's out-of-fold predictions, whichever has the lower cross-fitted Brier score there", test_rows_used: false },
+    selection: { method: `${folds}-fold stratified cross-validation on the ${train.length} training rows (out-of-fold predictions)`, rule: "highest validation ROC AUC, ties by log loss; the blend only when it leads the best single candidate by more than one standard error of the paired difference (DeLong); calibrated by Platt scaling or isotonic regression fitted on the served candidate's out-of-fold predictions, whichever has the lower cross-fitted Brier score there", test_rows_used: false, blend_lead: chosen.blendLead },
     selected: chosen.selected,
     calibration: { method: chosen.calibration.get(chosen.selected)!.calibrator.method, validation_brier: chosen.calibration.get(chosen.selected)!.brier },
     models,

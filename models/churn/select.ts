@@ -3,13 +3,17 @@
  * was not trained on but that belong to the training part: out-of-fold predictions of a stratified
  * k-fold cross-validation (files), or a later window of snapshots (the pipeline). When the candidates
  * span more than one family, a blend of all of them is scored on the same predictions. The served candidate is the one
- * with the highest validation ROC AUC (ties: lower log loss). Its probabilities are calibrated on its
+ * with the highest validation ROC AUC (ties: lower log loss), the blend only by a clear lead (below). Its probabilities are calibrated on its
  * validation predictions by Platt scaling or isotonic regression, whichever has the lower Brier score
  * there cross-fitted (5 folds: each fold calibrated by a map fitted on the other four), so the choice
  * does not favour the more flexible map for fitting its own rows. Nothing here is given the test rows.
  * The blend is a stack: a logistic regression on the candidates' log-odds, its weights fitted on the
  * validation predictions, and scored there cross-fitted (5 folds: each fold's stacked prediction comes
  * from weights fitted on the other folds), so its validation score is as honest as the others'.
+ * The blend is served only when it leads the best single candidate by more than one standard error
+ * of the paired difference of their validation ROC AUCs (DeLong), as the one-standard-error rule
+ * does for the calibration map: a lead inside the noise keeps the simpler model, which is cheaper
+ * to fit and to explain.
  */
 import { fitLogistic, predictProba } from "../shared/logistic.ts";
 import { mulberry32, permutation } from "../shared/rng.ts";
@@ -34,7 +38,64 @@ export type Validated = {
   /** The candidates the blend stacks, and its weights on their log-odds. */
   blendMembers: string[];
   blendWeights: { kernel: number[]; bias: number } | null;
+  /** When the blend scored highest: its validation ROC AUC lead over the best single candidate and the lead's standard error (served only when lead > se). */
+  blendLead: { over: string; lead: number; se: number } | null;
 };
+
+/**
+ * DeLong's structural components of ROC AUC: per positive, the share of negatives scored below it;
+ * per negative, the share of positives scored above it (ties count ½). Their means are the AUC.
+ */
+export function aucComponents(y: ArrayLike<number>, p: ArrayLike<number>): { pos: Float64Array; neg: Float64Array } {
+  const n = y.length;
+  const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => p[a]! - p[b]!);
+  let nPos = 0;
+  for (let i = 0; i < n; i++) nPos += y[i] === 1 ? 1 : 0;
+  const nNeg = n - nPos;
+  const pos = new Float64Array(nPos);
+  const neg = new Float64Array(nNeg);
+  const posAt = new Int32Array(n);
+  const negAt = new Int32Array(n);
+  let kp = 0;
+  let kn = 0;
+  for (let i = 0; i < n; i++) { if (y[i] === 1) posAt[i] = kp++; else negAt[i] = kn++; }
+  let negBelow = 0;
+  let posBelow = 0;
+  for (let i = 0; i < n; ) {
+    let j = i;
+    while (j + 1 < n && p[idx[j + 1]!] === p[idx[i]!]) j++;
+    let tp = 0;
+    for (let k = i; k <= j; k++) if (y[idx[k]!] === 1) tp++;
+    const tn = j - i + 1 - tp;
+    for (let k = i; k <= j; k++) {
+      const r = idx[k]!;
+      if (y[r] === 1) pos[posAt[r]!] = (negBelow + tn / 2) / Math.max(1, nNeg);
+      else neg[negAt[r]!] = (nPos - posBelow - tp + tp / 2) / Math.max(1, nPos);
+    }
+    negBelow += tn;
+    posBelow += tp;
+    i = j + 1;
+  }
+  return { pos, neg };
+}
+
+const sampleVar = (a: Float64Array) => {
+  if (a.length < 2) return 0;
+  let m = 0;
+  for (const v of a) m += v / a.length;
+  let s = 0;
+  for (const v of a) s += (v - m) ** 2;
+  return s / (a.length - 1);
+};
+
+/** Standard error of ROC AUC(a) − ROC AUC(b) on the same rows (DeLong, DeLong & Clarke-Pearson 1988). */
+export function pairedAucSe(y: ArrayLike<number>, a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const ca = aucComponents(y, a);
+  const cb = aucComponents(y, b);
+  const dPos = ca.pos.map((v, k) => v - cb.pos[k]!);
+  const dNeg = ca.neg.map((v, k) => v - cb.neg[k]!);
+  return Math.sqrt(sampleVar(dPos) / Math.max(1, dPos.length) + sampleVar(dNeg) / Math.max(1, dNeg.length));
+}
 
 const STACK_LAMBDA = 1;
 
@@ -105,8 +166,16 @@ export function choose(specs: CandidateSpec[], predictions: Map<string, Float64A
   }
   let selected = "";
   for (const [name, s] of validation) if (!selected || better(s, validation.get(selected)!)) selected = name;
+  let blendLead: Validated["blendLead"] = null;
+  if (selected === BLEND) {
+    let single = "";
+    for (const [name, s] of validation) if (name !== BLEND && (!single || better(s, validation.get(single)!))) single = name;
+    const lead = (validation.get(BLEND)!.roc_auc ?? 0) - (validation.get(single)!.roc_auc ?? 0);
+    blendLead = { over: single, lead, se: pairedAucSe(y, all.get(BLEND)!, all.get(single)!) };
+    if (!(lead > blendLead.se)) selected = single;
+  }
   const calibration = new Map([...all].map(([name, p]) => [name, chooseCalibration(p, y)]));
-  return { predictions: all, validation, platt, calibration, selected, blendMembers, blendWeights };
+  return { predictions: all, validation, platt, calibration, selected, blendMembers, blendWeights, blendLead };
 }
 
 const CALIBRATION_FOLDS = 5;

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../pipelines/app/cli.ts";
-import { fitCandidate, type CandidateSpec } from "../../models/churn/candidates.ts";
+import { BLEND, fitCandidate, type CandidateSpec } from "../../models/churn/candidates.ts";
 import { explainRows, linearAttribution } from "../../models/churn/explain.ts";
 import { LabelError, positiveValues, trainChurnFile } from "../../models/churn/generic.ts";
 import type { Frame } from "../../models/churn/prep.ts";
@@ -78,8 +78,17 @@ describe("choosing the served churn model", () => {
       expect(m.test.roc_auc).toBeGreaterThan(0.5);
     }
     expect(original.selection.test_rows_used).toBe(false);
+    // The highest validation ROC AUC is served, the blend only when it leads the best single candidate by more than the lead's standard error.
     const best = Math.max(...Object.values(original.models).map((m) => m.validation.roc_auc!));
-    expect(original.models[original.selected]!.validation.roc_auc).toBe(best);
+    const bestSingle = Math.max(...Object.entries(original.models).filter(([n]) => n !== BLEND).map(([, m]) => m.validation.roc_auc!));
+    const lead = original.selection.blend_lead;
+    if (original.models[BLEND]!.validation.roc_auc === best && best > bestSingle) {
+      expect(lead!.lead).toBeCloseTo(best - bestSingle, 12);
+      expect(original.selected).toBe(lead!.lead > lead!.se ? BLEND : lead!.over);
+    } else {
+      expect(lead).toBeNull();
+    }
+    expect(original.models[original.selected]!.validation.roc_auc).toBe(original.selected === BLEND ? best : bestSingle);
     // The interaction is out of a linear model's reach: a non-linear candidate is served.
     expect(original.selected).not.toBe("logistic λ=1");
     expect(original.models["gbdt depth 3"]!.test.roc_auc!).toBeGreaterThan(original.models["logistic λ=1"]!.test.roc_auc! + 0.03);
