@@ -4,7 +4,8 @@
  *   logistic — L2 logistic regression by Newton's method on tfjs (shared/logistic.ts), numeric
  *              columns expanded with log(1 + x) and quintile hinges: exact, additive, fast;
  *   mlp      — a tfjs multilayer perceptron (shared/mlp.ts), a few seeds averaged, each stopped
- *              early on its own validation split: learns interactions;
+ *              early on its own validation split: learns interactions (one-hot levels centred, not
+ *              z-scored, for the file grid: OneHotInput);
  *   gbdt     — gradient-boosted trees (shared/gbdt.ts, TypeScript: tfjs has no tree learner), a
  *              few seeds averaged, each stopped early on its own validation split: thresholds and
  *              interactions, the strongest family on non-linear tables;
@@ -25,8 +26,31 @@ export type Family = "logistic" | "mlp" | "gbdt";
 export type CandidateSpec =
   | { name: string; family: "blend"; members: string[] }
   | { name: string; family: "logistic"; lambda: number }
-  | { name: string; family: "mlp"; options: MlpOptions }
+  | { name: string; family: "mlp"; options: MlpOptions; oneHot?: OneHotInput }
   | { name: string; family: "gbdt"; options: GbdtOptions; seeds: number };
+
+/**
+ * How the MLP sees a categorical column's one-hot features: "standardised" (z-scored like every
+ * feature: a level held by 2% of rows enters as ≈ 7, so rare levels dominate the first layer and
+ * the network memorises them) or "centred" (x − mean, within [−1, 1]). Absent: standardised, as
+ * models saved before the option were trained.
+ */
+export type OneHotInput = "standardised" | "centred";
+
+/** Per-feature multipliers turning the standardised design matrix into the MLP's inputs (null: none). */
+export function mlpInputScale(prep: Preprocessor, oneHot: OneHotInput | undefined): Float32Array | null {
+  if (oneHot !== "centred") return null;
+  const categorical = new Set(prep.columns.filter((c) => c.kind === "categorical").map((c) => c.name));
+  return Float32Array.from(prep.features, (f, j) => (categorical.has(f.source) ? prep.std[j]! : 1));
+}
+
+function scaled(x: Float32Array, scale: Float32Array | null): Float32Array {
+  if (!scale) return x;
+  const p = scale.length;
+  const out = new Float32Array(x.length);
+  for (let k = 0; k < x.length; k++) out[k] = x[k]! * scale[k % p]!;
+  return out;
+}
 
 /** Column expansion per family; the pipeline passes its own for the logistic model (counts as log(1 + x)). */
 export type Expansions = Partial<Record<Family, (name: string, sorted: Float64Array) => Expansion>>;
@@ -63,7 +87,8 @@ export function defaultCandidates(quick = false): CandidateSpec[] {
     { name: "logistic λ=1", family: "logistic", lambda: 1 },
     { name: "logistic λ=10", family: "logistic", lambda: 10 },
     ...(quick ? [] : [{ name: "logistic λ=30", family: "logistic", lambda: 30 } as CandidateSpec]),
-    { name: "mlp 64-32", family: "mlp", options: mlp },
+    // One-hot levels centred, not z-scored (OneHotInput): on Orange/BigML's 51 states the out-of-fold ROC AUC of the MLP rose from 0.849 to 0.882.
+    { name: "mlp 64-32", family: "mlp", options: mlp, oneHot: "centred" },
     { name: "gbdt depth 4", family: "gbdt", options: gbdt, seeds: quick ? 1 : 3 },
     // Deeper, slower and averaged over more seeds: smoother probabilities (on Orange/BigML its
     // out-of-fold Brier score and log loss were the lowest of the trees; depth 6 at the default rate was not).
@@ -90,7 +115,7 @@ export async function fitCandidate(spec: CandidateSpec, frame: Frame, rows: Int3
     return logisticFitted(spec, prep, fit);
   }
   if (spec.family === "mlp") {
-    const ens = await fitMlpEnsemble(x, y, p, local, spec.options, ctx.seed, w);
+    const ens = await fitMlpEnsemble(scaled(x, mlpInputScale(prep, spec.oneHot)), y, p, local, spec.options, ctx.seed, w);
     return mlpFitted(spec, prep, ens.members.map((m) => m.model), { epochs: ens.members.map((m) => m.bestEpoch) });
   }
   const models: Gbdt[] = [];
@@ -115,9 +140,10 @@ export function logisticFitted(spec: CandidateSpec, prep: Preprocessor, fit: Log
 
 export function mlpFitted(spec: CandidateSpec, prep: Preprocessor, models: tf.LayersModel[], info: Record<string, unknown> = {}): Fitted {
   const ens = { members: models.map((model) => ({ model })), p: prep.features.length };
+  const scale = mlpInputScale(prep, spec.family === "mlp" ? spec.oneHot : undefined);
   return {
     spec, prep, kernel: null, info,
-    predictX: (x, n) => predictMlp(ens, x, n),
+    predictX: (x, n) => predictMlp(ens, scaled(x, scale), n),
     parts: () => Object.fromEntries(models.map((m, k) => [`mlp${k}`, m])),
     state: () => ({ members: models.length }),
     dispose: () => disposeMlp(ens),
