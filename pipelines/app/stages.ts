@@ -88,9 +88,14 @@ export async function enrich(run: Run, config: Config): Promise<void> {
   const paths = bounded(config);
   const { runEnrich } = await import("../enrich/run.ts");
   const r = await staged(run, "enrich", () => runEnrich(config, paths));
-  say(`enriched ${fmt(r.rowsIn)} raw texts in ${r.seconds.toFixed(1)} s: PII redacted ${Object.entries(r.pii).map(([k, v]) => `${k} ${fmt(v)}`).join(", ")}`);
-  say(`  calls: ${fmt(r.analysedCalls)} transcripts analysed, ${fmt(r.optedOutCalls)} of opted-out contacts left alone${r.classifier ? `; classifier: ${r.classifier}` : ""}`);
-  for (const e of r.entities) say(`  enriched ${e.name.padEnd(18)} ${fmt(e.rows).padStart(10)} rows in ${fmt(e.partitions)} day partitions`);
+  const d = r.days;
+  const gone = d.removed ? `; ${fmt(d.removed)} days without raw texts removed` : "";
+  if (d.analysed === 0) say(`enrich: nothing changed (${fmt(d.unchanged)} days unchanged${gone})`);
+  else {
+    say(`enriched ${fmt(r.rowsIn)} raw texts (${fmt(d.analysed)} days ${d.full ? "analysed, a full run" : "re-analysed"}, ${fmt(d.unchanged)} unchanged${gone}) in ${r.seconds.toFixed(1)} s: PII redacted ${Object.entries(r.pii).map(([k, v]) => `${k} ${fmt(v)}`).join(", ")}`);
+    say(`  calls: ${fmt(r.analysedCalls)} transcripts analysed, ${fmt(r.optedOutCalls)} of opted-out contacts left alone${r.classifier ? `; classifier: ${r.classifier}` : ""}`);
+  }
+  for (const e of r.entities) if (e.rows || e.removed) say(`  enriched ${e.name.padEnd(18)} ${fmt(e.rows).padStart(10)} rows in ${fmt(e.partitions)} day partitions${e.removed ? `, ${fmt(e.removed)} removed` : ""}`);
   say(`  wrote ${paths.enriched}`);
 }
 

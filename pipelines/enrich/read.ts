@@ -1,6 +1,6 @@
 /**
- * Reading raw text entities a month at a time: the month's partition files are listed directly
- * (globbing the whole entity for every month would re-read hundreds of footers each time), and
+ * Reading raw text entities a batch of days at a time: the days' partition files are listed directly
+ * (globbing the whole entity for every batch would re-read hundreds of footers each time), and
  * results come back as columns (flat typed arrays are several times cheaper to hand from DuckDB
  * to JS than row objects with nested lists). Columns are validated with zod on the way in.
  */
@@ -9,23 +9,11 @@ import { join } from "node:path";
 import type { z } from "zod";
 import { lit, type Db } from "../core/duckdb.ts";
 
-/** Months (YYYY-MM) that have a day partition in any of these raw entities. */
-export function monthsOf(rawDir: string, entities: string[]): string[] {
-  const months = new Set<string>();
-  for (const e of entities) {
-    const dir = join(rawDir, e);
-    if (!existsSync(dir)) continue;
-    for (const p of readdirSync(dir)) if (/^date=\d{4}-\d{2}-\d{2}$/.test(p)) months.add(p.slice(5, 12));
-  }
-  return [...months].sort();
-}
-
-/** A relation over one month's partitions of a raw entity, or an empty typed one. */
-export function monthRelation(rawDir: string, entity: string, month: string, empty: string): string {
+/** A relation over some day partitions (YYYY-MM-DD) of a raw entity, or an empty typed one. */
+export function daysRelation(rawDir: string, entity: string, days: string[], empty: string): string {
   const dir = join(rawDir, entity);
-  const files = existsSync(dir)
-    ? readdirSync(dir).filter((p) => p.startsWith(`date=${month}-`)).sort().flatMap((p) => readdirSync(join(dir, p)).filter((f) => f.endsWith(".parquet")).map((f) => join(dir, p, f)))
-    : [];
+  const files = days.map((d) => join(dir, `date=${d}`)).filter((p) => existsSync(p))
+    .flatMap((p) => readdirSync(p).filter((f) => f.endsWith(".parquet")).sort().map((f) => join(p, f)));
   if (files.length === 0) return `(SELECT ${empty}, NULL::DATE AS date WHERE false)`;
   return `read_parquet([${files.map(lit).join(", ")}], hive_partitioning = true)`;
 }

@@ -1,0 +1,96 @@
+/**
+ * Which days an enrich run analyses. Everything when there is no state or the analysis version
+ * changed; otherwise a day is analysed again when its input partitions changed, when an enriched
+ * partition it produced is missing, changed or unexpected (the enriched lake was touched), or when
+ * a contact of one of its texts changed (pipelines/enrich/contacts.ts). A missing enriched
+ * partition older than its entity's retention period is retention's doing, not damage: it is not
+ * brought back (it would be deleted again by the next retention). Days with no text any more
+ * (retention deleted their raw partitions) lose their enriched partitions.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Config } from "../core/config.ts";
+import type { Db } from "../core/duckdb.ts";
+import type { Paths } from "../core/paths.ts";
+import { ENRICHED } from "../catalog/enriched.ts";
+import { enrichedPeriodOf } from "../retention/retention.ts";
+import { daysOfChangedContacts, digestFile, writeDigest } from "./contacts.ts";
+import { contactsPrint, inputPrints, partitionPrints, stateDir, type DayState, type EnrichState } from "./state.ts";
+
+export type Plan = {
+  /** Every day is analysed (no usable state, or a new analysis version). */
+  full: boolean;
+  /** Days to analyse, sorted. */
+  analyse: string[];
+  /** Days left as they are, with their state (outputs and contacts snapshot brought up to date). */
+  kept: Record<string, DayState>;
+  /** Days whose enriched partitions are removed: no raw text left for them. */
+  gone: string[];
+  /** Day → input fingerprint, for every day with a text. */
+  inputs: Map<string, string>;
+  /** The current contacts snapshot's fingerprint and its digest file. */
+  contacts: string;
+  digest: string;
+};
+
+/** Enriched entity → day → partition fingerprint. */
+export function outputPrints(enrichedDir: string): Map<string, Map<string, string>> {
+  return new Map(ENRICHED.map((e) => [e.name, partitionPrints(join(enrichedDir, e.name))]));
+}
+
+function minusDays(day: string, days: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Does the enriched lake still hold what the day's state says it wrote? Retention's deletions are accepted (and recorded). */
+function outputsIntact(day: string, rec: DayState, outputs: Map<string, Map<string, string>>, cutoff: Map<string, string | null>, enrichedDir: string): DayState | null {
+  const kept: Record<string, string> = {};
+  for (const e of ENRICHED) {
+    const want = rec.outputs[e.name];
+    const have = outputs.get(e.name)!.get(day);
+    if (want === have) { if (want !== undefined) kept[e.name] = want; continue; }
+    const c = cutoff.get(e.name);
+    const retained = want !== undefined && have === undefined && c != null && day < c && existsSync(join(enrichedDir, e.name));
+    if (!retained) return null;
+  }
+  return { ...rec, outputs: kept };
+}
+
+export async function planRun(db: Db, config: Config, paths: Paths, prev: EnrichState | null, analysis: string, today = process.env.COMMSIGHT_TODAY ?? new Date().toISOString().slice(0, 10)): Promise<Plan> {
+  const inputs = inputPrints(paths.raw);
+  const outputs = outputPrints(paths.enriched);
+  const contacts = contactsPrint(paths.raw, analysis);
+  const dir = stateDir(paths.data);
+  const digest = digestFile(dir, contacts);
+  const onDisk = new Set([...outputs.values()].flatMap((m) => [...m.keys()]));
+  const gone = [...new Set([...onDisk, ...Object.keys(prev?.days ?? {})])].filter((d) => !inputs.has(d)).sort();
+  const full = !prev || prev.analysis !== analysis;
+  if (full) return { full, analyse: [...inputs.keys()], kept: {}, gone, inputs, contacts, digest };
+
+  const cutoff = new Map(ENRICHED.map((e) => {
+    const p = enrichedPeriodOf(config, e.name);
+    return [e.name, p ? minusDays(today, p.days) : null];
+  }));
+  const analyse = new Set<string>();
+  const kept: Record<string, DayState> = {};
+  for (const [day, print] of inputs) {
+    const rec = prev.days[day];
+    const intact = rec && rec.inputs === print ? outputsIntact(day, rec, outputs, cutoff, paths.enriched) : null;
+    if (intact) kept[day] = intact;
+    else analyse.add(day);
+  }
+  // Days analysed with another contacts snapshot: again if one of their contacts changed since.
+  const snapshots = new Set(Object.values(kept).map((d) => d.contacts).filter((c) => c !== contacts));
+  if (snapshots.size) await writeDigest(db, config, paths.raw, digest);
+  for (const before of snapshots) {
+    const file = digestFile(dir, before);
+    const changed = existsSync(file) ? await daysOfChangedContacts(db, paths.raw, file, digest) : null;
+    for (const [day, d] of Object.entries(kept)) {
+      if (d.contacts !== before) continue;
+      if (changed === null || changed.has(day)) { analyse.add(day); delete kept[day]; } else kept[day] = { ...d, contacts };
+    }
+  }
+  return { full, analyse: [...analyse].sort(), kept, gone, inputs, contacts, digest };
+}
