@@ -18,7 +18,7 @@ import type { Paths } from "../core/paths.ts";
 import { Incoming } from "../lake/commit.ts";
 import { ENTITIES, type FolderEntity } from "../lake/entities.ts";
 import { withLake, type EntityResult } from "../lake/lake.ts";
-import { byReason, fileEncodingProblem, jsonProblem, readerLimits, readQuarantine, readSourceFile, refuseEntry, splitLines, writeQuarantine } from "../lake/quarantine.ts";
+import { byReason, jsonProblem, readerLimits, readQuarantine, readSourceChunks, refuseEntry, splitLines, writeQuarantine, type Line } from "../lake/quarantine.ts";
 import type { Quarantined } from "../lake/validate.ts";
 import { MERGE_ENTITIES, mergeEntity } from "../catalog/raw.ts";
 import { plausibility, setPlausibility } from "../catalog/meta.ts";
@@ -199,13 +199,24 @@ export function listFiles(sourceDir: string, path: string): { files: string[]; r
 
 /** One file's records into the batch, bad lines quarantined one by one; the number of records (good or bad) it held. */
 function readFile(incoming: Incoming, entity: string, file: string, rel: string): number {
-  const r = readSourceFile(file);
-  const whole = (reason: string) => { incoming.refuse(entity, { file: rel, line: 0, text: "" }, reason); return 1; };
-  if ("refused" in r) return whole(r.refused);
-  const enc = fileEncodingProblem(r.buf);
-  if (enc) return whole(enc);
   let records = 0;
-  for (const l of splitLines(r.buf)) {
+  let line = 1;
+  // In pieces of whole lines: a big file never sits in memory whole.
+  for (const piece of readSourceChunks(file)) {
+    if ("refused" in piece) {
+      incoming.refuse(entity, { file: rel, line: 0, text: "" }, piece.refused);
+      return records + 1;
+    }
+    const lines = splitLines(piece.buf, { line, offset: piece.offset });
+    line += lines.length;
+    records += readLines(incoming, entity, rel, lines);
+  }
+  return records;
+}
+
+function readLines(incoming: Incoming, entity: string, rel: string, lines: Line[]): number {
+  let records = 0;
+  for (const l of lines) {
     if ("bad" in l) {
       records++;
       incoming.refuse(entity, { file: rel, line: l.line, text: l.raw }, l.bad);

@@ -7,7 +7,7 @@
  * reasons name the field and the rule, never the value.
  */
 import {
-  closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync, type Stats,
+  closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, rmSync, statSync, writeFileSync, type Stats,
 } from "node:fs";
 import { join, sep } from "node:path";
 import type { Quarantined } from "./validate.ts";
@@ -103,6 +103,59 @@ export function readSourceFile(path: string): { buf: Buffer } | { refused: strin
   }
 }
 
+/** A vetted file's text is read in pieces of about this many bytes (whole lines), so a big file never sits in memory whole. */
+export const SOURCE_CHUNK = 16 << 20;
+
+/**
+ * A vetted file, read as `readSourceFile` does (no symlink followed, no pipe blocked on), in
+ * pieces of whole lines (about `chunk` bytes; a longer line is one piece), each with its byte
+ * offset in the file. Yields one `refused` instead when the file cannot be read, or is not UTF-8
+ * text (fileEncodingProblem of its first bytes); a read that fails midway ends with `refused`.
+ */
+export function* readSourceChunks(path: string, chunk = SOURCE_CHUNK): Generator<{ buf: Buffer; offset: number } | { refused: string }> {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | (readerLimits.allowSymlinks ? 0 : constants.O_NOFOLLOW));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    yield { refused: code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ELOOP" ? "a symbolic link: refused" : `cannot open: ${code ?? (err as Error).message}` };
+    return;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) { yield { refused: `${KIND(st)}, not a regular file: refused` }; return; }
+    let carry: Buffer = Buffer.alloc(0);
+    let offset = 0;
+    for (;;) {
+      const b = Buffer.allocUnsafe(chunk);
+      let n: number;
+      try {
+        n = readSync(fd, b, 0, chunk, null);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        yield { refused: code === "EISDIR" ? "a directory, not a regular file: refused" : `cannot read: ${code ?? (err as Error).message}` };
+        return;
+      }
+      if (offset === 0 && carry.length === 0 && n > 0) {
+        const enc = fileEncodingProblem(b.subarray(0, n));
+        if (enc) { yield { refused: enc }; return; }
+      }
+      if (n === 0) {
+        if (carry.length) yield { buf: carry, offset };
+        return;
+      }
+      const data = carry.length ? Buffer.concat([carry, b.subarray(0, n)]) : b.subarray(0, n);
+      const nl = data.lastIndexOf(0x0a);
+      if (nl < 0) { carry = data; continue; }
+      yield { buf: data.subarray(0, nl + 1), offset };
+      offset += nl + 1;
+      carry = data.subarray(nl + 1);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** A whole-file problem seen in its first bytes: compressed, UTF-16/32, binary. */
 export function fileEncodingProblem(buf: Buffer): string | null {
   if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) return "gzip-compressed: decompress the file first";
@@ -139,10 +192,12 @@ export type Line = { line: number; text: string } | { line: number; bad: string;
  * holds a NUL byte or is longer than the record limit comes back as `bad` with the reason and a
  * printable rendering of it (never a decoding that replaced bytes with U+FFFD).
  */
-export function splitLines(buf: Buffer): Line[] {
-  let start = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+export function splitLines(buf: Buffer, at: { line?: number; offset?: number } = {}): Line[] {
+  // `at`: where the piece starts in its file (readSourceChunks): its first line's number and byte offset.
+  const fileOffset = at.offset ?? 0;
+  let start = fileOffset === 0 && buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
   const out: Line[] = [];
-  let n = 0;
+  let n = (at.line ?? 1) - 1;
   let whole: string | null = null;
   try { whole = fatal.decode(buf.subarray(start)); } catch { /* line by line below */ }
   if (whole !== null) {
@@ -159,8 +214,8 @@ export function splitLines(buf: Buffer): Line[] {
     try {
       out.push(textLine(n, fatal.decode(slice)));
     } catch {
-      const at = badUtf8At(slice);
-      out.push({ line: n, bad: `not UTF-8 at byte ${at + 1} of the line (byte ${start + at + 1} of the file)`, raw: slice.toString("latin1").slice(0, 2000) });
+      const bad = badUtf8At(slice);
+      out.push({ line: n, bad: `not UTF-8 at byte ${bad + 1} of the line (byte ${fileOffset + start + bad + 1} of the file)`, raw: slice.toString("latin1").slice(0, 2000) });
     }
     start = end + 1;
   }
