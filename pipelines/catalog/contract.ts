@@ -37,6 +37,19 @@ export const Contract = z.strictObject({
   name: z.string().optional(),
   produced_by: z.string().optional(),
   partition_by: z.string().nullable().optional(),
+  /**
+   * A mart rebuilt by partition: only the partitions (`partition_by`: a date or YYYY-MM column) whose
+   * input days changed are rebuilt, tested and published. `lookback_days`: how far a changed input day
+   * reaches into other days' rows (a 7-day response window: 7), so the days rebuilt are widened by it
+   * both ways. `keyed_by`: a snapshot model whose changes touch only this mart's rows with the same key
+   * (`{ stg_contacts: contact_id }`: a changed contact rebuilds the partitions holding its rows, before
+   * or after); a change to any other snapshot input rebuilds everything.
+   */
+  incremental: z.strictObject({
+    partition_by: z.string(),
+    lookback_days: z.number().int().min(0).default(0),
+    keyed_by: z.record(z.string(), z.string()).default({}),
+  }).optional(),
   key: z.array(z.string()).optional(),
   /** The datasets a prediction mart is computed from (mart names, or zone.name ids). */
   reads: z.array(z.string()).optional(),

@@ -21,6 +21,10 @@ export type Model = {
   partitionBy: string | null;
   /** The contract beside the SQL file (`<model>.yml`), if there is one. */
   contract: Contract | null;
+  /** An incremental mart: how far a changed day reaches (`incremental.lookback_days` in its .yml). */
+  lookbackDays: number;
+  /** An incremental mart: snapshot models whose changed keys rebuild only the partitions holding those keys. */
+  keyedBy: Record<string, string>;
 };
 
 /** Materialization is set per folder, not per file (as dbt projects do). */
@@ -40,18 +44,20 @@ export function loadProject(dir: string): Model[] {
     try { files = walk(layerDir).filter((f) => f.endsWith(".sql")); } catch { continue; }
     for (const file of files.sort()) {
       const sql = readFileSync(file, "utf8");
-      const partition = /^--\s*partition_by:\s*(\w+)/m.exec(sql);
-      const incremental = /^--\s*materialized:\s*incremental\b/m.test(sql);
+      const contract = loadContract(file);
+      const declared = contract?.incremental;
+      const partition = declared ? declared.partition_by : /^--\s*partition_by:\s*(\w+)/m.exec(sql)?.[1];
+      const incremental = declared !== undefined || /^--\s*materialized:\s*incremental\b/m.test(sql);
       if (incremental && (layer !== "marts" || !partition)) {
         throw new ProjectError(`${relative(dir, file)}: an incremental model must be a mart with a partition_by column`);
       }
       models.push({
         name: basename(file, ".sql"), file: relative(dir, file), layer, materialized: incremental ? "incremental" : materialized, sql,
-        contract: loadContract(file),
+        contract, lookbackDays: declared?.lookback_days ?? 0, keyedBy: declared?.keyed_by ?? {},
         refs: unique([...sql.matchAll(REF)].map((m) => m[1]!)),
         sources: unique([...sql.matchAll(SOURCE)].map((m) => m[1]!)),
         seeds: unique([...sql.matchAll(SEED)].map((m) => m[1]!)),
-        partitionBy: partition ? partition[1]! : null,
+        partitionBy: partition ?? null,
       });
     }
   }

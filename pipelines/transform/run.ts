@@ -15,8 +15,9 @@ import { steps } from "../core/progress.ts";
 import { compile } from "./compile.ts";
 import { registerSeedTables, registerSources } from "./inputs.ts";
 import { loadMacros, registerMacros } from "./macros.ts";
-import { checkColumns } from "../catalog/contract.ts";
-import { describeFailure, runDataTests, type TestResult } from "../catalog/dataTests.ts";
+import type { TestResult } from "../catalog/dataTests.ts";
+import { build, checkModel, DataTestError, drop, ModelError } from "./build.ts";
+import { buildIncremental, KeyDiffs } from "./incremental.ts";
 import { loadProject, topoSort, type Model } from "../catalog/project.ts";
 import { lastConsumers, plan, relationKinds } from "./plan.ts";
 import { publishIncremental, publishMart } from "./publish.ts";
@@ -30,16 +31,8 @@ export type ModelRun = { model: string; materialized: string; rows: number; seco
 /** A model that failed (its build, contract or data tests), and the models not built because they depend on it. */
 export type ModelFailure = { model: string; reason: string; skipped: string[] };
 export type TransformResult = { models: ModelRun[]; tests: TestResult[]; rowsIn: number; rowsOut: number; outputs: string[]; failed: ModelFailure[] };
+export { DataTestError, ModelError } from "./build.ts";
 export type TransformOptions = { select?: string; dir?: string; fullRefresh?: boolean; publish?: boolean };
-
-/** A model's own failure (its SQL, contract or data tests): it and its descendants are skipped, the rest builds. */
-export class ModelError extends Error {}
-
-export class DataTestError extends ModelError {
-  constructor(readonly failures: TestResult[]) {
-    super(`data tests failed:\n${failures.map((f) => `  ${describeFailure(f)}`).join("\n")}`);
-  }
-}
 
 /**
  * Some models failed: everything that does not depend on them was built and published (as dbt's
@@ -95,14 +88,19 @@ export async function runTransforms(config: Config, paths: Paths, opts: Transfor
   const { plan: models, chosen } = plan(all, opts.select);
   const kinds = relationKinds(models);
   const stateFile = join(paths.data, "state", "transform.json");
-  const prev = opts.fullRefresh ? null : readState(stateFile);
+  const last = readState(stateFile);
+  const prev = opts.fullRefresh ? null : last;
   const macros = loadMacros(dir);
-  const cur: TransformState = { raw: { ...fingerprintRaw(paths.raw), ...fingerprintRaw(paths.enriched) }, models: modelHashes(all, macros) };
+  const cur: TransformState = { raw: { ...fingerprintRaw(paths.raw, last?.raw), ...fingerprintRaw(paths.enriched, last?.raw) }, models: modelHashes(all, macros) };
 
   const staging = join(paths.staging, "transform");
   clearStaging(staging);
   const db = await openDb(":memory:", { threads: "2", temp_directory: join(staging, "spill") });
   const result: TransformResult = { models: [], tests: [], rowsIn: 0, rowsOut: 0, outputs: [], failed: [] };
+  // Snapshot models the run's incremental marts are keyed by: their changed keys, this run against the last.
+  const keysDir = join(paths.data, "state", "transform-keys");
+  const writing = publish ? models.filter((m) => m.materialized === "incremental" && chosen.has(m.name)) : [];
+  const keys = new KeyDiffs(db, keysDir, join(staging, "keys"), prev?.keys, writing);
   const testFailures: TestResult[] = [];
   try {
     await exec(db, `SET TimeZone = ${lit(config.business.timezone)}`);
@@ -118,17 +116,21 @@ export async function runTransforms(config: Config, paths: Paths, opts: Transfor
       const writes = publish && chosen.has(model.name) && (model.materialized === "mart" || model.materialized === "incremental");
       let rebuilt = "all";
       if (model.materialized === "incremental" && writes && existsSync(join(paths.marts, model.name))) {
-        const days = changedDays(prev, cur, model, upstreamSources(all, model));
-        if (days !== "all") rebuilt = `${days.length} days`;
-        if (days !== "all") {
-          await buildIncremental(db, model, sql, days, paths, staging, result);
-          result.models.push({ model: model.name, materialized: model.materialized, rows: 0, seconds: (performance.now() - t0) / 1000, rebuilt });
-          work.done(`${model.materialized} ${model.name}`, { seconds: (performance.now() - t0) / 1000, note: `incremental: ${rebuilt} rebuilt` });
+        const days = changedDays(prev, cur, model, upstreamSources(all, model, new Set(Object.keys(model.keyedBy))));
+        const keyed = keys.changedFor(model);
+        if (days !== "all" && keyed) {
+          const delta = await buildIncremental(db, model, sql, days, keyed, paths, staging, result.tests);
+          rebuilt = `${days.length} days`;
+          result.rowsOut += delta.rows;
+          result.outputs.push(join(paths.marts, model.name));
+          result.models.push({ model: model.name, materialized: model.materialized, rows: delta.rows, seconds: (performance.now() - t0) / 1000, rebuilt });
+          work.done(`${model.materialized} ${model.name}`, { rows: delta.rows, seconds: (performance.now() - t0) / 1000, note: `incremental: ${rebuilt} changed, ${delta.partitions.length} partition${delta.partitions.length === 1 ? "" : "s"} rebuilt` });
           return;
         }
       }
       const kind = kinds.get(model.name)!;
       await build(db, model, kind, sql);
+      if (keys.models.has(model.name)) await keys.afterBuild(model.name);
       const tests = await checkModel(db, model);
       result.tests.push(...tests);
       let rows = 0;
@@ -138,7 +140,7 @@ export async function runTransforms(config: Config, paths: Paths, opts: Transfor
         result.rowsOut += rows;
       }
       result.models.push({ model: model.name, materialized: model.materialized, rows, seconds: (performance.now() - t0) / 1000, rebuilt });
-      work.done(`${model.materialized} ${model.name}`, { rows: kind === "VIEW" ? undefined : rows, seconds: (performance.now() - t0) / 1000 });
+      work.done(`${model.materialized === "view" && kind === "TABLE" ? "table" : model.materialized} ${model.name}`, { rows: kind === "VIEW" ? undefined : rows, seconds: (performance.now() - t0) / 1000 });
     };
     const lastUse = lastConsumers(models, kinds);
     const blocked = new Map<string, string>(); // model → the failed model it depends on
@@ -176,53 +178,13 @@ export async function runTransforms(config: Config, paths: Paths, opts: Transfor
     result.outputs.push(await buildWarehouse(paths, join(staging, "warehouse.duckdb")));
     // A model that failed or was skipped is rebuilt whole next run (its partitions did not see this run's data).
     for (const name of result.failed.flatMap((f) => [f.model, ...f.skipped])) cur.models[name] = "failed";
-    if (!opts.select) writeState(stateFile, cur);
+    if (!opts.select) {
+      cur.keys = keys.commit();
+      writeState(stateFile, cur);
+      keys.prune(cur.keys);
+    }
   }
   clearStaging(staging);
   if (result.failed.length) throw new PartialTransformError(result, testFailures);
   return result;
-}
-
-/** Drop a model's table or view, whichever it is (an incremental mart is a view over its Parquet). */
-async function drop(db: Db, name: string): Promise<void> {
-  const [rel] = await rows<{ t: string }>(db, `SELECT table_type AS t FROM information_schema.tables WHERE table_name = ${lit(name)}`);
-  if (rel) await exec(db, `DROP ${rel.t === "VIEW" ? "VIEW" : "TABLE"} ${name}`);
-}
-
-async function build(db: Db, model: Model, kind: "VIEW" | "TABLE", sql: string): Promise<void> {
-  try {
-    await exec(db, `CREATE OR REPLACE ${kind} ${model.name} AS\n${sql}`);
-  } catch (err) {
-    throw new ModelError(`model ${model.name} (transforms/${model.file}) failed: ${(err as Error).message}`);
-  }
-}
-
-/** Contract columns and types, then data tests; any failure stops the run before publishing. */
-async function checkModel(db: Db, model: Model): Promise<TestResult[]> {
-  if (!model.contract) return [];
-  const described = await rows<{ column_name: string; column_type: string }>(db, `DESCRIBE ${model.name}`);
-  const problems = checkColumns(model.name, model.contract, described.map((d) => ({ name: d.column_name, type: d.column_type })));
-  if (problems.length) throw new ModelError(`model ${model.name} breaks its contract (transforms/${model.file.replace(/\.sql$/, ".yml")}):\n  ${problems.join("\n  ")}`);
-  const results = await runDataTests(db, model.name, model.contract);
-  const failures = results.filter((r) => r.failures > 0);
-  if (failures.length) throw new DataTestError(failures);
-  return results;
-}
-
-/**
- * Rebuild only the partitions holding the changed days: the delta is tested, published in place
- * of those partitions, and downstream models then read the whole published mart.
- */
-async function buildIncremental(db: Db, model: Model, sql: string, days: string[], paths: Paths, staging: string, result: TransformResult): Promise<void> {
-  const part = model.partitionBy!;
-  const values = part === "date" ? days : [...new Set(days.map((d) => d.slice(0, 7)))];
-  const published = join(paths.marts, model.name);
-  const filter = values.length ? `${part}::VARCHAR IN (${values.map(lit).join(", ")})` : "false";
-  await build(db, model, "TABLE", `SELECT * FROM (\n${sql}\n) WHERE ${filter}`);
-  result.tests.push(...(await checkModel(db, model)));
-  const n = (await one<{ n: number }>(db, `SELECT count(*) AS n FROM ${model.name}`)).n;
-  await publishIncremental(db, model, published, join(staging, "marts"), values);
-  result.rowsOut += n;
-  result.outputs.push(published);
-  await exec(db, `DROP TABLE ${model.name}; CREATE VIEW ${model.name} AS SELECT * FROM read_parquet(${lit(published + "/**/*.parquet")}, hive_partitioning = true)`);
 }

@@ -1,17 +1,23 @@
 /**
  * What the last transform saw, so incremental marts rebuild only the days whose raw data changed:
- * a fingerprint (size and mtime) of every raw partition file, and a hash of each model's SQL.
+ * a fingerprint (size, mtime and content hash) of every raw partition file, and a hash of each model's SQL.
  */
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { writeJsonAtomic } from "../core/stateFile.ts";
 import type { Model } from "../catalog/project.ts";
 
 export type RawFingerprint = Record<string, Record<string, string>>; // entity → partition ("date=…" or "snapshot") → fingerprint
-export type TransformState = { raw: RawFingerprint; models: Record<string, string> };
+/** `keys`: for each keyed snapshot model and column (`stg_contacts.contact_id`), the file of its per-key row hashes last run. */
+export type TransformState = { raw: RawFingerprint; models: Record<string, string>; keys?: Record<string, string> };
 
-export function fingerprintRaw(rawDir: string): RawFingerprint {
+/**
+ * Each partition's files as `name@size:mtime:content-hash`. A file whose size and mtime match the last run's
+ * keeps its hash; only a touched file is read and hashed, so a partition rewritten with the same
+ * content (a snapshot every extract rewrites, a day an enrich rewrote unchanged) is not a change.
+ */
+export function fingerprintRaw(rawDir: string, prev: RawFingerprint = {}): RawFingerprint {
   const out: RawFingerprint = {};
   if (!existsSync(rawDir)) return out;
   for (const entity of readdirSync(rawDir).sort()) {
@@ -20,12 +26,23 @@ export function fingerprintRaw(rawDir: string): RawFingerprint {
     const parts: Record<string, string> = {};
     for (const entry of readdirSync(dir).sort()) {
       const p = join(dir, entry);
+      const part = entry.includes("=") ? entry : "snapshot";
       const files = statSync(p).isDirectory() ? readdirSync(p).sort().map((f) => join(p, f)) : [p];
-      parts[entry.includes("=") ? entry : "snapshot"] = files.map((f) => { const s = statSync(f); return `${s.size}:${Math.round(s.mtimeMs)}`; }).join(",");
+      const before = new Map((prev[entity]?.[part] ?? "").split(",").map((x) => [x.slice(0, x.lastIndexOf(":")), x] as const));
+      parts[part] = files.map((f) => {
+        const st = statSync(f);
+        const stamp = `${basename(f)}@${st.size}:${Math.round(st.mtimeMs)}`;
+        return before.get(stamp) ?? `${stamp}:${createHash("sha256").update(readFileSync(f)).digest("hex").slice(0, 24)}`;
+      }).join(",");
     }
     out[entity] = parts;
   }
   return out;
+}
+
+/** A partition's content: its files' hashes (names, sizes and mtimes left out). */
+function content(fingerprint: string | undefined): string | undefined {
+  return fingerprint?.split(",").map((x) => (x.includes("@") ? x.slice(x.lastIndexOf(":") + 1) : x)).join(",");
 }
 
 /** A model's hash covers its SQL, its contract, the shared macros and everything upstream of it. */
@@ -55,8 +72,10 @@ export function writeState(file: string, state: TransformState): void {
 
 /**
  * The business-local days an incremental model must rebuild, or "all". Raw partitions are UTC
- * days; a UTC day touches the local day before and after it, so both neighbours are included.
- * Any change to an unpartitioned (snapshot) source the model reads, or to its SQL, means "all".
+ * days; a UTC day touches the local day before and after it, so both neighbours are included, and
+ * the model's lookback (how far a day reaches into other days' rows) widens that both ways.
+ * Any change to an unpartitioned (snapshot) source in `sources`, or to the model's SQL, means "all"
+ * (snapshots read only through a keyed model are left out of `sources`: their changes are diffed by key).
  */
 export function changedDays(prev: TransformState | null, cur: TransformState, model: Model, sources: Set<string>): string[] | "all" {
   if (!prev || prev.models[model.name] !== cur.models[model.name]) return "all";
@@ -65,10 +84,10 @@ export function changedDays(prev: TransformState | null, cur: TransformState, mo
     const a = prev.raw[entity] ?? {};
     const b = cur.raw[entity] ?? {};
     for (const part of new Set([...Object.keys(a), ...Object.keys(b)])) {
-      if (a[part] === b[part]) continue;
+      if (content(a[part]) === content(b[part])) continue;
       if (part === "snapshot") return "all";
       const day = part.slice(part.indexOf("=") + 1);
-      for (const d of [-1, 0, 1]) days.add(shiftDay(day, d));
+      for (let d = -1 - model.lookbackDays; d <= 1 + model.lookbackDays; d++) days.add(shiftDay(day, d));
     }
   }
   return [...days].sort();
@@ -80,13 +99,13 @@ function shiftDay(day: string, by: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** Sources a model reads directly or through its upstream models. */
-export function upstreamSources(models: Model[], model: Model): Set<string> {
+/** Sources a model reads directly or through its upstream models (not through the models in `stopAt`). */
+export function upstreamSources(models: Model[], model: Model, stopAt: Set<string> = new Set()): Set<string> {
   const byName = new Map(models.map((m) => [m.name, m]));
   const out = new Set<string>();
   const seen = new Set<string>();
   const walk = (m: Model) => {
-    if (seen.has(m.name)) return;
+    if (seen.has(m.name) || stopAt.has(m.name)) return;
     seen.add(m.name);
     for (const s of m.sources) out.add(s);
     for (const r of m.refs) walk(byName.get(r)!);

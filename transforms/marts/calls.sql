@@ -1,5 +1,3 @@
--- partition_by: month
--- materialized: incremental
 -- One row per call: when, which line, who, how it ended, time in IVR and queue, transfers, topic.
 WITH calls AS (
     SELECT * FROM {{ ref('stg_calls') }}

@@ -1,4 +1,3 @@
--- partition_by: month
 -- Every call and every text as one interaction, with its channel, line, contact and topic.
 -- first_response_seconds (inbound texts): seconds until the next outgoing text to the same
 -- contact on the same line, if one follows within 7 days.
