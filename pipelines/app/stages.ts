@@ -196,7 +196,8 @@ export async function retention(run: Run, config: Config, opts: { dryRun?: boole
   const paths = bounded(config);
   const { applyRetention, planRetention } = await import("../retention/retention.ts");
   const dryRun = Boolean(opts.dryRun);
-  const asOf = opts.asOf ?? new Date().toISOString().slice(0, 10);
+  // COMMSIGHT_TODAY (YYYY-MM-DD) freezes the clock for simulated nights (test/scale/nights.test.ts).
+  const asOf = opts.asOf ?? process.env.COMMSIGHT_TODAY ?? new Date().toISOString().slice(0, 10);
   const plan = await planRetention(config, paths, asOf);
   const verb = dryRun ? "would delete" : "deleted";
   // The ledger lists every partition that went (or would go), with its rows and the purpose that let it go.
