@@ -16,7 +16,7 @@
  * in data/tmp/bench-transform-small (generate, extract, enrich at scale small, seed 42; kept for the
  * next run). Medium — when /work/main/data/tmp/lead/medium/data/lake (or `BENCH_TRANSFORM_MEDIUM`) has
  * raw and enriched, they are hard-linked read-only into data/tmp/bench-transform-medium. `BENCH_ROUNDS`
- * (default 2) sets the rounds.
+ * (default 2) sets the rounds; `BENCH_TRANSFORM_SCALES` (default small,medium) the lakes.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -141,10 +141,11 @@ async function measure(scale: string, data: string): Promise<BenchFigure[]> {
 const bench: Bench = {
   title: "Transform: the framework's CPU over bare DuckDB running the same model SQL",
   async run() {
-    const figures = await measure("small", smallLake());
-    const medium = mediumLake();
+    const scales = (process.env.BENCH_TRANSFORM_SCALES ?? "small,medium").split(",");
+    const figures = scales.includes("small") ? await measure("small", smallLake()) : [];
+    const medium = scales.includes("medium") ? mediumLake() : null;
     if (medium) figures.push(...(await measure("medium", medium)));
-    else figures.push({ name: "medium", value: 0, unit: "-", note: `skipped: ${LEAD_MEDIUM} has no raw and enriched lake yet` });
+    else if (scales.includes("medium")) figures.push({ name: "medium", value: 0, unit: "-", note: `skipped: ${LEAD_MEDIUM} has no raw and enriched lake yet` });
     return figures;
   },
 };
