@@ -85,3 +85,14 @@ export async function diffDataset(left: string, right: string, dataset: string, 
     db.close();
   }
 }
+
+/** Rows of a dataset (all its Parquet files). */
+export async function rowCount(dir: string, dataset: string): Promise<number> {
+  const db = await openDb();
+  try {
+    const [r] = await rows<{ n: number }>(db, `SELECT count(*)::BIGINT AS n FROM read_parquet('${join(dir, dataset, "**", "*.parquet").replaceAll("'", "''")}')`);
+    return r!.n;
+  } finally {
+    db.close();
+  }
+}

@@ -27,7 +27,7 @@ import { readLedger } from "../../pipelines/core/ledger.ts";
 import { projectRoot } from "../../pipelines/core/paths.ts";
 import { generateDemo } from "../../pipelines/sources/demo/generate.ts";
 import { BIN } from "../helpers/cli.ts";
-import { datasets, diffDataset, type DatasetDiff } from "../helpers/martDiff.ts";
+import { datasets, diffDataset, rowCount, type DatasetDiff } from "../helpers/martDiff.ts";
 import { tmpDir } from "../helpers/records.ts";
 
 const NIGHTS = Number(process.env.COMMSIGHT_NIGHTS ?? 30);
@@ -110,6 +110,11 @@ async function rebuildAndCompare(n: number, d: string): Promise<DatasetDiff[]> {
   const diffs: DatasetDiff[] = [];
   for (const m of names.filter((x) => !theirs.includes(x))) diffs.push({ dataset: m, problem: "only in the nightly folder", onlyLeft: [], onlyRight: [] });
   for (const m of theirs.filter((x) => !names.includes(x))) diffs.push({ dataset: m, problem: "only in the rebuild", onlyLeft: [], onlyRight: [] });
+  // Not vacuous: the marts the models read and the predictions have rows on both sides.
+  for (const m of ["calls", "contact_features", "churn_risk", "volume_forecast", "opportunity_score"]) {
+    expect(await rowCount(left, m), `night ${n}: nightly ${m}`).toBeGreaterThan(0);
+    expect(await rowCount(right, m), `night ${n}: rebuilt ${m}`).toBeGreaterThan(0);
+  }
   for (const m of names.filter((x) => theirs.includes(x))) {
     const diff = await diffDataset(left, right, m, { skip: FORECAST.has(m) ? ["model_version"] : [] });
     if (diff) diffs.push(diff);
