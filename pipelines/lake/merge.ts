@@ -126,7 +126,7 @@ export async function mergeInto(db: Db, e: MergeEntity, incoming: string, ctx: M
 }
 
 /** What a merge leaves behind in the session (incoming_all: a table or a view). */
-const dropAll = (incomingAll: "TABLE" | "VIEW") => ["VIEW merged", "TABLE candidates", "TABLE existing_rows", "VIEW merged_view", "VIEW incoming_dated", `${incomingAll} incoming_all`]
+const dropAll = (incomingAll: "TABLE" | "VIEW") => ["VIEW merged", "TABLE candidates", "TABLE fresh", "TABLE existing_rows", "VIEW merged_view", "VIEW incoming_dated", `${incomingAll} incoming_all`]
   .map((x) => `DROP ${x.replace(" ", " IF EXISTS ")};`).join(" ");
 
 type Shape = {
@@ -165,7 +165,8 @@ async function mergeAndWrite(db: Db, e: MergeEntity, affected: Set<string>, exis
       tie.tieJoin += ` LEFT JOIN (SELECT DISTINCT _seq, _source_file, _source_line, true AS _conflict FROM lake_conflicts) lc
         ON lc._seq IS NOT DISTINCT FROM i._seq AND lc._source_file IS NOT DISTINCT FROM i._source_file AND lc._source_line IS NOT DISTINCT FROM i._source_line`;
     }
-    await exec(db, sql("merge_rows.sql", { key: s.key, version: e.version ? `${e.version},` : "", ...tie }));
+    const notRepeated = s.repeated ? `ANTI JOIN (SELECT ${s.key} FROM incoming_dated GROUP BY ALL HAVING count(*) > 1) r USING (${s.key})` : "";
+    await exec(db, sql("merge_rows.sql", { key: s.key, version: e.version ? `${e.version},` : "", notRepeated, ...tie }));
     await exec(db, "DROP TABLE IF EXISTS lake_conflicts");
     const struct = (cols: string[], alias = "") => `struct_pack(${cols.map((c) => `${q(c)} := ${alias}${q(c)}`).join(", ")})`;
     counts = await one<{ landed: number; updated: number }>(db, sql("merge_counts.sql", { key: s.key, row: struct(s.business) }));
