@@ -47,9 +47,10 @@ export const readerLimits = {
   /**
    * The folder extract lands an entity's files in batches of about this many bytes of source
    * (whole files, in order), so what it stages and merges at a time, and its memory, are bounded by
-   * the batch, not by the folder.
+   * the batch, not by the folder. Each batch pays a scan of the entity's lake (keys, parents), so
+   * batches are not small: at medium only call-flow events (1.2 GB) take two.
    */
-  batchBytes: 256 << 20,
+  batchBytes: 1 << 30,
 };
 export const DEFAULT_READER_LIMITS = { ...readerLimits };
 export function setReaderLimits(l: Partial<typeof readerLimits>): void {
