@@ -6,14 +6,13 @@
  * with the highest validation ROC AUC (ties: lower log loss), the blend only by a clear lead (below). Its probabilities are calibrated on its
  * validation predictions by Platt scaling or isotonic regression, whichever has the lower Brier score
  * there cross-fitted (5 folds: each fold calibrated by a map fitted on the other four), so the choice
- * does not favour the more flexible map for fitting its own rows. Nothing here is given the test rows.
+ * does not favour the more flexible map for fitting its own rows (chooseCalibration). Nothing here is given the test rows.
  * The blend is a stack: a logistic regression on the candidates' log-odds, its weights fitted on the
  * validation predictions, and scored there cross-fitted (5 folds: each fold's stacked prediction comes
  * from weights fitted on the other folds), so its validation score is as honest as the others'.
  * The blend is served only when it leads the best single candidate by more than one standard error
- * of the paired difference of their validation ROC AUCs (DeLong), as the one-standard-error rule
- * does for the calibration map: a lead inside the noise keeps the simpler model, which is cheaper
- * to fit and to explain.
+ * of the paired difference of their validation ROC AUCs (DeLong), the one-standard-error rule: a
+ * lead inside the noise keeps the simpler model, which is cheaper to fit and to explain.
  */
 import { fitLogistic, predictProba } from "../shared/logistic.ts";
 import { mulberry32, permutation } from "../shared/rng.ts";
@@ -182,9 +181,11 @@ const CALIBRATION_FOLDS = 5;
 
 /**
  * Platt or isotonic for raw validation predictions `p`: each scored by the Brier score of its
- * cross-fitted calibrated predictions. Isotonic (more flexible, noisier) is taken only when it beats
- * Platt by more than one standard error of the paired per-row difference (the one-standard-error
- * rule), so a tie in the noise keeps Platt's two parameters; the chosen map is refitted on all rows.
+ * cross-fitted calibrated predictions (each fold mapped by a map fitted on the other four), and the
+ * lower one taken; the chosen map is refitted on all rows. The cross-fitting already charges the
+ * more flexible map for fitting its own rows, so no further handicap is added: a one-standard-error
+ * preference for Platt (used before) cost Brier in nested cross-validation on the training parts
+ * (Orange/BigML's depth-4 trees: 0.0395 against 0.0389 on the outer folds; telco unchanged, README).
  */
 export function chooseCalibration(p: Float64Array, y: ArrayLike<number>): { calibrator: Calibrator; brier: Record<Calibrator["method"], number> } {
   const n = p.length;
@@ -201,14 +202,5 @@ export function chooseCalibration(p: Float64Array, y: ArrayLike<number>): { cali
     }
     score[method] = brier(y, cf[method]);
   }
-  let s1 = 0;
-  let s2 = 0;
-  for (let i = 0; i < n; i++) {
-    const d = (cf.isotonic[i]! - y[i]!) ** 2 - (cf.platt[i]! - y[i]!) ** 2;
-    s1 += d;
-    s2 += d * d;
-  }
-  const mean = s1 / n;
-  const se = Math.sqrt(Math.max(0, s2 / n - mean * mean) / Math.max(1, n - 1));
-  return { calibrator: fitCalibrator(mean < -se ? "isotonic" : "platt", p, y), brier: score };
+  return { calibrator: fitCalibrator(score.isotonic < score.platt ? "isotonic" : "platt", p, y), brier: score };
 }
