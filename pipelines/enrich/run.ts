@@ -103,6 +103,19 @@ async function analyseDays(db: Db, ctx: EnrichContext, raw: string, days: string
 
 type Timed = <T>(key: "read" | "analyse", f: () => T | Promise<T>) => Promise<T>;
 
+/** The raw contacts: all of them, or (`days`) only those the texts of these days can reach. */
+function contactsRelation(raw: string, days: string[] | null): string | null {
+  const all = sourceRelation(raw, "contacts");
+  if (!all || !days) return all;
+  const src = (entity: string, empty: string) => daysRelation(raw, entity, days, empty);
+  return sqlTemplate(join(SQL, "contacts_of_days.sql"), {
+    contacts: all,
+    surveys: src("survey_responses", "NULL::VARCHAR AS contactId"),
+    messages: src("messages", "NULL::VARCHAR AS direction, NULL::VARCHAR AS \"from\", NULL::VARCHAR[] AS \"to\""),
+    calls: src("calls", "NULL::VARCHAR[] AS participants"),
+  });
+}
+
 /** Days grouped by month (YYYY-MM), in order: one batch each. */
 function byMonth(days: string[]): [string, string[]][] {
   const out = new Map<string, string[]>();
@@ -132,7 +145,7 @@ export async function runEnrich(config: Config, paths: Paths): Promise<EnrichRes
     log.debug({ seconds: (performance.now() - t0) / 1000, analyse: plan.analyse.length, kept: result.days.unchanged, gone: plan.gone.length, full: plan.full }, "enrich: planned");
     if (plan.analyse.length) {
       await writeDigest(db, config, paths.raw, plan.digest);
-      const contacts = await loadContacts(db, sourceRelation(paths.raw, "contacts"), config.privacy.optOut.field);
+      const contacts = await loadContacts(db, contactsRelation(paths.raw, plan.full ? null : plan.analyse), config.privacy.optOut.field);
       classifier = await trainFromExamples(db, config);
       if (classifier) result.classifier = `${classifier.topics.length} topics from ${config.text.topics.examplesFile}`;
       const ctx = newContext(config, contacts, classifier);

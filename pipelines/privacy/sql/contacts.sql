@@ -10,9 +10,10 @@ WITH c AS (
             f -> coalesce(f ->> 'key', lower(f ->> 'name')) = {{field}} AND TRY_CAST(f ->> 'value' AS BOOLEAN))), false) AS opted_out
     FROM {{contacts}}
 )
-SELECT id AS contact_id, first_name, last_name, opted_out, p.value AS phone
-FROM c, unnest(c.phones) AS u(p)
-WHERE p.value IS NOT NULL
+-- (unnest in the select list: a lateral `FROM c, unnest(c.phones)` costs ~100x more CPU in DuckDB)
+SELECT contact_id, first_name, last_name, opted_out, phone
+FROM (SELECT id AS contact_id, first_name, last_name, opted_out, unnest(phones).value AS phone FROM c)
+WHERE phone IS NOT NULL
 UNION ALL
 SELECT id, first_name, last_name, opted_out, NULL FROM c
 ORDER BY contact_id, phone NULLS FIRST
