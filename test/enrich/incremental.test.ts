@@ -21,6 +21,7 @@ import { lakePaths } from "../../pipelines/core/paths.ts";
 import { ENRICHED } from "../../pipelines/catalog/enriched.ts";
 import { runEnrich, type EnrichResult } from "../../pipelines/enrich/run.ts";
 import { commsight } from "../helpers/cli.ts";
+import { compareEnriched, dayPartitions } from "./compare.ts";
 import { tmpDir } from "../helpers/records.ts";
 
 let top = "";
@@ -31,7 +32,7 @@ const configFor = (data: string, over: Record<string, unknown> = {}) => parseCon
 const enrich = (data: string, over: Record<string, unknown> = {}): Promise<EnrichResult> => runEnrich(configFor(data, over), lakePaths(configFor(data, over)));
 const raw = (data: string) => join(data, "lake", "raw");
 const enriched = (data: string) => join(data, "lake", "enriched");
-const days = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((p) => p.startsWith("date=")).map((p) => p.slice(5)).sort() : []);
+const days = dayPartitions;
 
 /** A data folder holding a copy of a raw lake (timestamps kept, as a landed lake's are). */
 function withRaw(name: string, from: string): string {
@@ -51,20 +52,11 @@ async function fullRunOf(data: string): Promise<string> {
 
 /** Every enriched entity of two data folders: same partitions, same rows (as multisets). */
 async function expectSameEnriched(a: string, b: string): Promise<void> {
-  const db = await openDb();
-  try {
-    for (const e of ENRICHED) {
-      const [pa, pb] = [days(join(enriched(a), e.name)), days(join(enriched(b), e.name))];
-      expect(pa, `${e.name} partitions`).toEqual(pb);
-      if (!pa.length) continue;
-      const rel = (d: string) => `read_parquet('${join(enriched(d), e.name)}/*/*.parquet', hive_partitioning = true)`;
-      const [r] = await rows<{ n: number; ab: number; ba: number }>(db, `SELECT (SELECT count(*) FROM ${rel(a)}) AS n,
-        (SELECT count(*) FROM (SELECT * FROM ${rel(a)} EXCEPT ALL SELECT * FROM ${rel(b)})) AS ab,
-        (SELECT count(*) FROM (SELECT * FROM ${rel(b)} EXCEPT ALL SELECT * FROM ${rel(a)})) AS ba`);
-      expect(r!.n, `${e.name} rows`).toBeGreaterThan(0);
-      expect({ entity: e.name, onlyInA: r!.ab, onlyInB: r!.ba }).toEqual({ entity: e.name, onlyInA: 0, onlyInB: 0 });
-    }
-  } finally { db.close(); }
+  for (const c of await compareEnriched(enriched(a), enriched(b))) {
+    expect(c.partitionsA, `${c.entity} partitions`).toEqual(c.partitionsB);
+    expect(c.rowsA, `${c.entity} rows`).toBeGreaterThan(0);
+    expect({ entity: c.entity, rows: c.rowsA, onlyInA: c.onlyInA, onlyInB: c.onlyInB }).toEqual({ entity: c.entity, rows: c.rowsB, onlyInA: 0, onlyInB: 0 });
+  }
 }
 
 /** path → size:mtime of every enriched file. */
