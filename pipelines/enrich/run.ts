@@ -26,9 +26,9 @@ import { newContext, type EnrichContext } from "./context.ts";
 import { ENRICHED, type CallText, type MessageText, type SurveyComment, type TextTerm, type TranscriptTurn } from "../catalog/enriched.ts";
 import { enrichMessages, enrichSurveys, RawMessages, RawSurveys } from "./messages.ts";
 import { pruneDigests, writeDigest } from "./contacts.ts";
-import { outputPrints, planRun } from "./plan.ts";
+import { planRun } from "./plan.ts";
 import { columns, daysRelation } from "./read.ts";
-import { analysisVersion, readState, stateDir, writeState, type EnrichState } from "./state.ts";
+import { analysisVersion, dayPrint, readState, stateDir, writeState, type EnrichState } from "./state.ts";
 import { EntityWriter, removePartitions } from "./write.ts";
 
 const SQL = join(import.meta.dirname, "sql");
@@ -174,9 +174,8 @@ export async function runEnrich(config: Config, paths: Paths): Promise<EnrichRes
           rows += n;
         }
         result.rowsOut += rows;
-        const written = outputPrints(paths.enriched);
         for (const d of days) {
-          const outputs = Object.fromEntries(ENRICHED.flatMap((e) => { const f = written.get(e.name)!.get(d); return f === undefined ? [] : [[e.name, f]]; }));
+          const outputs = Object.fromEntries(ENRICHED.flatMap((e) => { const f = dayPrint(join(paths.enriched, e.name), d); return f === undefined ? [] : [[e.name, f]]; }));
           state.days[d] = { inputs: plan.inputs.get(d)!, outputs, contacts: plan.contacts };
         }
         writeState(paths.data, state);

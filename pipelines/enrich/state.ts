@@ -68,6 +68,12 @@ function filesPrint(dir: string): string {
   return readdirSync(dir).sort().map((f) => { const s = statSync(join(dir, f)); return `${f}:${s.size}:${Math.round(s.mtimeMs)}`; }).join(",");
 }
 
+/** Fingerprint of one day partition of an entity folder, or undefined when there is none. */
+export function dayPrint(entityDir: string, day: string): string | undefined {
+  const dir = join(entityDir, `date=${day}`);
+  return existsSync(dir) ? filesPrint(dir) : undefined;
+}
+
 /** Day → fingerprint of every day partition of an entity folder. */
 export function partitionPrints(entityDir: string): Map<string, string> {
   const out = new Map<string, string>();
