@@ -25,6 +25,7 @@ import { lakePaths, projectRoot, type Paths } from "../core/paths.ts";
 import { readJson, writeJsonAtomic } from "../core/stateFile.ts";
 import { catalog, datasetDir, type Stage } from "../catalog/datasets.ts";
 import type { StageNode } from "./graph.ts";
+import { today } from "../core/clock.ts";
 
 /** Bump when what a fingerprint covers changes. */
 const FORMAT = 1;
@@ -72,9 +73,6 @@ function code(): string {
   return codeStamp;
 }
 
-function today(): string {
-  return process.env.COMMSIGHT_TODAY ?? new Date().toISOString().slice(0, 10);
-}
 
 /** The stage's fingerprint now (inputs, outputs, config, code). */
 export function fingerprint(config: Config, paths: Paths, node: StageNode): string {

@@ -10,6 +10,7 @@ import { progressBar, say, stageProgress } from "../core/progress.ts";
 import type { IngestOptions } from "../extract/sources.ts";
 import type { Stage } from "../catalog/datasets.ts";
 import { applyDuckDbConfig } from "../transform/resources.ts";
+import { today } from "../core/clock.ts";
 
 /** The lake paths, with every DuckDB database the stage opens bounded by the config (memory limit, spill folder). */
 function bounded(config: Config) {
@@ -196,8 +197,8 @@ export async function retention(run: Run, config: Config, opts: { dryRun?: boole
   const paths = bounded(config);
   const { applyRetention, planRetention } = await import("../retention/retention.ts");
   const dryRun = Boolean(opts.dryRun);
-  // COMMSIGHT_TODAY (YYYY-MM-DD) freezes the clock for simulated nights (test/scale/nights.test.ts).
-  const asOf = opts.asOf ?? process.env.COMMSIGHT_TODAY ?? new Date().toISOString().slice(0, 10);
+  // COMMSIGHT_TODAY (YYYY-MM-DD) freezes the clock for simulated nights (core/clock.ts).
+  const asOf = opts.asOf ?? today();
   const plan = await planRetention(config, paths, asOf);
   const verb = dryRun ? "would delete" : "deleted";
   // The ledger lists every partition that went (or would go), with its rows and the purpose that let it go.

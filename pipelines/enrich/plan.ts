@@ -16,6 +16,7 @@ import { ENRICHED } from "../catalog/enriched.ts";
 import { enrichedPeriodOf } from "../retention/retention.ts";
 import { daysOfChangedContacts, digestFile, writeDigest } from "./contacts.ts";
 import { contactsPrint, inputPrints, partitionPrints, stateDir, type DayState, type EnrichState } from "./state.ts";
+import { today as todayDate } from "../core/clock.ts";
 
 export type Plan = {
   /** Every day is analysed (no usable state, or a new analysis version). */
@@ -58,7 +59,7 @@ function outputsIntact(day: string, rec: DayState, outputs: Map<string, Map<stri
   return { ...rec, outputs: kept };
 }
 
-export async function planRun(db: Db, config: Config, paths: Paths, prev: EnrichState | null, analysis: string, today = process.env.COMMSIGHT_TODAY ?? new Date().toISOString().slice(0, 10)): Promise<Plan> {
+export async function planRun(db: Db, config: Config, paths: Paths, prev: EnrichState | null, analysis: string, today = todayDate()): Promise<Plan> {
   const inputs = inputPrints(paths.raw);
   const outputs = outputPrints(paths.enriched);
   const contacts = contactsPrint(paths.raw, analysis);

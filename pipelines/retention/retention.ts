@@ -17,6 +17,7 @@ import type { Paths } from "../core/paths.ts";
 import { readJson, writeJsonAtomic } from "../core/stateFile.ts";
 import { catalog, datasetDir } from "../catalog/datasets.ts";
 import { MERGE_ENTITIES, isPartitioned } from "../catalog/raw.ts";
+import { today } from "../core/clock.ts";
 
 export type Period = { days: number; purpose: string };
 export type Expired = { zone: "raw" | "enriched" | "quarantine"; entity: string; partition: string; date: string; rows: number; purpose: string; days: number };
@@ -51,7 +52,7 @@ export function enrichedPeriodOf(config: Config, name: string): Period | null {
 
 /** The day retention counts from: COMMSIGHT_TODAY when set (a frozen clock, as stage freshness reads it), else today (UTC). */
 export function retentionToday(): string {
-  return process.env.COMMSIGHT_TODAY ?? new Date().toISOString().slice(0, 10);
+  return today();
 }
 
 /**
