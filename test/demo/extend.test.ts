@@ -7,7 +7,7 @@
  * no-end-date run dated up to its end. A record is dated by its latest timestamp (and its call's or
  * its interaction's: flow events, summaries and transcripts appear with their call).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -197,6 +197,32 @@ describe("generate --end-date: a business extended by days", () => {
       const r = JSON.parse(j);
       expect(r.updatedAt).toBe(r.customFields.find((f: { key: string }) => f.key === "churned-at").value ?? r.createdAt);
     }
+  });
+
+  it("extending a folder in place rewrites only the files the new days change: the others keep their bytes and mtime", async () => {
+    const dir = join(root, "in-place");
+    await generateDemo({ ...WINDOW, outDir: dir, emitUntil: D1 });
+    const before = new Map(listFiles(dir).map((f) => [f, { bytes: readFileSync(join(dir, f)), mtime: statSync(join(dir, f)).mtimeMs }]));
+    writeFileSync(join(dir, "notes.txt"), "not the generator's\n");
+    await new Promise((r) => setTimeout(r, 20));
+    await generateDemo({ ...WINDOW, outDir: dir, emitUntil: D2 });
+    // the same files, byte for byte, as a fresh run to D2; nothing of the generator's is left over
+    expect(listFiles(dir).filter((f) => f !== "notes.txt")).toEqual(listFiles(runs.d2!.dir));
+    for (const f of listFiles(runs.d2!.dir)) expect(readFileSync(join(dir, f)).equals(readFileSync(join(runs.d2!.dir, f))), f).toBe(true);
+    expect(readFileSync(join(dir, "notes.txt"), "utf8")).toBe("not the generator's\n");
+    let kept = 0, rewritten = 0;
+    for (const [f, b] of before) {
+      if (!existsSync(join(dir, f))) continue;
+      const same = readFileSync(join(dir, f)).equals(b.bytes);
+      const mtime = statSync(join(dir, f)).mtimeMs;
+      if (same) { expect(mtime, `${f} unchanged, so untouched`).toBe(b.mtime); kept++; } else { expect(mtime, f).toBeGreaterThan(b.mtime); rewritten++; }
+    }
+    // September's monthly files are complete by D1 (2026-10-14) and stay; October's and the manifest change.
+    expect(kept).toBeGreaterThan(0);
+    expect(rewritten).toBeGreaterThan(0);
+    expect(before.get("calls/2026-09.ndjson")).toBeDefined();
+    expect(statSync(join(dir, "calls/2026-09.ndjson")).mtimeMs).toBe(before.get("calls/2026-09.ndjson")!.mtime);
+    expect(existsSync(join(root, ".in-place.generating"))).toBe(false);
   });
 
   it("through the CLI: --end-date writes the same files, and a day outside the window is a usage error", () => {

@@ -3,8 +3,8 @@
  * (calls, call-flow events, summaries, transcripts, texts, surveys, contacts), written as NDJSON
  * in the shapes of the OpenPhone/Quo API, with planted truths listed in manifest.json.
  */
-import { rmSync, mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { isTimeZone } from "../../core/config.ts";
 import { Calendar, formatDay, iso, parseDay, parseHHMM, Zone } from "./calendar.ts";
 import { simulateIncoming, simulateOutgoing } from "./callflow.ts";
@@ -74,11 +74,38 @@ function validate(opts: GenerateOptions): void {
   if (!isTimeZone(opts.timezone)) throw new Error(`unknown IANA time zone ${JSON.stringify(opts.timezone)}`);
 }
 
-/** Remove what an earlier run wrote here (only the generator's own files). */
-function clearOutDir(outDir: string): void {
-  mkdirSync(outDir, { recursive: true });
-  for (const d of MONTHLY) rmSync(join(outDir, d), { recursive: true, force: true });
-  for (const f of ["phone-numbers.ndjson", "users.ndjson", "contacts.ndjson", "manifest.json"]) rmSync(join(outDir, f), { force: true });
+const SINGLE = ["phone-numbers.ndjson", "users.ndjson", "contacts.ndjson", "manifest.json"];
+
+/** The generator's own files under a folder (relative paths): the monthly entity files and the single ones. */
+function ownFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const d of MONTHLY) if (existsSync(join(dir, d))) for (const f of readdirSync(join(dir, d))) out.push(`${d}/${f}`);
+  for (const f of SINGLE) if (existsSync(join(dir, f))) out.push(f);
+  return out.sort();
+}
+
+function sameBytes(a: string, b: string): boolean {
+  if (statSync(a).size !== statSync(b).size) return false;
+  return readFileSync(a).equals(readFileSync(b));
+}
+
+/**
+ * Move a finished generation from `staged` into `outDir`, file by file: a file whose bytes are already
+ * there is left untouched (same mtime), so a business extended by a day changes only the files that
+ * day touched, as an API delivering one more day would, and extract's memo reads only those. The
+ * generator's files the new generation lacks are removed; nothing else in `outDir` is touched.
+ */
+function publishGeneration(staged: string, outDir: string): void {
+  const fresh = new Set(ownFiles(staged));
+  for (const rel of ownFiles(outDir)) if (!fresh.has(rel)) rmSync(join(outDir, rel), { force: true });
+  for (const rel of fresh) {
+    const from = join(staged, rel);
+    const to = join(outDir, rel);
+    if (existsSync(to) && sameBytes(from, to)) continue;
+    mkdirSync(dirname(to), { recursive: true });
+    renameSync(from, to);
+  }
+  rmSync(staged, { recursive: true, force: true });
 }
 
 const windowDays = (years: number) => Math.max(14, Math.round(years * 365.25));
@@ -123,8 +150,11 @@ export async function generateDemo(opts: GenerateOptions): Promise<GenerateResul
   const targetCalls = Math.round(spec.calls * sizeFactor);
   const vol = new Volume(cal, outageWeek, Math.max(0, (targetCalls - churn.scriptedCalls) / (1 + OUTGOING_PER_INCOMING)));
 
-  clearOutDir(outDir);
-  const out = new NdjsonWriter(outDir, until ?? Infinity);
+  // Written whole into a staging folder beside the output, then published file by file (publishGeneration).
+  const staged = join(dirname(outDir), `.${basename(outDir)}.generating`);
+  rmSync(staged, { recursive: true, force: true });
+  mkdirSync(staged, { recursive: true });
+  const out = new NdjsonWriter(staged, until ?? Infinity);
   for (const line of lines) out.single("phone-numbers", phoneNumberRecord(line));
   for (const a of agents) out.single("users", userRecord(a));
 
@@ -212,7 +242,7 @@ export async function generateDemo(opts: GenerateOptions): Promise<GenerateResul
   const counts: Record<string, number> = {};
   for (const e of ENTITIES) counts[e] = out.counts[e] ?? 0;
   const files = [...out.files(), "manifest.json"].sort();
-  const manifestPath = writeManifest(outDir, {
+  writeManifest(staged, {
     params: {
       seed: opts.seed, scale: opts.scale, endDate: opts.endDate, years: opts.years, timezone: opts.timezone,
       open: opts.open, close: opts.close, businessName: opts.businessName, ...(opts.emitUntil === undefined ? {} : { emitUntil: opts.emitUntil }),
@@ -220,5 +250,7 @@ export async function generateDemo(opts: GenerateOptions): Promise<GenerateResul
     cal, lines, contacts, churn, outageWeekStart: outageWeek, loopCallIds: g.loopCallIds, ivr, pii: g.pii, counts, files,
     playbook: g.playbook, opportunity: g.opportunity, emittedEnd: opts.emitUntil,
   });
-  return { outDir, files, counts, manifestPath };
+  mkdirSync(outDir, { recursive: true });
+  publishGeneration(staged, outDir);
+  return { outDir, files, counts, manifestPath: join(outDir, "manifest.json") };
 }
