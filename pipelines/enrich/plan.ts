@@ -4,8 +4,10 @@
  * partition it produced is missing, changed or unexpected (the enriched lake was touched), or when
  * a contact of one of its texts changed (pipelines/enrich/contacts.ts). A missing enriched
  * partition older than its entity's retention period is retention's doing, not damage: it is not
- * brought back (it would be deleted again by the next retention). Days with no text any more
- * (retention deleted their raw partitions) lose their enriched partitions.
+ * brought back (it would be deleted again by the next retention). Likewise a raw input past its
+ * retention period is no change (inputPrints), and a day whose raw texts are all past theirs keeps its
+ * enriched partitions until their own periods end. Other days with no text any more (their raw
+ * partitions were deleted) lose their enriched partitions.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -13,9 +15,9 @@ import type { Config } from "../core/config.ts";
 import type { Db } from "../core/duckdb.ts";
 import type { Paths } from "../core/paths.ts";
 import { ENRICHED } from "../catalog/enriched.ts";
-import { enrichedPeriodOf } from "../retention/retention.ts";
+import { enrichedPeriodOf, rawCutoffs } from "../retention/retention.ts";
 import { daysOfChangedContacts, digestFile, writeDigest } from "./contacts.ts";
-import { contactsPrint, inputPrints, partitionPrints, stateDir, type DayState, type EnrichState } from "./state.ts";
+import { contactsPrint, inputPrints, partitionPrints, stateDir, TEXT_INPUTS, type DayState, type EnrichState } from "./state.ts";
 import { today as todayDate } from "../core/clock.ts";
 
 export type Plan = {
@@ -60,13 +62,17 @@ function outputsIntact(day: string, rec: DayState, outputs: Map<string, Map<stri
 }
 
 export async function planRun(db: Db, config: Config, paths: Paths, prev: EnrichState | null, analysis: string, today = todayDate()): Promise<Plan> {
-  const inputs = inputPrints(paths.raw);
+  const rawCut = rawCutoffs(config, today);
+  const inputs = inputPrints(paths.raw, rawCut);
+  // A day whose every raw text entity is past its retention period lost its texts to retention: what was
+  // analysed from them stays, for the enriched entities' own periods (retention deletes it then).
+  const expired = (day: string) => TEXT_INPUTS.every((e) => rawCut[e] !== undefined && day < rawCut[e]!);
   const outputs = outputPrints(paths.enriched);
   const contacts = contactsPrint(paths.raw, analysis);
   const dir = stateDir(paths.data);
   const digest = digestFile(dir, contacts);
   const onDisk = new Set([...outputs.values()].flatMap((m) => [...m.keys()]));
-  const gone = [...new Set([...onDisk, ...Object.keys(prev?.days ?? {})])].filter((d) => !inputs.has(d)).sort();
+  const gone = [...new Set([...onDisk, ...Object.keys(prev?.days ?? {})])].filter((d) => !inputs.has(d) && !expired(d)).sort();
   const full = !prev || prev.analysis !== analysis;
   if (full) return { full, analyse: [...inputs.keys()], kept: {}, gone, inputs, contacts, digest };
 
@@ -81,6 +87,11 @@ export async function planRun(db: Db, config: Config, paths: Paths, prev: Enrich
     const intact = rec && rec.inputs === print ? outputsIntact(day, rec, outputs, cutoff, paths.enriched) : null;
     if (intact) kept[day] = intact;
     else analyse.add(day);
+  }
+  for (const [day, rec] of Object.entries(prev.days)) {
+    if (inputs.has(day) || !expired(day)) continue;
+    const intact = outputsIntact(day, rec, outputs, cutoff, paths.enriched);
+    if (intact) kept[day] = intact; // nothing left to analyse it from: a damaged one is left as it is
   }
   // Days analysed with another contacts snapshot: again if one of their contacts changed since.
   const snapshots = new Set(Object.values(kept).map((d) => d.contacts).filter((c) => c !== contacts));

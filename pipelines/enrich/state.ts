@@ -85,15 +85,21 @@ export function partitionPrints(entityDir: string): Map<string, string> {
   return out;
 }
 
-/** Day → fingerprint of its inputs, for every day with a text in the raw lake. */
-export function inputPrints(rawDir: string): Map<string, string> {
+/**
+ * Day → fingerprint of its inputs, for every day with a text in the raw lake. An input of a day before
+ * its entity's retention cutoff (`cutoffs`: raw entity → first kept day) counts as "expired" whether or
+ * not retention has deleted it yet: its deletion is retention's doing, not a change, so what was
+ * analysed from it stays for the enriched entities' own retention periods, as in a run that analysed
+ * the day before the deletion.
+ */
+export function inputPrints(rawDir: string, cutoffs: Record<string, string> = {}): Map<string, string> {
   const per = DAY_INPUTS.map((e) => [e, partitionPrints(join(rawDir, e))] as const);
   const days = new Set<string>();
   for (const [e, parts] of per) if ((TEXT_INPUTS as readonly string[]).includes(e)) for (const d of parts.keys()) days.add(d);
   const out = new Map<string, string>();
   for (const d of [...days].sort()) {
     const h = createHash("sha256");
-    for (const [e, parts] of per) h.update(`${e}=${parts.get(d) ?? "-"};`);
+    for (const [e, parts] of per) h.update(`${e}=${cutoffs[e] !== undefined && d < cutoffs[e]! ? "expired" : (parts.get(d) ?? "-")};`);
     out.set(d, h.digest("hex").slice(0, 16));
   }
   return out;

@@ -172,6 +172,39 @@ describe("enrich, incremental by day", () => {
     } finally { check.close(); }
   }, 300_000);
 
+  it("keeps what was analysed from texts retention deleted past their period, as a run before the deletion has it", async () => {
+    const minus = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
+    const shortTranscripts = { privacy: { retention: { purposes: [{ name: "training", days: 20, entities: ["call_transcripts"] }] } } };
+    const data = withRaw("expiry", source);
+    const reference = withRaw("expiry-ref", source);
+    try {
+      process.env.COMMSIGHT_TODAY = minus(lastDay, 10);
+      await enrich(data, shortTranscripts);
+      // Ten days later: ten more days of transcripts pass their period; retention deletes their raw partitions after enrich.
+      process.env.COMMSIGHT_TODAY = lastDay;
+      const crossing = await enrich(data, shortTranscripts);
+      expect(crossing.days.analysed).toBeLessThanOrEqual(10);
+      const cutoff = minus(lastDay, 20);
+      const expired = days(join(raw(data), "call_transcripts")).filter((d) => d < cutoff);
+      expect(expired.length).toBeGreaterThan(5);
+      for (const d of expired) rmSync(join(raw(data), "call_transcripts", `date=${d}`), { recursive: true });
+      const before = enrichedFiles(data);
+      const after = await enrich(data, shortTranscripts);
+      expect(after.days).toMatchObject({ analysed: 0, removed: 0 });
+      expect(enrichedFiles(data)).toEqual(before);
+      // The same as a run that analysed those days while their transcripts were still there.
+      await enrich(reference, shortTranscripts);
+      await expectSameEnriched(data, reference);
+      const [n] = await (async () => {
+        const db = await openDb();
+        try { return await rows<{ n: number }>(db, `SELECT count(*)::INT AS n FROM read_parquet('${enriched(data)}/call_texts/*/*.parquet', hive_partitioning = true) WHERE date < '${cutoff}' AND analysed`); } finally { db.close(); }
+      })();
+      expect(n!.n).toBeGreaterThan(0);
+    } finally {
+      process.env.COMMSIGHT_TODAY = lastDay;
+    }
+  }, 300_000);
+
   it("follows deleted raw days and damaged enriched partitions, and a new analysis version analyses everything", async () => {
     const data = withRaw("repairs", source);
     const first = await enrich(data);
