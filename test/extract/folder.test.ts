@@ -3,8 +3,7 @@
  * what the API, webhooks or file drops landed stays, a newer version in the folder replaces the
  * lake's, and a rerun over the same folder changes nothing.
  */
-import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, statSync, utimesSync } from "node:fs";
+import { readFileSync, statSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { parseConfig } from "../../pipelines/core/config.ts";
@@ -14,7 +13,7 @@ import { commitStreams, streamPaths } from "../../pipelines/lake/commit.ts";
 import { LandingWriter } from "../../pipelines/lake/landing.ts";
 import { setReaderLimits } from "../../pipelines/lake/quarantine.ts";
 import { webhookStream } from "../../pipelines/sources/webhook/events.ts";
-import { call, summary, tmpDir, writeNdjson } from "../helpers/records.ts";
+import { call, summary, tmpDir, writeNdjson, fileStamps } from "../helpers/records.ts";
 import { lake, run, setup, write } from "../files/helpers.ts";
 import { callEvent, summaryEvent } from "../webhook/helpers.ts";
 
@@ -26,17 +25,7 @@ async function webhooks(paths: Paths, events: { id: string }[]) {
   return commitStreams(paths, [webhookStream(streamPaths(paths, "webhooks"))]);
 }
 
-/** Every file under a folder: content hash, inode and modification time (a rewrite changes the last two). */
-function files(dir: string, rel = ""): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of readdirSync(join(dir, rel)).sort()) {
-    const r = rel ? `${rel}/${name}` : name;
-    const st = statSync(join(dir, r));
-    if (st.isDirectory()) Object.assign(out, files(dir, r));
-    else out[r] = `${createHash("sha256").update(readFileSync(join(dir, r))).digest("hex")} ${st.ino} ${st.mtimeMs}`;
-  }
-  return out;
-}
+const files = (dir: string) => fileStamps(dir);
 
 const ino = (paths: Paths, entity: string, day: string) => statSync(join(paths.raw, entity, `date=${day}`, "part-0.parquet")).ino;
 const calls = (paths: Paths) => lake(paths, "SELECT id, duration, date::VARCHAR AS date FROM read_parquet('$RAW/calls/*/*.parquet', hive_partitioning = true) ORDER BY id");

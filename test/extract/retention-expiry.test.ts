@@ -5,8 +5,6 @@
  * folder again: a second extract with no new data reads no source file and lands nothing, and the
  * records retention deleted never come back, not even when new data makes the folder be read again.
  */
-import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { retention } from "../../pipelines/app/stages.ts";
@@ -15,7 +13,7 @@ import { Run, readLedger } from "../../pipelines/core/ledger.ts";
 import { lakePaths, type Paths } from "../../pipelines/core/paths.ts";
 import { extractConfigured } from "../../pipelines/extract/sources.ts";
 import { periodOf } from "../../pipelines/retention/retention.ts";
-import { call, summary, tmpDir, writeNdjson } from "../helpers/records.ts";
+import { call, summary, tmpDir, writeNdjson, fileStamps } from "../helpers/records.ts";
 import { lake } from "../files/helpers.ts";
 
 const DAY = 86_400_000;
@@ -24,17 +22,7 @@ const daysAgo = (n: number) => new Date(Date.parse(`${new Date().toISOString().s
 const transcript = (callId: string, createdAt: string) =>
   ({ callId, createdAt, dialogue: [{ content: "hi", start: 0, end: 1.5, identifier: "+14155550100", userId: null }], duration: 60, status: "completed" });
 
-/** Every file under the lake: content hash and inode (a rewrite changes the inode). */
-function files(dir: string, rel = ""): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of readdirSync(join(dir, rel)).sort()) {
-    const r = rel ? `${rel}/${name}` : name;
-    const st = statSync(join(dir, r));
-    if (st.isDirectory()) Object.assign(out, files(dir, r));
-    else out[r] = `${createHash("sha256").update(readFileSync(join(dir, r))).digest("hex")} ${st.ino}`;
-  }
-  return out;
-}
+const files = (dir: string) => fileStamps(dir, { mtime: false });
 
 const ids = async (paths: Paths, entity: string, key: string) =>
   (await lake(paths, `SELECT ${key} AS id FROM read_parquet('$RAW/${entity}/*/*.parquet') ORDER BY 1`)).map((r) => r.id);

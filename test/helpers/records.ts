@@ -1,5 +1,6 @@
 /** Small valid source records for tests, shaped as the OpenPhone/Quo API returns them. */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
@@ -39,4 +40,19 @@ function writeText(dir: string, path: string, text: string): void {
   const file = join(dir, path);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, text);
+}
+
+/**
+ * Every file under a folder (relative path → content hash, inode and, unless `mtime: false`, modification
+ * time): two stamps are equal only when no file was added, removed, rewritten or replaced.
+ */
+export function fileStamps(dir: string, opts: { mtime?: boolean } = {}, rel = ""): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of readdirSync(join(dir, rel)).sort()) {
+    const r = rel ? `${rel}/${name}` : name;
+    const st = statSync(join(dir, r));
+    if (st.isDirectory()) Object.assign(out, fileStamps(dir, opts, r));
+    else out[r] = `${createHash("sha256").update(readFileSync(join(dir, r))).digest("hex")} ${st.ino}${opts.mtime === false ? "" : ` ${st.mtimeMs}`}`;
+  }
+  return out;
 }
