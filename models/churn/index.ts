@@ -111,7 +111,7 @@ export async function trainChurn(config: Config): Promise<ChurnResult> {
     const calibration = { platt: evFit.platt, n: evFit.nCalibration };
     const selection = {
       selected: evFit.validated.selected,
-      rule: "highest ROC AUC on the validation snapshots (ties: log loss); the test snapshots play no part. Candidates' test metrics: as fitted on the training snapshots; the served model is the chosen one refitted on every snapshot labelled before the test window",
+      rule: "highest ROC AUC on the validation snapshots (ties: log loss), the stacked blend only when it leads the best single candidate by more than one standard error of the paired difference (DeLong); the test snapshots play no part. Candidates' test metrics: as fitted on the training snapshots; the served model is the chosen one refitted on every snapshot labelled before the test window",
       validationSnapshots: [daysToIso(ev.calib[0]!), daysToIso(ev.calib[ev.calib.length - 1]!)] as [string, string],
       candidates: [...evFit.validated.validation].map(([name, v]) => ({
         name, validation: v,
