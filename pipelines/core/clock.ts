@@ -13,3 +13,10 @@ export function today(): string {
   }
   return new Date().toISOString().slice(0, 10);
 }
+
+/** A day (YYYY-MM-DD) moved by `by` days (negative: earlier), on the UTC calendar. */
+export function addDays(day: string, by: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + by);
+  return d.toISOString().slice(0, 10);
+}

@@ -15,7 +15,7 @@ import type { Config } from "../core/config.ts";
 import type { Db } from "../core/duckdb.ts";
 import type { Paths } from "../core/paths.ts";
 import { ENRICHED } from "../catalog/enriched.ts";
-import { enrichedPeriodOf, rawCutoffs } from "../retention/retention.ts";
+import { enrichedCutoffs, rawCutoffs } from "../retention/retention.ts";
 import { daysOfChangedContacts, digestFile, writeDigest } from "./contacts.ts";
 import { contactsPrint, inputPrints, partitionPrints, stateDir, TEXT_INPUTS, type DayState, type EnrichState } from "./state.ts";
 import { today as todayDate } from "../core/clock.ts";
@@ -41,11 +41,6 @@ export function outputPrints(enrichedDir: string): Map<string, Map<string, strin
   return new Map(ENRICHED.map((e) => [e.name, partitionPrints(join(enrichedDir, e.name))]));
 }
 
-function minusDays(day: string, days: number): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() - days);
-  return d.toISOString().slice(0, 10);
-}
 
 /** Does the enriched lake still hold what the day's state says it wrote? Retention's deletions are accepted (and recorded). */
 function outputsIntact(day: string, rec: DayState, outputs: Map<string, Map<string, string>>, cutoff: Map<string, string | null>, enrichedDir: string): DayState | null {
@@ -76,10 +71,8 @@ export async function planRun(db: Db, config: Config, paths: Paths, prev: Enrich
   const full = !prev || prev.analysis !== analysis;
   if (full) return { full, analyse: [...inputs.keys()], kept: {}, gone, inputs, contacts, digest };
 
-  const cutoff = new Map(ENRICHED.map((e) => {
-    const p = enrichedPeriodOf(config, e.name);
-    return [e.name, p ? minusDays(today, p.days) : null];
-  }));
+  const firstKept = enrichedCutoffs(config, today);
+  const cutoff = new Map(ENRICHED.map((e) => [e.name, firstKept[e.name] ?? null]));
   const analyse = new Set<string>();
   const kept: Record<string, DayState> = {};
   for (const [day, print] of inputs) {

@@ -18,7 +18,8 @@ import type { Quarantined } from "../lake/validate.ts";
 import { changedEntities, extractFiles } from "./index.ts";
 import { byReason, readerLimits } from "../lake/quarantine.ts";
 import { applyIngest, type IngestConfig } from "../sources/files/config.ts";
-import { lastRetention, rawCutoffs, retentionToday } from "../retention/retention.ts";
+import { lastRetention, rawCutoffs } from "../retention/retention.ts";
+import { today } from "../core/clock.ts";
 
 export type IngestOptions = {
   source: string;
@@ -103,7 +104,7 @@ type Part = { result: CommitResult; notes: string[]; reconciliation?: Incrementa
  * lands everything the folder holds.
  */
 function expiry(config: Config, paths: Paths): { expireBefore?: Record<string, string> } {
-  return lastRetention(paths) ? { expireBefore: rawCutoffs(config, retentionToday()) } : {};
+  return lastRetention(paths) ? { expireBefore: rawCutoffs(config, today()) } : {};
 }
 
 /** Landing-zone segments (sealed, or open: a listener's, or one a dead listener left for the commit to seal). */

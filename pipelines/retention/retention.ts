@@ -17,7 +17,9 @@ import type { Paths } from "../core/paths.ts";
 import { readJson, writeJsonAtomic } from "../core/stateFile.ts";
 import { catalog, datasetDir } from "../catalog/datasets.ts";
 import { MERGE_ENTITIES, isPartitioned } from "../catalog/raw.ts";
-import { today } from "../core/clock.ts";
+import { addDays } from "../core/clock.ts";
+
+const minusDays = (day: string, days: number) => addDays(day, -days);
 
 export type Period = { days: number; purpose: string };
 export type Expired = { zone: "raw" | "enriched" | "quarantine"; entity: string; partition: string; date: string; rows: number; purpose: string; days: number };
@@ -50,11 +52,6 @@ export function enrichedPeriodOf(config: Config, name: string): Period | null {
   return shortest;
 }
 
-/** The day retention counts from: COMMSIGHT_TODAY when set (a frozen clock, as stage freshness reads it), else today (UTC). */
-export function retentionToday(): string {
-  return today();
-}
-
 /**
  * Per raw day-partitioned entity with a retention period, the first day still kept on `asOf`: a
  * record of an earlier day is expired (what retention deletes on that day). The extract does not
@@ -69,18 +66,23 @@ export function rawCutoffs(config: Config, asOf: string): Record<string, string>
   return out;
 }
 
+/** Per enriched entity with a retention period (its own, else its sources'), the first day still kept on `asOf`. */
+export function enrichedCutoffs(config: Config, asOf: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const d of catalog().datasets) {
+    if (d.zone !== "enriched") continue;
+    const period = enrichedPeriodOf(config, d.name);
+    if (period) out[d.name] = minusDays(asOf, period.days);
+  }
+  return out;
+}
+
 const Applied = z.object({ asOf: z.string(), at: z.string(), partitions: z.number() });
 const appliedFile = (paths: Paths) => join(paths.data, "state", "retention.json");
 
 /** When retention last deleted from this data folder (data/state/retention.json), or null: it never ran here. */
 export function lastRetention(paths: Paths): z.infer<typeof Applied> | null {
   return readJson<z.infer<typeof Applied> | null>(appliedFile(paths), Applied, () => null);
-}
-
-function minusDays(day: string, days: number): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() - days);
-  return d.toISOString().slice(0, 10);
 }
 
 function dayPartitions(dir: string): string[] {

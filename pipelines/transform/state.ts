@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
+import { addDays } from "../core/clock.ts";
 import { writeJsonAtomic } from "../core/stateFile.ts";
 import type { Model } from "../catalog/project.ts";
 
@@ -87,17 +88,12 @@ export function changedDays(prev: TransformState | null, cur: TransformState, mo
       if (content(a[part]) === content(b[part])) continue;
       if (part === "snapshot") return "all";
       const day = part.slice(part.indexOf("=") + 1);
-      for (let d = -1 - model.lookbackDays; d <= 1 + model.lookbackDays; d++) days.add(shiftDay(day, d));
+      for (let d = -1 - model.lookbackDays; d <= 1 + model.lookbackDays; d++) days.add(addDays(day, d));
     }
   }
   return [...days].sort();
 }
 
-function shiftDay(day: string, by: number): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + by);
-  return d.toISOString().slice(0, 10);
-}
 
 /** Sources a model reads directly or through its upstream models (not through the models in `stopAt`). */
 export function upstreamSources(models: Model[], model: Model, stopAt: Set<string> = new Set()): Set<string> {
