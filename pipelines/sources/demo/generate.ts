@@ -3,8 +3,9 @@
  * (calls, call-flow events, summaries, transcripts, texts, surveys, contacts), written as NDJSON
  * in the shapes of the OpenPhone/Quo API, with planted truths listed in manifest.json.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { publishFile } from "../../core/atomic.ts";
 import { isTimeZone } from "../../core/config.ts";
 import { Calendar, formatDay, iso, parseDay, parseHHMM, Zone } from "./calendar.ts";
 import { simulateIncoming, simulateOutgoing } from "./callflow.ts";
@@ -84,11 +85,6 @@ function ownFiles(dir: string): string[] {
   return out.sort();
 }
 
-function sameBytes(a: string, b: string): boolean {
-  if (statSync(a).size !== statSync(b).size) return false;
-  return readFileSync(a).equals(readFileSync(b));
-}
-
 /**
  * Move a finished generation from `staged` into `outDir`, file by file: a file whose bytes are already
  * there is left untouched (same mtime), so a business extended by a day changes only the files that
@@ -98,13 +94,7 @@ function sameBytes(a: string, b: string): boolean {
 function publishGeneration(staged: string, outDir: string): void {
   const fresh = new Set(ownFiles(staged));
   for (const rel of ownFiles(outDir)) if (!fresh.has(rel)) rmSync(join(outDir, rel), { force: true });
-  for (const rel of fresh) {
-    const from = join(staged, rel);
-    const to = join(outDir, rel);
-    if (existsSync(to) && sameBytes(from, to)) continue;
-    mkdirSync(dirname(to), { recursive: true });
-    renameSync(from, to);
-  }
+  for (const rel of fresh) publishFile(join(staged, rel), join(outDir, rel));
   rmSync(staged, { recursive: true, force: true });
 }
 
