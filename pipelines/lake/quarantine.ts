@@ -83,8 +83,11 @@ export function refuseEntry(path: string, root: string): string | null {
   return null;
 }
 
-/** Read a vetted file without following a symlink or blocking on a pipe; a reason when it cannot be read. */
-export function readSourceFile(path: string): { buf: Buffer } | { refused: string } {
+/**
+ * Open a vetted file for reading without following a symlink or blocking on a pipe, and check it is a
+ * regular file: its descriptor (the caller closes it), or why it cannot be read.
+ */
+function openSource(path: string): { fd: number } | { refused: string } {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | (readerLimits.allowSymlinks ? 0 : constants.O_NOFOLLOW));
@@ -94,13 +97,31 @@ export function readSourceFile(path: string): { buf: Buffer } | { refused: strin
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) return { refused: `${KIND(st)}, not a regular file: refused` };
-    return { buf: readFileSync(fd) };
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return { refused: code === "EISDIR" ? "a directory, not a regular file: refused" : `cannot read: ${code ?? (err as Error).message}` };
-  } finally {
+    if (st.isFile()) return { fd };
     closeSync(fd);
+    return { refused: `${KIND(st)}, not a regular file: refused` };
+  } catch (err) {
+    closeSync(fd);
+    return { refused: readFailure(err) };
+  }
+}
+
+/** Why a read of an opened source failed. */
+function readFailure(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === "EISDIR" ? "a directory, not a regular file: refused" : `cannot read: ${code ?? (err as Error).message}`;
+}
+
+/** Read a vetted file without following a symlink or blocking on a pipe; a reason when it cannot be read. */
+export function readSourceFile(path: string): { buf: Buffer } | { refused: string } {
+  const opened = openSource(path);
+  if ("refused" in opened) return opened;
+  try {
+    return { buf: readFileSync(opened.fd) };
+  } catch (err) {
+    return { refused: readFailure(err) };
+  } finally {
+    closeSync(opened.fd);
   }
 }
 
@@ -114,17 +135,10 @@ export const SOURCE_CHUNK = 16 << 20;
  * text (fileEncodingProblem of its first bytes); a read that fails midway ends with `refused`.
  */
 export function* readSourceChunks(path: string, chunk = SOURCE_CHUNK): Generator<{ buf: Buffer; offset: number } | { refused: string }> {
-  let fd: number;
+  const opened = openSource(path);
+  if ("refused" in opened) { yield opened; return; }
+  const fd = opened.fd;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | (readerLimits.allowSymlinks ? 0 : constants.O_NOFOLLOW));
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    yield { refused: code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ELOOP" ? "a symbolic link: refused" : `cannot open: ${code ?? (err as Error).message}` };
-    return;
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) { yield { refused: `${KIND(st)}, not a regular file: refused` }; return; }
     let carry: Buffer = Buffer.alloc(0);
     let offset = 0;
     for (;;) {
@@ -133,8 +147,7 @@ export function* readSourceChunks(path: string, chunk = SOURCE_CHUNK): Generator
       try {
         n = readSync(fd, b, 0, chunk, null);
       } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        yield { refused: code === "EISDIR" ? "a directory, not a regular file: refused" : `cannot read: ${code ?? (err as Error).message}` };
+        yield { refused: readFailure(err) };
         return;
       }
       if (offset === 0 && carry.length === 0 && n > 0) {
