@@ -44,11 +44,19 @@ export const Contract = z.strictObject({
    * both ways. `keyed_by`: a snapshot model whose changes touch only this mart's rows with the same key
    * (`{ stg_contacts: contact_id }`: a changed contact rebuilds the partitions holding its rows, before
    * or after); a change to any other snapshot input rebuilds everything.
+   * The model's SQL may prune with `{{ var('incremental_since') }}` (the first day of the earliest
+   * partition rebuilt; '0001-01-01' on a full build) and the table macro `incremental_keys()` (the
+   * changed keys; no rows on a full build): it must return every row of a full build dated on or after
+   * since, and every row of a changed key. `merge`: how a changed key reaches older partitions —
+   * `key` (the mart has the keyed column: delete the key's published rows, insert its new ones, as
+   * dbt's delete+insert) or `partition` (the key's column is derived, not the row's own: every
+   * partition holding the key, before or after, is rebuilt whole from a full computation).
    */
   incremental: z.strictObject({
     partition_by: z.string(),
     lookback_days: z.number().int().min(0).default(0),
     keyed_by: z.record(z.string(), z.string()).default({}),
+    merge: z.enum(["key", "partition"]).default("key"),
   }).optional(),
   key: z.array(z.string()).optional(),
   /** The datasets a prediction mart is computed from (mart names, or zone.name ids). */

@@ -25,6 +25,8 @@ export type Model = {
   lookbackDays: number;
   /** An incremental mart: snapshot models whose changed keys rebuild only the partitions holding those keys. */
   keyedBy: Record<string, string>;
+  /** An incremental mart: how a changed key reaches older partitions (`incremental.merge`: key or partition). */
+  merge: "key" | "partition";
 };
 
 /** Materialization is set per folder, not per file (as dbt projects do). */
@@ -53,7 +55,7 @@ export function loadProject(dir: string): Model[] {
       }
       models.push({
         name: basename(file, ".sql"), file: relative(dir, file), layer, materialized: incremental ? "incremental" : materialized, sql,
-        contract, lookbackDays: declared?.lookback_days ?? 0, keyedBy: declared?.keyed_by ?? {},
+        contract, lookbackDays: declared?.lookback_days ?? 0, keyedBy: declared?.keyed_by ?? {}, merge: declared?.merge ?? "partition",
         refs: unique([...sql.matchAll(REF)].map((m) => m[1]!)),
         sources: unique([...sql.matchAll(SOURCE)].map((m) => m[1]!)),
         seeds: unique([...sql.matchAll(SEED)].map((m) => m[1]!)),

@@ -45,6 +45,7 @@ async function createView(db: Db, paths: Paths, d: Dataset): Promise<WarehouseVi
   // Raw columns are shown only when the catalog knows them and classes them as holding no PII.
   const hidden = d.zone === "raw" ? onDisk.filter((c) => meta.get(c)?.pii !== "none") : [];
   const shown = onDisk.filter((c) => !hidden.includes(c));
+  if (!shown.length) return null;
   const select = d.zone === "raw" ? shown.map(ident).join(", ") : "*";
   await exec(db, `CREATE OR REPLACE VIEW ${schema}.${ident(d.name)} AS SELECT ${select} FROM ${rel}`);
   const note = hidden.length ? ` Columns that can identify a person are not shown here (${hidden.join(", ")}); see the enriched entities and marts for their redacted or pseudonymised forms.` : "";

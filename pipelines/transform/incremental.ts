@@ -6,6 +6,12 @@
  * keyed snapshot model (`incremental.keyed_by` in the mart's .yml, e.g. `{ stg_contacts: contact_id }`).
  * A keyed model's per-key row hashes are kept from run to run (data/state/transform-keys/); this run's
  * hashes against the last run's give the changed keys (added, removed or modified rows).
+ *
+ * The model's SQL sees `{{ var('incremental_since') }}` (the first day of the earliest partition
+ * rebuilt) and `incremental_keys()` (the changed keys), so it can read only what it needs (dbt's
+ * is_incremental); with `merge: key` (the default) a changed key's rows in older partitions are
+ * merged in by key (delete its published rows, insert its new ones), with `merge: partition` the
+ * partitions holding it are rebuilt whole from a full computation.
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -15,6 +21,7 @@ import type { Paths } from "../core/paths.ts";
 import type { TestResult } from "../catalog/dataTests.ts";
 import type { Model } from "../catalog/project.ts";
 import { build, checkModel } from "./build.ts";
+import { defineIncrementalKeys } from "./macros.ts";
 import { publishIncremental } from "./publish.ts";
 
 const q = (name: string) => `"${name.replaceAll('"', '""')}"`;
@@ -100,41 +107,95 @@ export class KeyDiffs {
   }
 }
 
-/** A day's partition value: the day itself for a `date` partition, else its month (YYYY-MM). */
-function partitionOf(model: Model, day: string): string {
-  return model.partitionBy === "date" ? day : day.slice(0, 7);
+/** `{{ var('incremental_since') }}` on a full build: every row. */
+export const FULL_SINCE = "0001-01-01";
+/** `incremental_since` when no partition is rebuilt by day (only changed keys are merged). */
+export const NO_DAY_SINCE = "9999-12-31";
+
+/** A day's partition value: the day itself for a DATE partition column, else its month (YYYY-MM). */
+export function partitionOf(model: Model, day: string): string {
+  return dayPartitioned(model) ? day : day.slice(0, 7);
 }
 
+function dayPartitioned(model: Model): boolean {
+  if (model.partitionBy === "date") return true;
+  const column = model.contract?.columns.find((c) => c.name === model.partitionBy);
+  return column?.type.toUpperCase() === "DATE";
+}
+
+/** The first day of a partition value (a day, or YYYY-MM). */
+function firstDay(value: string): string {
+  return value.length === 7 ? `${value}-01` : value;
+}
+
+/** `rows`: rows in the partitions written; `computed`: rows the model's SQL returned. */
+export type IncrementalBuild = { partitions: string[]; rows: number; computed: number; since: string; keys: number } | null;
+
 /**
- * Rebuild only the partitions holding the changed days and the changed keys: the delta is tested,
- * published in place of those partitions, and downstream models then read the whole published mart.
- * Returns the partitions rebuilt and the rows written.
+ * Rebuild only the partitions holding the changed days, and merge the changed keys: the delta is
+ * tested, published in place of those partitions, and downstream models then read the whole
+ * published mart. `sqlFor(since)` compiles the model with that incremental_since. Returns the
+ * partitions written and the rows in them, or null when nothing changed (nothing computed: the model
+ * is a view over its published Parquet).
  */
-export async function buildIncremental(db: Db, model: Model, sql: string, days: string[], keyed: { column: string; table: string }[],
-  paths: Paths, staging: string, tests: TestResult[]): Promise<{ partitions: string[]; rows: number }> {
-  const part = q(model.partitionBy!);
+export async function buildIncremental(db: Db, model: Model, sqlFor: (since: string) => string, days: string[], keyed: { column: string; table: string }[],
+  paths: Paths, staging: string, tests: TestResult[]): Promise<IncrementalBuild> {
+  const part = `${q(model.partitionBy!)}::VARCHAR`;
   const published = join(paths.marts, model.name);
-  const values = new Set(days.map((d) => partitionOf(model, d)));
-  const filter = () => (values.size ? `${part}::VARCHAR IN (${[...values].sort().map(lit).join(", ")})` : "false");
-  if (keyed.length) {
-    // Every row is computed (the key's rows may be in any partition); only the touched partitions are kept.
-    const all = `${model.name}__all`;
-    await build(db, model, "TABLE", sql, all);
-    const scan = `read_parquet(${lit(published + "/**/*.parquet")}, hive_partitioning = true, union_by_name = true)`;
-    for (const k of keyed) {
-      const hit = `${q(k.column)}::VARCHAR IN (SELECT key FROM ${k.table})`;
-      for (const from of [all, scan]) {
-        for (const r of await rows<{ v: string }>(db, `SELECT DISTINCT ${part}::VARCHAR AS v FROM ${from} WHERE ${hit} AND ${part} IS NOT NULL`)) values.add(r.v);
+  const scan = `read_parquet(${lit(published + "/**/*.parquet")}, hive_partitioning = true, union_by_name = true)`;
+  const asView = () => exec(db, `CREATE OR REPLACE VIEW ${model.name} AS SELECT * FROM ${scan}`);
+  const rebuilt = new Set(days.map((d) => partitionOf(model, d)));
+  let nKeys = 0;
+  for (const k of keyed) nKeys += (await one<{ n: number }>(db, `SELECT count(*) AS n FROM ${k.table}`)).n;
+  if (!rebuilt.size && !nKeys) {
+    await asView();
+    return null;
+  }
+  const inList = (values: Iterable<string>) => {
+    const v = [...values].sort();
+    return v.length ? `${part} IN (${v.map(lit).join(", ")})` : "false";
+  };
+  const hit = (alias: string) => keyed.map((k) => `coalesce(${alias}.${q(k.column)}::VARCHAR IN (SELECT key FROM ${k.table}), false)`).join(" OR ") || "false";
+  const delta = `${model.name}__delta`;
+  const merged = new Set<string>();
+  if (model.merge === "partition" && nKeys) {
+    // The key's column is derived: every row is computed, the partitions holding the key (before or after) kept whole.
+    await defineIncrementalKeys(db);
+    await build(db, model, "TABLE", sqlFor(FULL_SINCE), delta);
+    for (const from of [delta, scan]) {
+      for (const r of await rows<{ v: string }>(db, `SELECT DISTINCT ${part} AS v FROM ${from} t WHERE (${hit("t")}) AND ${part} IS NOT NULL`)) rebuilt.add(r.v);
+    }
+  } else {
+    const since = rebuilt.size ? firstDay([...rebuilt].sort()[0]!) : NO_DAY_SINCE;
+    await defineIncrementalKeys(db, keyed.map((k) => k.table));
+    try {
+      await build(db, model, "TABLE", sqlFor(since), delta);
+    } finally {
+      await defineIncrementalKeys(db);
+    }
+    if (nKeys) {
+      // Older partitions the changed keys reach, before (published) or after (the delta): merged by key.
+      for (const from of [delta, scan]) {
+        for (const r of await rows<{ v: string }>(db, `SELECT DISTINCT ${part} AS v FROM ${from} t WHERE (${hit("t")}) AND ${part} IS NOT NULL AND NOT ${inList(rebuilt)}`)) merged.add(r.v);
       }
     }
-    await build(db, model, "TABLE", `SELECT * FROM ${all} WHERE ${filter()}`);
-    await exec(db, `DROP TABLE ${all}`);
-  } else {
-    await build(db, model, "TABLE", `SELECT * FROM (\n${sql}\n) WHERE ${filter()}`);
   }
+  const computed = (await one<{ n: number }>(db, `SELECT count(*) AS n FROM ${delta}`)).n;
+  const cols = await rows<{ column_name: string; column_type: string }>(db, `DESCRIBE ${delta}`);
+  const typed = cols.map((c) => `${q(c.column_name)}::${c.column_type} AS ${q(c.column_name)}`).join(", ");
+  await build(db, model, "TABLE", [
+    `SELECT * FROM ${delta} WHERE ${inList(rebuilt)}`,
+    ...(merged.size ? [
+      `SELECT * FROM ${delta} t WHERE ${inList(merged)} AND (${hit("t")})`,
+      `SELECT ${typed} FROM ${scan} t WHERE ${inList(merged)} AND NOT (${hit("t")})`,
+    ] : []),
+  ].join("\nUNION ALL\n"));
+  await exec(db, `DROP TABLE ${delta}`);
   tests.push(...(await checkModel(db, model)));
   const n = (await one<{ n: number }>(db, `SELECT count(*) AS n FROM ${model.name}`)).n;
-  await publishIncremental(db, model, published, join(staging, "marts"), [...values]);
-  await exec(db, `DROP TABLE ${model.name}; CREATE VIEW ${model.name} AS SELECT * FROM read_parquet(${lit(published + "/**/*.parquet")}, hive_partitioning = true)`);
-  return { partitions: [...values].sort(), rows: n };
+  const values = [...rebuilt, ...merged];
+  await publishIncremental(db, model, published, join(staging, "marts"), values);
+  await exec(db, `DROP TABLE ${model.name}`);
+  await asView();
+  return { partitions: values.sort(), rows: n, computed, since: model.merge === "partition" && nKeys ? FULL_SINCE : (rebuilt.size ? firstDay([...rebuilt].sort()[0]!) : NO_DAY_SINCE), keys: nKeys };
 }

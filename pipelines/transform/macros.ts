@@ -17,7 +17,18 @@ export function loadMacros(dir: string): Macro[] {
     .map((f) => ({ file: `macros/${f}`, sql: readFileSync(join(macroDir, f), "utf8") }));
 }
 
+/**
+ * `incremental_keys()`: the keys changed in the `keyed_by` model of the incremental mart being built
+ * (one VARCHAR column, `key`). Outside an incremental build (a full build, any other model) it has no
+ * rows; incremental.ts redefines it around each incremental build.
+ */
+export async function defineIncrementalKeys(db: Db, tables: string[] = []): Promise<void> {
+  const body = tables.length ? tables.map((t) => `SELECT key::VARCHAR AS key FROM ${t} WHERE key IS NOT NULL`).join(" UNION ") : "SELECT NULL::VARCHAR AS key WHERE false";
+  await exec(db, `CREATE OR REPLACE MACRO incremental_keys() AS TABLE ${body}`);
+}
+
 export async function registerMacros(db: Db, macros: Macro[], vars: Record<string, string | number>): Promise<void> {
+  await defineIncrementalKeys(db);
   for (const m of macros) {
     try {
       await exec(db, fillVars(m.sql, vars, m.file));

@@ -17,7 +17,7 @@ import { registerSeedTables, registerSources } from "./inputs.ts";
 import { loadMacros, registerMacros } from "./macros.ts";
 import type { TestResult } from "../catalog/dataTests.ts";
 import { build, checkModel, DataTestError, drop, ModelError } from "./build.ts";
-import { buildIncremental, KeyDiffs } from "./incremental.ts";
+import { buildIncremental, FULL_SINCE, KeyDiffs } from "./incremental.ts";
 import { loadProject, topoSort, type Model } from "../catalog/project.ts";
 import { lastConsumers, plan, relationKinds } from "./plan.ts";
 import { publishIncremental, publishMart } from "./publish.ts";
@@ -27,7 +27,9 @@ import { textTransformVars } from "./vars.ts";
 
 export const TRANSFORMS_DIR = join(projectRoot, "transforms");
 
-export type ModelRun = { model: string; materialized: string; rows: number; seconds: number; rebuilt: string };
+
+/** `rebuilt`: "all", "<n> days" (incremental) or "none" (incremental, nothing changed); `computed`: rows an incremental build's SQL returned. */
+export type ModelRun = { model: string; materialized: string; rows: number; seconds: number; rebuilt: string; computed?: number };
 /** A model that failed (its build, contract or data tests), and the models not built because they depend on it. */
 export type ModelFailure = { model: string; reason: string; skipped: string[] };
 export type TransformResult = { models: ModelRun[]; tests: TestResult[]; rowsIn: number; rowsOut: number; outputs: string[]; failed: ModelFailure[] };
@@ -65,6 +67,8 @@ export function transformVars(config: Config): Record<string, string | number> {
     churn_inactivity_days: config.models.churn.label.kind === "inactivity" ? config.models.churn.label.days : 90,
     ...opportunityVars(config),
     ...textTransformVars(config),
+    // An incremental build sets it to the first day of the earliest partition it rebuilds (incremental.ts).
+    incremental_since: FULL_SINCE,
   };
 }
 
@@ -110,26 +114,33 @@ export async function runTransforms(config: Config, paths: Paths, opts: Transfor
     const ctx = { rawDir: paths.raw, vars: transformVars(config) };
     // One status line per model as it is built (dbt's "12 of 48 OK …"); a bar on a terminal.
     const work = steps(publish ? "transform" : "test-data", models.length, "model");
+    const compiled = (model: Model, since = FULL_SINCE) => compile(model, { ...ctx, vars: { ...ctx.vars, incremental_since: since } }).trim().replace(/;\s*$/, "");
     const buildOne = async (model: Model): Promise<void> => {
       const t0 = performance.now();
-      const sql = compile(model, ctx).trim().replace(/;\s*$/, "");
       const writes = publish && chosen.has(model.name) && (model.materialized === "mart" || model.materialized === "incremental");
       let rebuilt = "all";
       if (model.materialized === "incremental" && writes && existsSync(join(paths.marts, model.name))) {
         const days = changedDays(prev, cur, model, upstreamSources(all, model, new Set(Object.keys(model.keyedBy))));
         const keyed = keys.changedFor(model);
         if (days !== "all" && keyed) {
-          const delta = await buildIncremental(db, model, sql, days, keyed, paths, staging, result.tests);
+          const delta = await buildIncremental(db, model, (since) => compiled(model, since), days, keyed, paths, staging, result.tests);
+          const seconds = (performance.now() - t0) / 1000;
+          if (!delta) {
+            result.models.push({ model: model.name, materialized: model.materialized, rows: 0, seconds, rebuilt: "none", computed: 0 });
+            work.done(`${model.materialized} ${model.name}`, { seconds, note: "incremental: nothing changed, nothing rebuilt" });
+            return;
+          }
           rebuilt = `${days.length} days`;
           result.rowsOut += delta.rows;
           result.outputs.push(join(paths.marts, model.name));
-          result.models.push({ model: model.name, materialized: model.materialized, rows: delta.rows, seconds: (performance.now() - t0) / 1000, rebuilt });
-          work.done(`${model.materialized} ${model.name}`, { rows: delta.rows, seconds: (performance.now() - t0) / 1000, note: `incremental: ${rebuilt} changed, ${delta.partitions.length} partition${delta.partitions.length === 1 ? "" : "s"} rebuilt` });
+          result.models.push({ model: model.name, materialized: model.materialized, rows: delta.rows, seconds, rebuilt, computed: delta.computed });
+          const keys = delta.keys ? `, ${delta.keys} key${delta.keys === 1 ? "" : "s"}` : "";
+          work.done(`${model.materialized} ${model.name}`, { rows: delta.rows, seconds, note: `incremental: ${rebuilt}${keys} changed, since ${delta.since}, ${delta.partitions.length} partition${delta.partitions.length === 1 ? "" : "s"} written` });
           return;
         }
       }
       const kind = kinds.get(model.name)!;
-      await build(db, model, kind, sql);
+      await build(db, model, kind, compiled(model));
       if (keys.models.has(model.name)) await keys.afterBuild(model.name);
       const tests = await checkModel(db, model);
       result.tests.push(...tests);
