@@ -89,7 +89,10 @@ function bruteForce(lake: Lake, v: Vars): Map<string, Record<string, unknown>> {
   const dates = lake.interactions.map((i) => i.date).sort(); // the calendar spans the data
   const first = dates[0]!, last = dates[dates.length - 1]!;
   const snapshots: string[] = [];
-  for (let k = 0; k < 260; k++) if (days(addDays(last, -7 * k), first) >= 91) snapshots.push(addDays(last, -7 * k));
+  // every Sunday from 91 days in (the newest 260), and the last day of data
+  const newest = addDays(last, -(new Date(`${last}T00:00:00Z`).getUTCDay()));
+  for (let k = 0; k < 260; k++) if (days(addDays(newest, -7 * k), first) >= 91) snapshots.push(addDays(newest, -7 * k));
+  if (newest !== last && days(last, first) >= 91) snapshots.push(last);
   const byId = new Map(lake.interactions.map((i) => [i.interaction_id, i]));
   const out = new Map<string, Record<string, unknown>>();
   for (const c of lake.contacts) {
@@ -113,7 +116,7 @@ function bruteForce(lake: Lake, v: Vars): Map<string, Record<string, unknown>> {
       const count = (d: number, f: (i: (typeof cased)[number]) => boolean) => upto.filter((i) => within(i, d) && f(i)).length;
       const lastCase = Math.max(...upto.map((i) => i.caseNo));
       const inCase = upto.filter((i) => i.caseNo === lastCase);
-      const open = inCase.map((i) => i.date).sort().pop()! > addDays(asOf, -v.fcr) ? inCase.length : 0;
+      const open = inCase.map((i) => i.date).sort().pop()! > addDays(asOf, -v.fcr) ? inCase.filter((i) => within(i, 365)).length : 0;
       const sUpto = surveys.filter((s) => s.date <= asOf);
       const sIn = (d: number) => sUpto.filter((s) => s.date > addDays(asOf, -d));
       const lastOf = (f: "nps" | "csat") => {
@@ -163,7 +166,8 @@ async function load(db: Db, lake: Lake): Promise<void> {
   };
   await table("stg_contacts", "contact_id VARCHAR, segment VARCHAR, customer_since DATE, churned BOOLEAN, churned_on DATE", lake.contacts);
   await table("interactions", "interaction_id VARCHAR, channel VARCHAR, direction VARCHAR, contact_id VARCHAR, date DATE, started_at TIMESTAMP, line VARCHAR, outcome VARCHAR, transfers BIGINT", lake.interactions);
-  await table("int_interaction_texts", "interaction_id VARCHAR, channel VARCHAR, text VARCHAR", lake.texts);
+  const dayOf = new Map(lake.interactions.map((i) => [i.interaction_id, i.date]));
+  await table("int_interaction_texts", "interaction_id VARCHAR, channel VARCHAR, text VARCHAR, date DATE", lake.texts.map((t) => ({ ...t, date: dayOf.get(t.interaction_id)! })));
   await table("stg_survey_responses", "response_id VARCHAR, interaction_id VARCHAR, contact_id VARCHAR, responded_at TIMESTAMP, date DATE, nps BIGINT, csat BIGINT, comment VARCHAR", lake.surveys);
   await exec(db, "CREATE OR REPLACE TABLE calendar AS SELECT DISTINCT date FROM interactions");
 }

@@ -1,10 +1,24 @@
--- The weekly snapshot dates of the feature marts (contact_features, opportunity_features): every
--- 7 days back from the last day of data, from 91 days in (at most 260 weeks), each with that last
--- day (labels are NULL while their window reaches past it). One spine, so both marts snapshot the
--- same days.
+-- The snapshot dates of the feature marts (contact_features, opportunity_features), anchored on a
+-- fixed weekday so that a new day of data never moves an old snapshot: every Sunday (the anchor:
+-- ISO day 7; change the anchor below to snapshot on another weekday) from the first one at least 91 days
+-- after the first day of data up to the last day of data, the newest 260 of them (5 years); plus the
+-- last day of data itself when it is not a Sunday, so the models can score "as of today". Each row
+-- carries that last day (labels are NULL while their window reaches past it). One spine, so both
+-- marts snapshot the same days; the marts compute a snapshot from the days up to it (and its label
+-- from the days after), so an anchored snapshot changes only when data in those windows changes.
 WITH bounds AS (
     SELECT min(date) AS first_day, max(date) AS last_day FROM {{ ref('calendar') }}
+),
+anchors AS (
+    -- the newest anchor day on or before the last day of data: (isodow - anchor + 7) % 7 days back,
+    -- anchor = 7 (Sunday); then every 7 days back from it
+    SELECT first_day, last_day, (last_day - CAST((isodow(last_day) - 7 + 7) % 7 AS INTEGER))::DATE AS newest
+    FROM bounds
 )
-SELECT (last_day - CAST(7 * k AS INTEGER))::DATE AS as_of, last_day
-FROM bounds, range(0, 260) r(k)
-WHERE last_day - CAST(7 * k AS INTEGER) >= first_day + 91
+SELECT (newest - CAST(7 * k AS INTEGER))::DATE AS as_of, last_day
+FROM anchors, range(0, 260) r(k)
+WHERE newest - CAST(7 * k AS INTEGER) >= first_day + 91
+UNION ALL
+SELECT last_day, last_day
+FROM anchors
+WHERE last_day <> newest AND last_day >= first_day + 91

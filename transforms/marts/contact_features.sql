@@ -1,5 +1,5 @@
--- Churn features per contact as of weekly snapshot dates (int_feature_snapshots: every 7 days back
--- from the last day of data, from 91 days in), one row per customer who was still a customer on the
+-- Churn features per contact as of weekly snapshot dates (int_feature_snapshots: every Sunday from
+-- 91 days in, and the last day of data), one row per customer who was still a customer on the
 -- snapshot date and had reached out (an incoming call or message) in the year before it ('explicit'
 -- label), or in the {{ var('churn_inactivity_days') }} days before it ('inactivity' label: active
 -- before, then silent).
@@ -8,7 +8,8 @@
 -- Counts cover windows ending on as_of: 14 days (the recent burst) and 90 days (the usual level).
 -- A case: a contact's inbound touches where each follows the previous within the configured repeat
 -- window (transform.fcrWindowDays, as the cases mart and FCR use; default 7 days); a repeat
--- contact is one that continues a case, i.e. the earlier contact left it unresolved.
+-- contact is one that continues a case, i.e. the earlier contact left it unresolved. The open case
+-- is counted over at most the year up to as_of.
 -- Sentiment proxies (text sentiment may replace them): negative wording in survey comments and in
 -- the texts of calls and messages, NPS (0-10), CSAT (1-5); survey score = mean of nps/10 and
 -- (csat-1)/4; trend = last 30 days minus the 335 days before.
@@ -22,11 +23,43 @@
 -- over that timeline (one sort; no join of a snapshot with the contact's history).
 -- Survey scores are summed as integers (score × 40 is whole), so averages do not depend on row
 -- order; touches on the same instant are ordered by interaction id, survey ties by response id.
-WITH snapshots AS (
+--
+-- Built for a slice: the rows with as_of >= var('incremental_since') ('0001-01-01' on a full build)
+-- and every row of the contacts incremental_keys() returns (changed stg_contacts keys; none on a full
+-- build) — exactly those rows of a full build. A snapshot reads at most 365 days back (the open case
+-- chain fcr_window_days more), so the inputs are scanned from the look-back
+-- lo = since - (366 + fcr_window_days) on (every branch "date >= lo" prunes by date), plus the
+-- older rows of the changed contacts; the last NPS/CSAT before lo is carried in per contact from an
+-- aggregate of the older survey responses (no window over them).
+WITH keys AS (
+    SELECT DISTINCT key AS contact_id FROM incremental_keys()
+),
+snapshots AS (
     SELECT as_of, last_day FROM {{ ref('int_feature_snapshots') }}
 ),
+touches AS (
+    -- Interactions with a contact from lo on, and the older ones of the changed contacts.
+    SELECT contact_id, date, started_at, interaction_id, channel, direction, outcome, transfers
+    FROM {{ ref('interactions') }}
+    WHERE contact_id IS NOT NULL AND date >= DATE {{ var('incremental_since') }} - (366 + {{ var('fcr_window_days') }})
+    UNION ALL
+    SELECT contact_id, date, started_at, interaction_id, channel, direction, outcome, transfers
+    FROM {{ ref('interactions') }}
+    WHERE date < DATE {{ var('incremental_since') }} - (366 + {{ var('fcr_window_days') }})
+      AND contact_id IN (SELECT contact_id FROM keys)
+),
 texts AS (
-    SELECT interaction_id FROM {{ ref('int_interaction_texts') }}
+    -- A text is dated its interaction's day give or take one (UTC against local day): from lo - 2 on,
+    -- and the older ones of the changed contacts' touches.
+    SELECT interaction_id, text FROM {{ ref('int_interaction_texts') }}
+    WHERE date >= DATE {{ var('incremental_since') }} - (368 + {{ var('fcr_window_days') }})
+    UNION ALL
+    SELECT interaction_id, text FROM {{ ref('int_interaction_texts') }}
+    WHERE date < DATE {{ var('incremental_since') }} - (368 + {{ var('fcr_window_days') }})
+      AND interaction_id IN (SELECT interaction_id FROM touches WHERE contact_id IN (SELECT contact_id FROM keys))
+),
+negative AS (
+    SELECT DISTINCT interaction_id FROM texts
     WHERE regexp_matches(text, '(frustrat|terrible|awful|still not|unacceptable|unhappy|waste of time|worst|angry|disappoint|useless)')
 ),
 inbound AS (
@@ -36,9 +69,9 @@ inbound AS (
         coalesce(i.transfers, 0)                                                          AS transfers,
         t.interaction_id IS NOT NULL                                                      AS negative_text,
         coalesce(i.date - lag(i.date) OVER (PARTITION BY i.contact_id ORDER BY i.started_at, i.interaction_id) <= {{ var('fcr_window_days') }}, false) AS repeat_contact
-    FROM {{ ref('interactions') }} i
-    LEFT JOIN (SELECT DISTINCT interaction_id FROM texts) t ON t.interaction_id = i.interaction_id
-    WHERE i.contact_id IS NOT NULL AND i.direction = 'incoming'
+    FROM touches i
+    LEFT JOIN negative t ON t.interaction_id = i.interaction_id
+    WHERE i.direction = 'incoming'
 ),
 cased AS (
     SELECT *,
@@ -51,6 +84,8 @@ cases AS (
     -- Per case: its first touch, and the first and last day of its repeat touches. Touches of a case
     -- are at most fcr_window_days apart, so a case has a repeat touch in (as_of - 90, as_of] exactly
     -- when its first repeat day is <= as_of and its last is > as_of - 90 (for windows up to 90 days).
+    -- Cut at lo, a case loses only touches more than a year before every snapshot of the slice: its
+    -- repeats there are no snapshot's, and its open-case count is capped at the year anyway.
     SELECT contact_id, case_no, min(rn) AS first_rn,
            min(date) FILTER (WHERE repeat_contact) AS first_repeat,
            max(date) FILTER (WHERE repeat_contact) AS last_repeat
@@ -81,18 +116,30 @@ inbound_days AS (
 ),
 outbound_days AS (
     SELECT contact_id, date, count(*) AS outbound
-    FROM {{ ref('interactions') }}
-    WHERE contact_id IS NOT NULL AND direction = 'outgoing' AND channel = 'call'
+    FROM touches
+    WHERE direction = 'outgoing' AND channel = 'call'
     GROUP BY contact_id, date
 ),
-surveys AS (
-    SELECT coalesce(r.contact_id, i.contact_id) AS contact_id, r.date, r.responded_at, r.response_id, r.nps, r.csat,
-           -- 40 × the score (mean of nps/10 and (csat-1)/4, or the one given): a whole number
-           CASE WHEN r.nps IS NOT NULL AND r.csat IS NOT NULL THEN 2 * r.nps + 5 * (r.csat - 1)
-                ELSE coalesce(4 * r.nps, 10 * (r.csat - 1)) END::BIGINT AS score40,
-           regexp_matches(lower(coalesce(r.comment, '')), '(frustrat|terrible|awful|still not|unacceptable|unhappy|worst|angry|disappoint|useless|nobody followed)') AS negative_comment
+responses AS (
+    -- Survey responses with their contact (the response's, else its interaction's).
+    SELECT contact_id, date, responded_at, response_id, nps, csat, comment
+    FROM {{ ref('stg_survey_responses') }}
+    WHERE contact_id IS NOT NULL
+    UNION ALL
+    SELECT i.contact_id, r.date, r.responded_at, r.response_id, r.nps, r.csat, r.comment
     FROM {{ ref('stg_survey_responses') }} r
-    LEFT JOIN {{ ref('interactions') }} i ON i.interaction_id = r.interaction_id
+    JOIN {{ ref('interactions') }} i ON i.interaction_id = r.interaction_id
+    WHERE r.contact_id IS NULL AND i.contact_id IS NOT NULL
+),
+surveys AS (
+    SELECT contact_id, date, responded_at, response_id, nps, csat,
+           -- 40 × the score (mean of nps/10 and (csat-1)/4, or the one given): a whole number
+           CASE WHEN nps IS NOT NULL AND csat IS NOT NULL THEN 2 * nps + 5 * (csat - 1)
+                ELSE coalesce(4 * nps, 10 * (csat - 1)) END::BIGINT AS score40,
+           regexp_matches(lower(coalesce(comment, '')), '(frustrat|terrible|awful|still not|unacceptable|unhappy|worst|angry|disappoint|useless|nobody followed)') AS negative_comment
+    FROM responses
+    WHERE date >= DATE {{ var('incremental_since') }} - (366 + {{ var('fcr_window_days') }})
+       OR contact_id IN (SELECT contact_id FROM keys)
 ),
 survey_days AS (
     SELECT contact_id, date,
@@ -104,8 +151,17 @@ survey_days AS (
         arg_max(nps, (responded_at, response_id)) FILTER (WHERE nps IS NOT NULL)   AS day_nps,
         arg_max(csat, (responded_at, response_id)) FILTER (WHERE csat IS NOT NULL) AS day_csat
     FROM surveys
-    WHERE contact_id IS NOT NULL
     GROUP BY ALL
+),
+survey_carry AS (
+    -- The last NPS and CSAT before lo of the other contacts, as one timeline row the day before lo.
+    SELECT contact_id, DATE {{ var('incremental_since') }} - (367 + {{ var('fcr_window_days') }}) AS date,
+        arg_max(nps, (responded_at, response_id)) FILTER (WHERE nps IS NOT NULL)   AS day_nps,
+        arg_max(csat, (responded_at, response_id)) FILTER (WHERE csat IS NOT NULL) AS day_csat
+    FROM responses
+    WHERE date < DATE {{ var('incremental_since') }} - (366 + {{ var('fcr_window_days') }})
+      AND contact_id NOT IN (SELECT contact_id FROM keys)
+    GROUP BY contact_id
 ),
 spans AS (
     -- Runs of a contact's inbound days less than a year apart: the contact reached out within the
@@ -127,6 +183,7 @@ candidates AS (
     JOIN spans r ON s.as_of >= r.first_day AND s.as_of < r.last_day + 365
     JOIN {{ ref('stg_contacts') }} c ON c.contact_id = r.contact_id
     WHERE c.customer_since <= s.as_of AND (c.churned_on IS NULL OR c.churned_on > s.as_of)
+      AND (s.as_of >= DATE {{ var('incremental_since') }} OR c.contact_id IN (SELECT contact_id FROM keys))
 ),
 timeline AS (
     -- One row per contact and day with touches, outbound calls or surveys, and one per candidate
@@ -137,6 +194,7 @@ timeline AS (
     LEFT JOIN case_marks m ON m.contact_id = d.contact_id AND m.date = d.date
     UNION ALL BY NAME SELECT * FROM outbound_days
     UNION ALL BY NAME SELECT * FROM survey_days
+    UNION ALL BY NAME SELECT * FROM survey_carry
     UNION ALL BY NAME SELECT *, as_of AS date, true AS snapshot FROM candidates
 ),
 windowed AS (
@@ -201,8 +259,9 @@ SELECT
     p.transfers_14d::BIGINT AS transfers_14d, p.transfers_90d::BIGINT AS transfers_90d,
     p.repeat_contacts_14d::BIGINT AS repeat_contacts_14d, p.repeat_contacts_90d::BIGINT AS repeat_contacts_90d,
     p.unresolved_cases_90d::BIGINT                                 AS unresolved_cases_90d,
+    -- the open case's touches within the year (all of the year's touches when it began before it)
     CASE WHEN p.last_contact > p.as_of - {{ var('fcr_window_days') }}
-         THEN p.last_rn - p.last_case_first_rn + 1 ELSE 0 END::BIGINT AS open_case_contacts,
+         THEN least(p.last_rn - p.last_case_first_rn + 1, p.contacts_365d) ELSE 0 END::BIGINT AS open_case_contacts,
     p.outbound_calls_90d::BIGINT                                   AS outbound_calls_90d,
     p.negative_texts_14d::BIGINT AS negative_texts_14d, p.negative_texts_90d::BIGINT AS negative_texts_90d,
     p.negative_comments_14d::BIGINT AS negative_comments_14d, p.negative_comments_90d::BIGINT AS negative_comments_90d,

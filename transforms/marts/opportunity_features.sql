@@ -1,5 +1,5 @@
--- Sales-opportunity features per contact as of weekly snapshot dates (int_feature_snapshots: every 7
--- days back from the last day of data, from 91 days in): one row per customer (not churned by then) who reached out
+-- Sales-opportunity features per contact as of weekly snapshot dates (int_feature_snapshots: every
+-- Sunday from 91 days in, and the last day of data): one row per customer (not churned by then) who reached out
 -- (an inbound call or text) in the 90 days before the snapshot. Positive engagement signals over the
 -- 14 days up to as_of, against the 90 days: conversations with Sales and on the configured sales
 -- topics (models.opportunity.salesTopics), the customer's sentiment (mean, positive and negative
@@ -8,11 +8,45 @@
 -- label: the positive outcome (int_opportunity_outcomes) happened within horizonDays after as_of;
 -- NULL while that window is incomplete. Sentiment is averaged as an exact decimal (12
 -- places), so the result does not depend on the order rows are added in.
-WITH snapshots AS (
+--
+-- Built for a slice: the rows with as_of >= var('incremental_since') ('0001-01-01' on a full build)
+-- and every row of the contacts incremental_keys() returns (changed stg_contacts keys; none on a full
+-- build) — exactly those rows of a full build. A snapshot reads 90 days back, so inbound touches are
+-- scanned from since - 90 on (texts and transcripts, dated their call's day give or take one, from
+-- since - 120), plus the older ones of the changed contacts; the outcomes before and after a snapshot
+-- are found with ASOF joins on the (small) outcome table, one probe per snapshot row.
+WITH keys AS (
+    SELECT DISTINCT key AS contact_id FROM incremental_keys()
+),
+snapshots AS (
     SELECT as_of, last_day FROM {{ ref('int_feature_snapshots') }}
+),
+touches AS (
+    SELECT contact_id, date, line, topic, interaction_id, first_response_seconds
+    FROM {{ ref('interactions') }}
+    WHERE contact_id IS NOT NULL AND direction = 'incoming' AND date >= DATE {{ var('incremental_since') }} - 90
+    UNION ALL
+    SELECT contact_id, date, line, topic, interaction_id, first_response_seconds
+    FROM {{ ref('interactions') }}
+    WHERE direction = 'incoming' AND date < DATE {{ var('incremental_since') }} - 90
+      AND contact_id IN (SELECT contact_id FROM keys)
+),
+keyed_ids AS (
+    SELECT interaction_id FROM touches WHERE contact_id IN (SELECT contact_id FROM keys)
 ),
 texts AS (
     SELECT interaction_id, sentiment FROM {{ ref('int_interaction_texts') }}
+    WHERE date >= DATE {{ var('incremental_since') }} - 120
+    UNION ALL
+    SELECT interaction_id, sentiment FROM {{ ref('int_interaction_texts') }}
+    WHERE date < DATE {{ var('incremental_since') }} - 120 AND interaction_id IN (SELECT interaction_id FROM keyed_ids)
+),
+transcripts AS (
+    SELECT call_id, customer_questions FROM {{ ref('conversation_metrics') }}
+    WHERE date >= DATE {{ var('incremental_since') }} - 120
+    UNION ALL
+    SELECT call_id, customer_questions FROM {{ ref('conversation_metrics') }}
+    WHERE date < DATE {{ var('incremental_since') }} - 120 AND call_id IN (SELECT interaction_id FROM keyed_ids)
 ),
 inbound AS (
     SELECT i.contact_id, i.date, i.line,
@@ -21,10 +55,9 @@ inbound AS (
            t.sentiment::DECIMAL(18, 12) AS sentiment_exact,
            m.customer_questions,
            i.first_response_seconds
-    FROM {{ ref('interactions') }} i
+    FROM touches i
     LEFT JOIN texts t ON t.interaction_id = i.interaction_id
-    LEFT JOIN {{ ref('conversation_metrics') }} m ON m.call_id = i.interaction_id
-    WHERE i.contact_id IS NOT NULL AND i.direction = 'incoming'
+    LEFT JOIN transcripts m ON m.call_id = i.interaction_id
 ),
 population AS (
     SELECT s.as_of, s.last_day, c.contact_id, c.segment, c.customer_since, max(i.date) AS last_contact
@@ -32,6 +65,7 @@ population AS (
     JOIN inbound i ON i.date <= s.as_of AND i.date > s.as_of - 90
     JOIN {{ ref('stg_contacts') }} c ON c.contact_id = i.contact_id
     WHERE c.customer_since <= s.as_of AND (c.churned_on IS NULL OR c.churned_on > s.as_of)
+      AND (s.as_of >= DATE {{ var('incremental_since') }} OR c.contact_id IN (SELECT contact_id FROM keys))
     GROUP BY ALL
 ),
 activity AS (
@@ -53,12 +87,11 @@ activity AS (
     GROUP BY ALL
 ),
 outcomes AS (
-    SELECT p.as_of, p.contact_id,
-        max(o.outcome_on) FILTER (WHERE o.outcome_on <= p.as_of)                                AS last_outcome,
-        count(*) FILTER (WHERE o.outcome_on > p.as_of AND o.outcome_on <= p.as_of + {{ var('opportunity_horizon_days') }}) AS upcoming
+    -- The latest outcome on or before as_of, and the first one after it.
+    SELECT p.as_of, p.contact_id, b.outcome_on AS last_outcome, a.outcome_on AS next_outcome
     FROM population p
-    JOIN {{ ref('int_opportunity_outcomes') }} o USING (contact_id)
-    GROUP BY ALL
+    ASOF LEFT JOIN {{ ref('int_opportunity_outcomes') }} b ON b.contact_id = p.contact_id AND b.outcome_on <= p.as_of
+    ASOF LEFT JOIN {{ ref('int_opportunity_outcomes') }} a ON a.contact_id = p.contact_id AND a.outcome_on > p.as_of
 )
 SELECT
     p.contact_id,
@@ -72,8 +105,8 @@ SELECT
     (o.last_outcome IS NOT NULL)::BIGINT                      AS bought_before,
     (p.as_of - o.last_outcome)::BIGINT                        AS days_since_outcome,
     CASE WHEN p.as_of + {{ var('opportunity_horizon_days') }} > p.last_day THEN NULL
-         ELSE coalesce(o.upcoming, 0) > 0 END                 AS label
+         ELSE coalesce(o.next_outcome <= p.as_of + {{ var('opportunity_horizon_days') }}, false) END AS label
 FROM population p
 JOIN activity a USING (as_of, contact_id)
-LEFT JOIN outcomes o USING (as_of, contact_id)
+JOIN outcomes o USING (as_of, contact_id)
 ORDER BY p.as_of, p.contact_id
