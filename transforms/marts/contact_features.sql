@@ -43,10 +43,10 @@ touches AS (
     FROM {{ ref('interactions') }}
     WHERE contact_id IS NOT NULL AND date >= DATE {{ var('incremental_since') }} - (366 + {{ var('fcr_window_days') }})
     UNION ALL
-    SELECT contact_id, date, started_at, interaction_id, channel, direction, outcome, transfers
-    FROM {{ ref('interactions') }}
-    WHERE date < DATE {{ var('incremental_since') }} - (366 + {{ var('fcr_window_days') }})
-      AND contact_id IN (SELECT contact_id FROM keys)
+    SELECT i.contact_id, i.date, i.started_at, i.interaction_id, i.channel, i.direction, i.outcome, i.transfers
+    FROM keys k
+    JOIN {{ ref('interactions') }} i ON i.contact_id = k.contact_id
+    WHERE i.date < DATE {{ var('incremental_since') }} - (366 + {{ var('fcr_window_days') }})
 ),
 texts AS (
     -- A text is dated its interaction's day give or take one (UTC against local day): from lo - 2 on,
@@ -54,9 +54,10 @@ texts AS (
     SELECT interaction_id, text FROM {{ ref('int_interaction_texts') }}
     WHERE date >= DATE {{ var('incremental_since') }} - (368 + {{ var('fcr_window_days') }})
     UNION ALL
-    SELECT interaction_id, text FROM {{ ref('int_interaction_texts') }}
-    WHERE date < DATE {{ var('incremental_since') }} - (368 + {{ var('fcr_window_days') }})
-      AND interaction_id IN (SELECT interaction_id FROM touches WHERE contact_id IN (SELECT contact_id FROM keys))
+    SELECT t.interaction_id, t.text
+    FROM (SELECT i.interaction_id FROM touches i JOIN keys k ON k.contact_id = i.contact_id) i
+    JOIN {{ ref('int_interaction_texts') }} t ON t.interaction_id = i.interaction_id
+    WHERE t.date < DATE {{ var('incremental_since') }} - (368 + {{ var('fcr_window_days') }})
 ),
 negative AS (
     SELECT DISTINCT interaction_id FROM texts
