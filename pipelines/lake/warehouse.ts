@@ -7,11 +7,17 @@
  * (COMMENT ON, as dbt's persist_docs). Paths in the views are relative to the folder that holds the
  * database file, so the data folder can be moved or copied: open the database from that folder, or
  * `SET file_search_path` to it (`commsight sql` does). Built beside and renamed into place.
+ * The views read Parquet globs, so new partitions and rewritten files need no rebuild: the warehouse
+ * is rebuilt only when what its views say changes (the catalog's datasets and descriptions, which
+ * datasets are on disk and how they are laid out, the newest file's columns), kept as a fingerprint
+ * in data/state/warehouse.json.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { exec, lit, openDb, rows, type Db } from "../core/duckdb.ts";
 import { publishFile } from "../core/atomic.ts";
+import { writeJsonAtomic } from "../core/stateFile.ts";
 import type { Paths } from "../core/paths.ts";
 import { catalog, datasetDir, type Dataset } from "../catalog/datasets.ts";
 
@@ -58,7 +64,48 @@ async function createView(db: Db, paths: Paths, d: Dataset): Promise<WarehouseVi
   return { schema, name: d.name, dataset: d.id, columns: shown.length, hidden };
 }
 
+/** The newest Parquet file of a dataset's folder (the last partition's last file), or null. */
+function newestFile(dir: string): string | null {
+  if (!existsSync(dir)) return null;
+  const entries = readdirSync(dir).filter((e) => !e.startsWith(".")).sort();
+  const part = entries.filter((e) => e.includes("=")).at(-1);
+  if (part) {
+    const files = readdirSync(join(dir, part)).filter((f) => f.endsWith(".parquet")).sort();
+    return files.length ? join(dir, part, files.at(-1)!) : null;
+  }
+  const files = entries.filter((e) => e.endsWith(".parquet"));
+  return files.length ? join(dir, files.at(-1)!) : null;
+}
+
+/** Everything the warehouse's views and comments are made from, hashed. */
+export async function warehouseFingerprint(paths: Paths): Promise<string> {
+  const h = createHash("sha256");
+  const files: string[] = [];
+  for (const d of catalog().datasets) {
+    if (d.zone === "exports") continue;
+    const file = newestFile(datasetDir(paths, d));
+    if (file) files.push(file);
+    h.update(JSON.stringify([d.id, d.description, d.grain, d.declaredIn, d.columns, relation(paths, d), file && relative(paths.data, file)]));
+  }
+  if (files.length) {
+    const db = await openDb();
+    try {
+      const schema = await rows(db, `SELECT file_name, name, type FROM parquet_schema([${files.map(lit).join(", ")}]) ORDER BY ALL`);
+      h.update(JSON.stringify(schema));
+    } finally {
+      db.close();
+    }
+  }
+  return h.digest("hex");
+}
+
+const stateFile = (paths: Paths) => join(paths.data, "state", "warehouse.json");
+
 export async function buildWarehouse(paths: Paths, stagedFile = join(paths.staging, "warehouse.duckdb")): Promise<string> {
+  const fingerprint = await warehouseFingerprint(paths);
+  try {
+    if (existsSync(paths.warehouse) && JSON.parse(readFileSync(stateFile(paths), "utf8")).fingerprint === fingerprint) return paths.warehouse;
+  } catch { /* no fingerprint yet: build */ }
   mkdirSync(dirname(stagedFile), { recursive: true });
   rmSync(stagedFile, { force: true });
   rmSync(stagedFile + ".wal", { force: true });
@@ -72,6 +119,7 @@ export async function buildWarehouse(paths: Paths, stagedFile = join(paths.stagi
     db.close();
   }
   publishFile(stagedFile, paths.warehouse);
+  writeJsonAtomic(stateFile(paths), { fingerprint });
   return paths.warehouse;
 }
 

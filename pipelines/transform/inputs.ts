@@ -1,7 +1,8 @@
 /** Inputs of a model run: raw sources (`src_<entity>`) and seeds (`seed_<name>`) as DuckDB relations. */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { exec, lit, one, type Db } from "../core/duckdb.ts";
+import { exec, lit, rows, type Db } from "../core/duckdb.ts";
+import type { RawFingerprint } from "./state.ts";
 import { log } from "../core/log.ts";
 import { catalog } from "../catalog/datasets.ts";
 import { sourceRelation } from "../core/paths.ts";
@@ -20,12 +21,44 @@ export async function registerEmptySources(db: Db, names: Set<string>): Promise<
   for (const name of names) await createEmptySource(db, name);
 }
 
+/** Rows per source partition (entity → partition → rows), kept in the transform's state. */
+export type SourceRows = Record<string, Record<string, number>>;
+
 /**
- * Each source a model reads, over the raw lake (or, for enriched entities, data/lake/enriched);
- * a missing entity is an empty, typed table. Returns rows read.
+ * Rows in each partition of the named sources, from the Parquet footers; a partition whose
+ * fingerprint (its files' names, sizes, mtimes and hashes) is the last run's keeps the last count,
+ * so an unchanged lake is not read at all.
  */
-export async function registerSources(db: Db, rawDir: string, names: Set<string>, enrichedDir?: string): Promise<number> {
-  let n = 0;
+export async function sourceRows(db: Db, dirs: string[], names: Set<string>, cur: RawFingerprint, prev: RawFingerprint | undefined, prevRows: SourceRows | undefined): Promise<SourceRows> {
+  const out: SourceRows = {};
+  const files = new Map<string, { entity: string; part: string }>();
+  for (const entity of names) {
+    const dir = dirs.map((d) => join(d, entity)).find((d) => existsSync(d));
+    if (!dir) continue;
+    out[entity] = {};
+    for (const [part, fp] of Object.entries(cur[entity] ?? {})) {
+      const known = prevRows?.[entity]?.[part];
+      if (known !== undefined && prev?.[entity]?.[part] === fp) { out[entity]![part] = known; continue; }
+      out[entity]![part] = 0;
+      for (const f of fp.split(",").filter(Boolean)) {
+        const name = f.slice(0, f.lastIndexOf("@"));
+        const file = part === "snapshot" ? join(dir, name) : join(dir, part, name);
+        if (name.endsWith(".parquet") && existsSync(file)) files.set(file, { entity, part });
+      }
+    }
+  }
+  if (files.size) {
+    const counted = await rows<{ f: string; n: number }>(db, `SELECT file_name AS f, num_rows AS n FROM parquet_file_metadata([${[...files.keys()].map(lit).join(", ")}])`);
+    for (const { f, n } of counted) {
+      const at = files.get(f)!;
+      out[at.entity]![at.part]! += Number(n);
+    }
+  }
+  return out;
+}
+
+/** Each source a model reads, over the raw lake (or, for enriched entities, data/lake/enriched); a missing entity is an empty, typed table. */
+export async function registerSources(db: Db, rawDir: string, names: Set<string>, enrichedDir?: string): Promise<void> {
   for (const name of names) {
     const rel = sourceRelation(rawDir, name) ?? (enrichedDir ? sourceRelation(enrichedDir, name) : null);
     if (!rel) {
@@ -34,9 +67,7 @@ export async function registerSources(db: Db, rawDir: string, names: Set<string>
       continue;
     }
     await exec(db, `CREATE VIEW src_${name} AS SELECT * FROM ${rel}`);
-    n += (await one<{ n: number }>(db, `SELECT count(*) AS n FROM src_${name}`)).n;
   }
-  return n;
 }
 
 /** Seeds are small checked-in CSVs under transforms/seeds/, loaded as `seed_<name>`. */

@@ -13,7 +13,7 @@ import type { Config } from "../core/config.ts";
 import { projectRoot, type Paths } from "../core/paths.ts";
 import { steps } from "../core/progress.ts";
 import { compile } from "./compile.ts";
-import { registerSeedTables, registerSources } from "./inputs.ts";
+import { registerSeedTables, registerSources, sourceRows } from "./inputs.ts";
 import { loadMacros, registerMacros } from "./macros.ts";
 import type { TestResult } from "../catalog/dataTests.ts";
 import { build, checkModel, DataTestError, drop, ModelError } from "./build.ts";
@@ -108,7 +108,10 @@ export async function runTransforms(config: Config, paths: Paths, opts: Transfor
   const testFailures: TestResult[] = [];
   try {
     await exec(db, `SET TimeZone = ${lit(config.business.timezone)}`);
-    result.rowsIn = await registerSources(db, paths.raw, new Set(models.flatMap((m) => m.sources)), paths.enriched);
+    const sources = new Set(models.flatMap((m) => m.sources));
+    await registerSources(db, paths.raw, sources, paths.enriched);
+    cur.rows = await sourceRows(db, [paths.raw, paths.enriched], sources, cur.raw, last?.raw, last?.rows);
+    result.rowsIn = Object.values(cur.rows).reduce((n, parts) => n + Object.values(parts).reduce((a, b) => a + b, 0), 0);
     await registerSeedTables(db, join(dir, "seeds"), new Set(models.flatMap((m) => m.seeds)));
     await registerMacros(db, macros, transformVars(config));
     const ctx = { rawDir: paths.raw, vars: transformVars(config) };

@@ -11,7 +11,8 @@ import type { Model } from "../catalog/project.ts";
 
 export type RawFingerprint = Record<string, Record<string, string>>; // entity → partition ("date=…" or "snapshot") → fingerprint
 /** `keys`: for each keyed snapshot model and column (`stg_contacts.contact_id`), the file of its per-key row hashes last run. */
-export type TransformState = { raw: RawFingerprint; models: Record<string, string>; keys?: Record<string, string> };
+/** `rows`: rows per source partition, counted once per fingerprint (inputs.ts: sourceRows). */
+export type TransformState = { raw: RawFingerprint; models: Record<string, string>; keys?: Record<string, string>; rows?: Record<string, Record<string, number>> };
 
 /**
  * Each partition's files as `name@size:mtime:content-hash`. A file whose size and mtime match the last run's
