@@ -6,11 +6,13 @@
  *   target, at least `minAgents`, scheduled = ⌈agents ÷ (1 − shrinkage)⌉;
  *   messages per line and 'All', staffed as an asynchronous channel (messages.ts);
  * then shifts per day and queue that cover every open interval's scheduled agents at least paid
- * hours (shifts.ts). Writes the `staffing` and `shift_plan` marts and the planners' CSV.
+ * hours (shifts.ts; a day whose program was solved the night before is answered from shiftMemo.ts).
+ * Writes the `staffing` and `shift_plan` marts and the planners' CSV.
  */
 import { mkdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { exec, sqlTemplate, type Db } from "../../pipelines/core/duckdb.ts";
+import { log } from "../../pipelines/core/log.ts";
 import type { Paths } from "../../pipelines/core/paths.ts";
 import type { BusinessCalendar } from "../shared/businessCalendar.ts";
 import { isoDow } from "../shared/dates.ts";
@@ -22,7 +24,8 @@ import { scheduledFor } from "./erlangC.ts";
 import { loadHistory } from "./history.ts";
 import { messageStaffing } from "./messages.ts";
 import { planInterval } from "./plan.ts";
-import { planShifts, shiftCandidates } from "./shifts.ts";
+import { openShiftMemo } from "./shiftMemo.ts";
+import { shiftCandidates } from "./shifts.ts";
 
 export const STAFFING_MART = "staffing";
 export const SHIFT_MART = "shift_plan";
@@ -92,6 +95,7 @@ export async function buildStaffing(
     breakStart: [] as number[], breakMin: [] as number[], paid: [] as number[], agents: [] as number[], dayPaid: [] as number[], dayLp: [] as number[] };
   const queues: QueueSummary[] = [];
   const S = g.S;
+  const memo = openShiftMemo(paths);
   for (const key of b.keys) {
     const qRows = rows.filter((r) => r.line === key.line && r.channel === key.channel);
     const summary: QueueSummary = { line: key.line, channel: key.channel, pooling: pooling(key.line, "All"), paidHours: 0, lpBoundHours: 0, requiredHours: 0, rosteredHours: 0, uncoveredIntervals: 0, openIntervals: qRows.length };
@@ -101,7 +105,7 @@ export async function buildStaffing(
       if (info.open === null || info.close === null) continue;
       const required = new Array<number>(S).fill(0);
       for (const r of qRows) if (r.day === day) required[r.slot] = r.scheduled;
-      const plan = await planShifts(required, shiftCandidates(info.open, info.close, minutes, cfg.shifts.templates), { timeLimit: cfg.shifts.maxSolveSeconds });
+      const plan = await memo.plan(required, shiftCandidates(info.open, info.close, minutes, cfg.shifts.templates), { timeLimit: cfg.shifts.maxSolveSeconds });
       summary.paidHours += plan.paidHours;
       summary.lpBoundHours += plan.lpBoundHours;
       summary.uncoveredIntervals += plan.uncovered.length;
@@ -115,6 +119,8 @@ export async function buildStaffing(
     }
     queues.push(summary);
   }
+  memo.save();
+  log.debug({ solved: memo.solved, reused: memo.reused }, "staffing: shift programs solved and reused");
 
   const num = (name: string, values: number[]) => ({ name, type: "DOUBLE" as const, values });
   const str = (name: string, values: string[]) => ({ name, type: "VARCHAR" as const, values });
