@@ -5,24 +5,27 @@
  *
  * The candidate is promoted when its backtest MASE (mean of the daily and intraday means over the
  * series) beats the serving model's on the same backtest (registry.ts); otherwise the serving
- * model keeps forecasting, from today's data.
+ * model keeps forecasting, from today's data. The retrain follows its schedule
+ * (models.retrain.forecast, shared/retrain.ts): a night that is not due runs no backtest and no
+ * refit, and the serving version forecasts from today's data (serve.ts).
  */
 import type { Config } from "../../pipelines/core/config.ts";
-import { openDb } from "../../pipelines/core/duckdb.ts";
+import { openDb, type Db } from "../../pipelines/core/duckdb.ts";
 import { log } from "../../pipelines/core/log.ts";
-import { lakePaths } from "../../pipelines/core/paths.ts";
+import { lakePaths, type Paths } from "../../pipelines/core/paths.ts";
 import { progressBar } from "../../pipelines/core/progress.ts";
-import { businessCalendar } from "../shared/businessCalendar.ts";
+import { businessCalendar, type BusinessCalendar } from "../shared/businessCalendar.ts";
 import { configHash, newVersion, saveModelVersion } from "../shared/modelStore.ts";
 import { decide, recordVersion, registryConfig, servingEntry, type RegistryEntry } from "../shared/registry.ts";
+import { planRetrain, type RetrainPlan } from "../shared/retrain.ts";
 import type { SeriesBundle } from "../shared/series.ts";
 import { initTf } from "../shared/tf.ts";
-import { buildStaffing, type StaffingResult } from "../staffing/index.ts";
-import { backtest, runJoint, serveCoherent, type BacktestMetrics, type Grain, type JointRun } from "./backtest.ts";
+import type { StaffingResult } from "../staffing/index.ts";
+import { backtest, grains, runJoint, type BacktestMetrics, type Grain, type JointRun } from "./backtest.ts";
+import { featureNames } from "./design.ts";
 import { DEFAULT_LAMBDA, DEFAULT_MAX_ROWS, type EngineOptions } from "./engine.ts";
-import { writeDailyMart, writeIntervalMart } from "./marts.ts";
 import { loadDailySeries, loadIntervalSeries } from "./series.ts";
-import { writeAccuracy, writeSnapshots } from "./snapshots.ts";
+import { serveForecast, servingOf, type Serving } from "./serve.ts";
 import { dayIso, featureHash, loadForecastVersion, partMeta, type ForecastMeta, type LoadedForecast } from "./store.ts";
 
 export type ForecastHeadline = {
@@ -31,18 +34,34 @@ export type ForecastHeadline = {
   daily: BacktestMetrics; interval: BacktestMetrics; holidaySource: string;
 };
 
+/**
+ * `trained`: false on a night the schedule (models.retrain.forecast) only forecast: then `metrics`
+ * are the serving version's recorded ones, `version` is the serving one and `nextRetrain` says when
+ * the next retrain is due (data end, YYYY-MM-DD).
+ */
 export type ForecastResult = {
   version: string; serving: string; promoted: boolean; reason: string;
   metrics: ForecastHeadline; staffing: StaffingResult; outputs: string[]; rowsIn: number; rowsOut: number;
+  trained: boolean; nextRetrain: string | null;
 };
+
+/** The hashes a retrain records: the question (config, calendar) and the features today's series give. */
+function forecastHashes(config: Config, cal: BusinessCalendar, daily: SeriesBundle, intraday: SeriesBundle) {
+  return {
+    configHash: configHash({ forecast: config.models.forecast, intervalMinutes: config.models.staffing.intervalMinutes, hours: cal.weekly, holidays: config.business.holidays, specialDays: config.business.specialDays }),
+    featureHash: featureHash(
+      { features: featureNames(daily.grid, daily.names), names: daily.names, S: 1 },
+      { features: featureNames(intraday.grid, intraday.names), names: intraday.names, S: intraday.grid.S },
+    ),
+  };
+}
 
 export async function trainForecast(config: Config): Promise<ForecastResult> {
   const started = performance.now();
   const backend = await initTf();
   const paths = lakePaths(config);
   const { horizonDays: H, holdoutDays: holdout, seed } = config.models.forecast;
-  const staffing = config.models.staffing;
-  const minutes = staffing.intervalMinutes;
+  const minutes = config.models.staffing.intervalMinutes;
   const cal = businessCalendar(config);
   const engine: EngineOptions = { H, lambda: DEFAULT_LAMBDA, seed, maxRows: DEFAULT_MAX_ROWS };
   const db = await openDb();
@@ -50,6 +69,17 @@ export async function trainForecast(config: Config): Promise<ForecastResult> {
   try {
     const daily = await loadDailySeries(db, paths, H + 7, cal);
     const intraday = await loadIntervalSeries(db, paths, minutes, H + 7, cal);
+    const rowsIn = daily.names.length * daily.grid.n + intraday.names.length * intraday.grid.n;
+    const dataEnd = dayIso(daily, daily.grid.n - 1);
+    const hashes = forecastHashes(config, cal, daily, intraday);
+    const plan = planRetrain(config, paths, "forecast", dataEnd, hashes);
+    if (!plan.retrain) {
+      const loaded = await loadForecastVersion(paths, plan.serving.version).catch((err: Error) => { log.warn({ err: err.message }, `forecast: serving ${plan.serving.version} cannot be loaded; retraining`); return null; });
+      const served = loaded ? servingOf(loaded) : null;
+      if (loaded && !served) log.warn({ version: loaded.version }, "forecast: the serving version stores no reconciliation dispersions; retraining");
+      if (served) return await scoreOnly(db, paths, config, cal, { daily, intraday }, served, plan, rowsIn).finally(() => { for (const f of [loaded!.daily, loaded!.interval]) f.model.dispose(); });
+      for (const f of loaded ? [loaded.daily, loaded.interval] : []) f.model.dispose();
+    }
     const S = intraday.grid.S;
     const run = runJoint(daily, intraday, H, holdout, engine, (k) => bar.update(k, 6));
     bar.stop();
@@ -58,13 +88,6 @@ export async function trainForecast(config: Config): Promise<ForecastResult> {
 
     // Registry: compare with the serving model on the same backtest when it never saw that window.
     const version = newVersion(paths, "forecast");
-    const hashes = {
-      configHash: configHash({ forecast: config.models.forecast, intervalMinutes: minutes, hours: cal.weekly, holidays: config.business.holidays, specialDays: config.business.specialDays }),
-      featureHash: featureHash(
-        { features: run.final.daily.features, names: daily.names, S: 1 },
-        { features: run.final.intra.features, names: intraday.names, S },
-      ),
-    };
     const score = { metric: "backtest MASE of the coherent forecast (mean of daily and intraday)", value: (metrics.mase + metrics.intervalMase) / 2, higherIsBetter: false };
     const serving = servingEntry(paths, "forecast");
     const sameQuestion = serving !== null && serving.configHash === hashes.configHash && serving.featureHash === hashes.featureHash;
@@ -82,7 +105,7 @@ export async function trainForecast(config: Config): Promise<ForecastResult> {
 
     const trainingWindow = {
       daily: windowDays(run.daily), interval: windowDays(run.intra),
-      forecast: { from: dayIso(daily, daily.grid.n - 1), days: H },
+      forecast: { from: dataEnd, days: H }, dataEnd,
     };
     const meta: ForecastMeta = {
       kind: "forecast", intervalMinutes: minutes,
@@ -99,34 +122,36 @@ export async function trainForecast(config: Config): Promise<ForecastResult> {
     log.debug({ version, status: entry.status, reason: entry.reason }, "forecast: registry decision");
 
     // Serve: the candidate if promoted, else the serving model, forecasting from today's data.
-    const use = decision.promote || !incumbent
-      ? { version, models: { daily: run.final.daily, intra: run.final.intra }, iv: run.finalIntervals, phi: run.phi }
-      : { version: incumbent.version, models: { daily: incumbent.daily, intra: incumbent.interval },
-        iv: { daily: incumbent.meta.parts.daily.intervals, intra: incumbent.meta.parts.interval.intervals },
-        phi: { daily: incumbent.meta.parts.daily.dispersion ?? run.phi.daily, intra: incumbent.meta.parts.interval.dispersion ?? run.phi.intra, intraDay: incumbent.meta.parts.interval.dayDispersion ?? run.phi.intraDay } };
-    const out = serveCoherent(use.models, { ...run, phi: use.phi }, use.iv);
-    const T = daily.grid.n - 1;
-    const dMart = await writeDailyMart(db, paths, daily, T, out.daily, use.version);
-    const iMart = await writeIntervalMart(db, paths, intraday, intraday.grid.n - 1, out.intra, minutes, use.version);
-    // Every run keeps its forecast; the backtest's forecasts seed the snapshots (a run's own forecast wins).
-    const snaps = await writeSnapshots(db, paths, daily, [
-      ...run.backtestPaths.map((p) => ({ originDay: p.originDay, paths: p.daily, source: "backtest" as const, version, lastDay: T })),
-      { originDay: T, paths: out.daily, source: "run" as const, version: use.version },
-    ], staffing.snapshotRetentionDays);
-    const accuracy = await writeAccuracy(db, paths);
-    const staff = await buildStaffing(db, paths, staffing, cal, intraday, intraday.grid.n - 1, out.intra, use.version);
+    const candidate: Serving = { version, models: { daily: run.final.daily, intra: run.final.intra }, iv: run.finalIntervals, phi: run.phi };
+    const use = decision.promote || !incumbent ? candidate : servingOf(incumbent, run.phi)!;
+    // The backtest's forecasts seed the snapshots (a run's own forecast wins).
+    const seeds = run.backtestPaths.map((p) => ({ originDay: p.originDay, paths: p.daily, source: "backtest" as const, version, lastDay: daily.grid.n - 1 }));
+    const out = await serveForecast(db, paths, config, cal, { daily, intraday, grains: run }, use, seeds);
     for (const f of [run.final.daily, run.final.intra]) f.model.dispose();
     if (incumbent) for (const f of [incumbent.daily, incumbent.interval]) f.model.dispose();
-    const rowsIn = daily.names.length * daily.grid.n + intraday.names.length * intraday.grid.n;
     return {
-      version, serving: use.version, promoted: decision.promote, reason: decision.reason, metrics, staffing: staff,
-      outputs: [dMart.path, iMart.path, snaps.path, accuracy.path, staff.mart, staff.shiftMart, staff.csv, ...(saved?.files ?? []), `${paths.models}/forecast/registry.json`],
-      rowsIn, rowsOut: dMart.rows + iMart.rows + snaps.rows + accuracy.rows + staff.rows + staff.shiftRows,
+      version, serving: use.version, promoted: decision.promote, reason: decision.reason, metrics, staffing: out.staffing,
+      outputs: [...out.outputs, ...(saved?.files ?? []), `${paths.models}/forecast/registry.json`],
+      rowsIn, rowsOut: out.rows, trained: true, nextRetrain: null,
     };
   } finally {
     bar.stop();
     db.close();
   }
+}
+
+/** A night the schedule does not retrain: the serving version forecasts from the newest data; no backtest, no refit, no registry entry. */
+async function scoreOnly(
+  db: Db, paths: Paths, config: Config, cal: BusinessCalendar, data: { daily: SeriesBundle; intraday: SeriesBundle },
+  served: Serving, plan: Extract<RetrainPlan, { retrain: false }>, rowsIn: number,
+): Promise<ForecastResult> {
+  const { horizonDays: H, holdoutDays: holdout } = config.models.forecast;
+  const out = await serveForecast(db, paths, config, cal, { ...data, grains: grains(data.daily, data.intraday, H, holdout) }, served);
+  log.info({ serving: served.version, nextRetrain: plan.nextDue }, "forecast: forecast with the serving version (no retrain due)");
+  return {
+    version: served.version, serving: served.version, promoted: false, reason: plan.reason, metrics: plan.serving.metrics as ForecastHeadline,
+    staffing: out.staffing, outputs: out.outputs, rowsIn, rowsOut: out.rows, trained: false, nextRetrain: plan.nextDue,
+  };
 }
 
 /** The serving model's backtest score on the candidate's origins, if it never saw them; else null. */

@@ -9,9 +9,10 @@
  * "Today" is the data's last day (the newest snapshot or series day the model reads), never the
  * wall clock, so the same data gives the same decision on any machine and in tests.
  *
- * The forecast is not scheduled: serving it needs the joint run's reconciliation groups, dispersion
- * and designs (forecast/backtest.ts runJoint), which come from the same pass as the refit, so a
- * forecast from the serving model would cost nearly as much as a retrain; it retrains every run.
+ * The forecast is scheduled the same way (`models.retrain.forecast`): its version stores what
+ * serving needs beyond the weights (scalers, interval models, reconciliation dispersions; the
+ * hierarchy follows from the series), so a night that is not due forecasts from the newest data
+ * with the serving version and runs no backtest and no refit (forecast/serve.ts).
  */
 import { z } from "zod";
 import { registerConfigSection, type Config } from "../../pipelines/core/config.ts";
@@ -27,6 +28,7 @@ const Every = z.strictObject({
 export const RetrainConfigSchema = z.strictObject({
   churn: Every,
   opportunity: Every,
+  forecast: Every,
 }).prefault({});
 export type RetrainConfig = z.infer<typeof RetrainConfigSchema>;
 export type RetrainModel = keyof RetrainConfig;

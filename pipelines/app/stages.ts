@@ -140,9 +140,11 @@ export async function train(run: Run, config: Config, which: "churn" | "forecast
     const { trainForecast } = await import("../../models/forecast/index.ts");
     const r = await staged(run, "train-forecast", () => trainForecast(config));
     const m = r.metrics;
-    say(`trained forecast model ${r.version}: ${served(r)}`);
-    say(`  daily backtest:    MASE ${num(m.mase)} (seasonal naive ${num(m.naiveMase)}), coverage 80% ${num(m.coverage80, 2)}, 95% ${num(m.coverage95, 2)}`);
-    say(`  intraday backtest: MASE ${num(m.intervalMase)} (seasonal naive ${num(m.intervalNaiveMase)}), coverage 80% ${num(m.intervalCoverage80, 2)}, 95% ${num(m.intervalCoverage95, 2)}`);
+    if (!r.trained) say(`forecast ${config.models.forecast.horizonDays} days with serving forecast model ${r.serving}, score only (no retrain: ${r.reason})`);
+    else say(`trained forecast model ${r.version}: ${served(r)}`);
+    const of = r.trained ? "" : "serving model's ";
+    say(`  ${of}daily backtest:    MASE ${num(m.mase)} (seasonal naive ${num(m.naiveMase)}), coverage 80% ${num(m.coverage80, 2)}, 95% ${num(m.coverage95, 2)}`);
+    say(`  ${of}intraday backtest: MASE ${num(m.intervalMase)} (seasonal naive ${num(m.intervalNaiveMase)}), coverage 80% ${num(m.intervalCoverage80, 2)}, 95% ${num(m.intervalCoverage95, 2)}`);
     say(`  staffing: ${fmt(r.staffing.rows)} interval plans (handle times from ${r.staffing.ahtSource}; Erlang A for ${r.staffing.linesWithPatience.join(", ") || "no line"})`);
     for (const o of r.outputs) say(`  wrote ${o}`);
   }

@@ -76,7 +76,7 @@ const bench: Bench = {
     const data = join(dir, "data");
     const config = join(dir, "commsight.config.yaml");
     // Models retrain weekly (a new labelled snapshot comes once a week) and only score on other nights, as a nightly deployment would configure them.
-    writeFileSync(config, `demo: { scale: ${scale}, seed: ${seed} }\nmodels: { retrain: { churn: { everyDays: 7 }, opportunity: { everyDays: 7 } } }\n`);
+    writeFileSync(config, `demo: { scale: ${scale}, seed: ${seed} }\nmodels: { retrain: { churn: { everyDays: 7 }, opportunity: { everyDays: 7 }, forecast: { everyDays: 7 } } }\n`);
     // Never the network, never a developer's settings.
     const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
     for (const k of ["COMMSIGHT_LOG_FORMAT", "COMMSIGHT_LOG_LEVEL", "COMMSIGHT_DEBUG", "OPENPHONE_API_KEY", "OPENPHONE_BASE_URL", "NODE_OPTIONS"]) delete env[k];
