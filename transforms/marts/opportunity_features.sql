@@ -26,27 +26,31 @@ touches AS (
     FROM {{ ref('interactions') }}
     WHERE contact_id IS NOT NULL AND direction = 'incoming' AND date >= DATE {{ var('incremental_since') }} - 90
     UNION ALL
-    SELECT contact_id, date, line, topic, interaction_id, first_response_seconds
-    FROM {{ ref('interactions') }}
-    WHERE direction = 'incoming' AND date < DATE {{ var('incremental_since') }} - 90
-      AND contact_id IN (SELECT contact_id FROM keys)
+    SELECT i.contact_id, i.date, i.line, i.topic, i.interaction_id, i.first_response_seconds
+    FROM keys k
+    JOIN {{ ref('interactions') }} i ON i.contact_id = k.contact_id
+    WHERE i.direction = 'incoming' AND i.date < DATE {{ var('incremental_since') }} - 90
 ),
 keyed_ids AS (
-    SELECT interaction_id FROM touches WHERE contact_id IN (SELECT contact_id FROM keys)
+    -- The changed contacts' touches (their texts and transcripts are read through a join, which an
+    -- empty key set skips).
+    SELECT i.interaction_id FROM keys k JOIN touches i ON i.contact_id = k.contact_id
 ),
 texts AS (
     SELECT interaction_id, sentiment FROM {{ ref('int_interaction_texts') }}
     WHERE date >= DATE {{ var('incremental_since') }} - 120
     UNION ALL
-    SELECT interaction_id, sentiment FROM {{ ref('int_interaction_texts') }}
-    WHERE date < DATE {{ var('incremental_since') }} - 120 AND interaction_id IN (SELECT interaction_id FROM keyed_ids)
+    SELECT t.interaction_id, t.sentiment
+    FROM keyed_ids k JOIN {{ ref('int_interaction_texts') }} t ON t.interaction_id = k.interaction_id
+    WHERE t.date < DATE {{ var('incremental_since') }} - 120
 ),
 transcripts AS (
     SELECT call_id, customer_questions FROM {{ ref('conversation_metrics') }}
     WHERE date >= DATE {{ var('incremental_since') }} - 120
     UNION ALL
-    SELECT call_id, customer_questions FROM {{ ref('conversation_metrics') }}
-    WHERE date < DATE {{ var('incremental_since') }} - 120 AND call_id IN (SELECT interaction_id FROM keyed_ids)
+    SELECT m.call_id, m.customer_questions
+    FROM keyed_ids k JOIN {{ ref('conversation_metrics') }} m ON m.call_id = k.interaction_id
+    WHERE m.date < DATE {{ var('incremental_since') }} - 120
 ),
 inbound AS (
     SELECT i.contact_id, i.date, i.line,
