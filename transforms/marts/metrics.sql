@@ -66,23 +66,31 @@ facts AS (
     UNION ALL SELECT 'negative_share', t.date, t.line, NULL, ct.segment, t.source, t.topic, CASE WHEN t.sentiment_label = 'negative' THEN 1.0 ELSE 0.0 END
         FROM {{ ref('int_customer_texts') }} t LEFT JOIN contacts ct USING (contact_id) WHERE t.sentiment IS NOT NULL
 ),
+daily AS (
+    -- Summed per day and group first (exact decimal sums, 15 places), then rolled up to the periods and
+    -- dimensions: the same n, Σx and Σx² as summing the facts, from far fewer rows.
+    SELECT metric, date, line, agent_id, segment, channel, topic,
+           count(*) AS n, sum(x::DECIMAL(38, 15)) AS sx, sum((x * x)::DECIMAL(38, 15)) AS sx2
+    FROM facts
+    GROUP BY ALL
+),
 periods AS (
-    SELECT 'day' AS period, date AS period_start, * FROM facts
-    UNION ALL SELECT 'week', date_trunc('week', date)::DATE, * FROM facts
-    UNION ALL SELECT 'month', date_trunc('month', date)::DATE, * FROM facts
+    SELECT 'day' AS period, date AS period_start, * FROM daily
+    UNION ALL SELECT 'week', date_trunc('week', date)::DATE, * FROM daily
+    UNION ALL SELECT 'month', date_trunc('month', date)::DATE, * FROM daily
 ),
 long AS (
-    SELECT period, period_start, 'all' AS dimension, 'All' AS member, metric, x FROM periods
-    UNION ALL SELECT period, period_start, 'line', coalesce(line, 'Unknown'), metric, x FROM periods
-    UNION ALL SELECT period, period_start, 'agent', agent_id, metric, x FROM periods WHERE agent_id IS NOT NULL
-    UNION ALL SELECT period, period_start, 'segment', coalesce(segment, 'Unknown'), metric, x FROM periods
-    UNION ALL SELECT period, period_start, 'channel', coalesce(channel, 'Unknown'), metric, x FROM periods
-    UNION ALL SELECT period, period_start, 'topic', coalesce(topic, 'unclassified'), metric, x FROM periods
+    SELECT period, period_start, 'all' AS dimension, 'All' AS member, metric, n, sx, sx2 FROM periods
+    UNION ALL SELECT period, period_start, 'line', coalesce(line, 'Unknown'), metric, n, sx, sx2 FROM periods
+    UNION ALL SELECT period, period_start, 'agent', agent_id, metric, n, sx, sx2 FROM periods WHERE agent_id IS NOT NULL
+    UNION ALL SELECT period, period_start, 'segment', coalesce(segment, 'Unknown'), metric, n, sx, sx2 FROM periods
+    UNION ALL SELECT period, period_start, 'channel', coalesce(channel, 'Unknown'), metric, n, sx, sx2 FROM periods
+    UNION ALL SELECT period, period_start, 'topic', coalesce(topic, 'unclassified'), metric, n, sx, sx2 FROM periods
 ),
 agg AS (
     SELECT period, period_start, dimension, member, metric,
-           -- exact decimal sums (15 places): the same bits whatever order the rows are added in
-           count(*) AS n, sum(x::DECIMAL(38, 15))::DOUBLE AS sum_x, sum((x * x)::DECIMAL(38, 15))::DOUBLE AS sum_x2
+           -- exact decimal sums: the same bits whatever order the rows are added in
+           sum(n)::BIGINT AS n, sum(sx)::DOUBLE AS sum_x, sum(sx2)::DOUBLE AS sum_x2
     FROM long
     GROUP BY ALL
 )
