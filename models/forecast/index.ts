@@ -80,7 +80,6 @@ export async function trainForecast(config: Config): Promise<ForecastResult> {
       if (served) return await scoreOnly(db, paths, config, cal, { daily, intraday }, served, plan, rowsIn).finally(() => { for (const f of [loaded!.daily, loaded!.interval]) f.model.dispose(); });
       for (const f of loaded ? [loaded.daily, loaded.interval] : []) f.model.dispose();
     }
-    const S = intraday.grid.S;
     const run = runJoint(daily, intraday, H, holdout, engine, (k) => bar.update(k, 6));
     bar.stop();
     const metrics = headline(run.metrics.daily, run.metrics.interval, daily.holidaySource);
