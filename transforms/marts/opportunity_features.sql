@@ -91,9 +91,9 @@ activity AS (
     GROUP BY ALL
 ),
 outcomes AS (
-    -- The latest outcome on or before as_of, and the first one after it.
+    -- The latest outcome on or before as_of, and the first one after it, for the contacts with any.
     SELECT p.as_of, p.contact_id, b.outcome_on AS last_outcome, a.outcome_on AS next_outcome
-    FROM population p
+    FROM (SELECT as_of, contact_id FROM population WHERE contact_id IN (SELECT contact_id FROM {{ ref('int_opportunity_outcomes') }})) p
     ASOF LEFT JOIN {{ ref('int_opportunity_outcomes') }} b ON b.contact_id = p.contact_id AND b.outcome_on <= p.as_of
     ASOF LEFT JOIN {{ ref('int_opportunity_outcomes') }} a ON a.contact_id = p.contact_id AND a.outcome_on > p.as_of
 )
@@ -112,5 +112,5 @@ SELECT
          ELSE coalesce(o.next_outcome <= p.as_of + {{ var('opportunity_horizon_days') }}, false) END AS label
 FROM population p
 JOIN activity a USING (as_of, contact_id)
-JOIN outcomes o USING (as_of, contact_id)
+LEFT JOIN outcomes o USING (as_of, contact_id)
 ORDER BY p.as_of, p.contact_id
