@@ -41,7 +41,8 @@ export const Contract = z.strictObject({
    * A mart rebuilt by partition: only the partitions (`partition_by`: a date or YYYY-MM column) whose
    * input days changed are rebuilt, tested and published. `lookback_days`: how far a changed input day
    * reaches into other days' rows (a 7-day response window: 7), so the days rebuilt are widened by it
-   * both ways. `keyed_by`: a snapshot model whose changes touch only this mart's rows with the same key
+   * both ways (with `merge: key`, every partition from the earliest of them on is rebuilt: the SQL
+   * computes them all anyway, so lookback_days only needs to reach back). `keyed_by`: a snapshot model whose changes touch only this mart's rows with the same key
    * (`{ stg_contacts: contact_id }`: a changed contact rebuilds the partitions holding its rows, before
    * or after); a change to any other snapshot input rebuilds everything.
    * The model's SQL may prune with `{{ var('incremental_since') }}` (the first day of the earliest
@@ -54,7 +55,8 @@ export const Contract = z.strictObject({
    */
   incremental: z.strictObject({
     partition_by: z.string(),
-    lookback_days: z.number().int().min(0).default(0),
+    /** Days, a transform var's name (e.g. churn_horizon_days), or a list of them added up. */
+    lookback_days: z.union([z.number().int().min(0), z.string(), z.array(z.union([z.number().int().min(0), z.string()]))]).default(0),
     keyed_by: z.record(z.string(), z.string()).default({}),
     merge: z.enum(["key", "partition"]).default("key"),
   }).optional(),

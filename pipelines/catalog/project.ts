@@ -23,6 +23,8 @@ export type Model = {
   contract: Contract | null;
   /** An incremental mart: how far a changed day reaches (`incremental.lookback_days` in its .yml). */
   lookbackDays: number;
+  /** Transform vars added to lookbackDays at run time (`lookback_days: [churn_horizon_days, 7]`). */
+  lookbackVars: string[];
   /** An incremental mart: snapshot models whose changed keys rebuild only the partitions holding those keys. */
   keyedBy: Record<string, string>;
   /** An incremental mart: how a changed key reaches older partitions (`incremental.merge`: key or partition). */
@@ -55,7 +57,7 @@ export function loadProject(dir: string): Model[] {
       }
       models.push({
         name: basename(file, ".sql"), file: relative(dir, file), layer, materialized: incremental ? "incremental" : materialized, sql,
-        contract, lookbackDays: declared?.lookback_days ?? 0, keyedBy: declared?.keyed_by ?? {}, merge: declared?.merge ?? "partition",
+        contract, ...lookback(declared?.lookback_days ?? 0), keyedBy: declared?.keyed_by ?? {}, merge: declared?.merge ?? "partition",
         refs: unique([...sql.matchAll(REF)].map((m) => m[1]!)),
         sources: unique([...sql.matchAll(SOURCE)].map((m) => m[1]!)),
         seeds: unique([...sql.matchAll(SEED)].map((m) => m[1]!)),
@@ -129,3 +131,11 @@ function walk(dir: string): string[] {
   });
 }
 const unique = <T>(xs: T[]) => [...new Set(xs)];
+
+function lookback(declared: number | string | (number | string)[]): { lookbackDays: number; lookbackVars: string[] } {
+  const parts = Array.isArray(declared) ? declared : [declared];
+  return {
+    lookbackDays: parts.filter((p): p is number => typeof p === "number").reduce((a, b) => a + b, 0),
+    lookbackVars: parts.filter((p): p is string => typeof p === "string"),
+  };
+}

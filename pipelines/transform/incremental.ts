@@ -173,6 +173,16 @@ export async function buildIncremental(db: Db, model: Model, sqlFor: (since: str
     } finally {
       await defineIncrementalKeys(db);
     }
+    // Every partition from since on is rebuilt whole (the SQL computed all of them): those the delta
+    // holds, and those published that it no longer holds (emptied).
+    if (rebuilt.size) {
+      const from = [...rebuilt].sort()[0]!;
+      for (const r of await rows<{ v: string }>(db, `SELECT DISTINCT ${part} AS v FROM ${delta} WHERE ${part} >= ${lit(from)}`)) rebuilt.add(r.v);
+      const prefix = `${model.partitionBy}=`;
+      if (existsSync(published)) {
+        for (const e of readdirSync(published)) if (e.startsWith(prefix) && e.slice(prefix.length) >= from) rebuilt.add(decodeURIComponent(e.slice(prefix.length)));
+      }
+    }
     if (nKeys) {
       // Older partitions the changed keys reach, before (published) or after (the delta): merged by key.
       for (const from of [delta, scan]) {

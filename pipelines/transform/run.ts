@@ -123,7 +123,9 @@ export async function runTransforms(config: Config, paths: Paths, opts: Transfor
       const writes = publish && chosen.has(model.name) && (model.materialized === "mart" || model.materialized === "incremental");
       let rebuilt = "all";
       if (model.materialized === "incremental" && writes && existsSync(join(paths.marts, model.name))) {
-        const days = changedDays(prev, cur, model, upstreamSources(all, model, new Set(Object.keys(model.keyedBy))));
+        const lookbackDays = model.lookbackDays + model.lookbackVars.reduce((n, v) => n + Number(ctx.vars[v] ?? NaN), 0);
+        if (!Number.isInteger(lookbackDays)) throw new Error(`${model.file}: lookback_days names a var that is not a whole number (${model.lookbackVars.join(", ")})`);
+        const days = changedDays(prev, cur, { ...model, lookbackDays }, upstreamSources(all, model, new Set(Object.keys(model.keyedBy))));
         const keyed = keys.changedFor(model);
         if (days !== "all" && keyed) {
           const delta = await buildIncremental(db, model, (since) => compiled(model, since), days, keyed, paths, staging, result.tests);

@@ -15,7 +15,8 @@ import { lakePaths, type Paths } from "../../pipelines/core/paths.ts";
 import { runTransforms, type TransformResult } from "../../pipelines/transform/run.ts";
 import { sqlProject, tmpDir } from "../helpers/records.ts";
 
-// A 60-day running sum per contact and day with calls, and the contact's tier (a keyed snapshot).
+// A 60-day running sum per contact and day with calls, the calls of the 7 days after (a changed day
+// reaches back fcr_window_days = 7: lookback_days names the var), and the contact's tier (a keyed snapshot).
 const PROJECT = {
   "staging/stg_contacts.sql": "SELECT id AS contact_id, tier FROM {{ source('contacts') }}",
   "staging/stg_calls.sql": "SELECT id AS call_id, contact AS contact_id, amount, date AS day FROM {{ source('calls') }}",
@@ -28,20 +29,22 @@ WITH calls AS (
 daily AS (SELECT contact_id, day, sum(amount) AS amount, count(*) AS n FROM calls GROUP BY ALL),
 windowed AS (
     SELECT contact_id, day, strftime(day, '%Y-%m') AS month,
-           sum(amount) OVER w AS amount_60d, sum(n) OVER w AS calls_60d
+           sum(amount) OVER w AS amount_60d, sum(n) OVER w AS calls_60d,
+           coalesce(sum(n) OVER (PARTITION BY contact_id ORDER BY day RANGE BETWEEN INTERVAL 1 DAY FOLLOWING AND INTERVAL 7 DAY FOLLOWING), 0) AS calls_next_7d
     FROM daily
     WINDOW w AS (PARTITION BY contact_id ORDER BY day RANGE BETWEEN INTERVAL 59 DAY PRECEDING AND CURRENT ROW)
 )
 SELECT w.*, c.tier FROM windowed w JOIN {{ ref('stg_contacts') }} c USING (contact_id)
 WHERE w.day >= {{ var('incremental_since') }}::DATE OR w.contact_id IN (SELECT key FROM incremental_keys())`,
   "marts/feat.yml": `description: per contact and day with calls, 60-day sums
-incremental: { partition_by: month, lookback_days: 59, keyed_by: { stg_contacts: contact_id } }
+incremental: { partition_by: day, lookback_days: [fcr_window_days], keyed_by: { stg_contacts: contact_id } }
 columns:
   - {name: contact_id, type: VARCHAR, description: c, tests: [not_null]}
   - {name: day, type: DATE, description: d}
   - {name: month, type: VARCHAR, description: m}
   - {name: amount_60d, type: DOUBLE, description: a}
   - {name: calls_60d, type: HUGEINT, description: n}
+  - {name: calls_next_7d, type: HUGEINT, description: calls in the 7 days after (a changed day reaches 7 days back)}
   - {name: tier, type: VARCHAR, description: t}
 tests:
   - unique_combination: [contact_id, day]
@@ -109,7 +112,7 @@ describe("incremental marts compute only what changed (incremental_since, increm
     for (const d of lake.calls.keys()) await lake.writeDay(d);
     await lake.writeContacts();
 
-    const read = async (p: Paths) => rows(await db, `SELECT contact_id, day::VARCHAR AS day, month, round(amount_60d, 9) AS a, calls_60d::BIGINT AS n, tier
+    const read = async (p: Paths) => rows(await db, `SELECT contact_id, day::VARCHAR AS day, month, round(amount_60d, 9) AS a, calls_60d::BIGINT AS n, calls_next_7d::BIGINT AS next, tier
       FROM read_parquet(${lit(p.marts + "/feat/**/*.parquet")}, hive_partitioning = true) ORDER BY contact_id, day`);
     const full = async () => {
       const other = lakePaths(parseConfig({ paths: { data: tmpDir("since-full-") } }));
