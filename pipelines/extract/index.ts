@@ -6,10 +6,11 @@
  * it is a newer version by the entity's version order (the same version with other content is a
  * conflict: the lake keeps its row, the newcomer is quarantined and counted, lake/merge.ts), and
  * partitions whose content does not change are not rewritten, so a rerun over
- * the same folder changes nothing; an entity whose files and lake are as the last run left them is
- * not even read again (memo.ts). Bad records are quarantined per entity
- * (data/quarantine/<entity>.ndjson, replaced whenever the entity is read) with file, line, field
- * and reason.
+ * the same folder changes nothing; only the files that are new or changed since the last run (or
+ * whose records' partitions changed) are read again (memo.ts): a night with one new day reads the
+ * month's file, not the history. Bad records are quarantined per entity
+ * (data/quarantine/<entity>.ndjson, rewritten whenever a file of the entity is read, keeping the
+ * entries of the files not read again) with file, line, field and reason.
  */
 import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -18,11 +19,12 @@ import type { Paths } from "../core/paths.ts";
 import { Incoming } from "../lake/commit.ts";
 import { ENTITIES, type FolderEntity } from "../lake/entities.ts";
 import { withLake, type EntityResult } from "../lake/lake.ts";
+import type { MergeOptions } from "../lake/merge.ts";
 import { byReason, jsonProblem, readerLimits, readQuarantine, readSourceChunks, refuseEntry, splitLines, writeQuarantine, type Line } from "../lake/quarantine.ts";
 import type { Quarantined } from "../lake/validate.ts";
-import { MERGE_ENTITIES, mergeEntity } from "../catalog/raw.ts";
+import { isPartitioned, MERGE_ENTITIES, mergeEntity } from "../catalog/raw.ts";
 import { plausibility, setPlausibility } from "../catalog/meta.ts";
-import { FolderMemo, type Seen } from "./memo.ts";
+import { cleanCounts, FolderMemo, type FilePlan, type FileRead } from "./memo.ts";
 
 export type EntityCounts = {
   entity: string; files: number; read: number; landed: number; updated: number; unchanged: number; quarantined: number;
@@ -93,19 +95,8 @@ async function extractFolder(paths: Paths, sourceDir: string, entities: FolderEn
     try {
       const memo = new FolderMemo(paths, sourceDir);
       const listed = new Map(entities.map((e) => [e.name, listFiles(sourceDir, e.path)]));
-      const files = new Map([...listed].map(([name, l]) => [name, l.files]));
-      // An entity whose files and lake are as the last merge left them is not read again; one that
-      // takes its day from a parent only when the parent is not merged now either.
-      const skipped = new Map<string, Seen>();
-      const merging = (name: string) => (files.get(name)?.length ?? 0) > 0 && !skipped.has(name);
-      for (const children of [false, true]) {
-        for (const entity of entities) {
-          const parent = mergeEntity(entity.name).dayFrom?.entity;
-          if (Boolean(parent) !== children || !files.get(entity.name)!.length || (parent && merging(parent))) continue;
-          const seen = memo.unchanged(entity.name, files.get(entity.name)!, o.expireBefore?.[entity.name] ?? null);
-          if (seen) skipped.set(entity.name, seen);
-        }
-      }
+      const files = new Map([...listed].map(([name, l]) => [name, l.files.map((abs) => ({ abs, rel: relative(sourceDir, abs) }))]));
+      const cutoff = (name: string) => o.expireBefore?.[name] ?? null;
       const merge = { keepOtherSourcesOnTie: true, dayHints: false, ...(o.expireBefore ? { expireBefore: o.expireBefore } : {}) };
       const landed = { entities: [] as EntityResult[], quarantined: [] as Quarantined[] };
       const add = (r: { entities: EntityResult[]; quarantined: Quarantined[] }) => {
@@ -115,27 +106,47 @@ async function extractFolder(paths: Paths, sourceDir: string, entities: FolderEn
       // Parents first (a transcript takes its day from its call); each entity's files in batches.
       const byName = new Map(entities.map((e) => [e.name, e]));
       const order = [...MERGE_ENTITIES.map((m) => byName.get(m.name)).filter((e) => e !== undefined), ...entities.filter((e) => !MERGE_ENTITIES.some((m) => m.name === e.name))];
+      // Per entity, which files are read (memo.ts: only those new or changed, or whose partitions
+      // changed), planned at its turn, once the entities it takes its day from are merged.
+      const plans = new Map<string, FilePlan>();
+      const reads = new Map<string, { files: Map<string, FileRead>; sink: NonNullable<MergeOptions["perFile"]> }>();
       for (const entity of order) {
-        if (skipped.has(entity.name)) continue;
         const all = files.get(entity.name)!;
-        const batches = fileBatches(all, readerLimits.batchBytes);
-        let records = 0;
+        const plan = all.length ? memo.plan(entity.name, all, cutoff(entity.name)) : null;
+        if (plan) plans.set(entity.name, plan);
+        else memo.forget(entity.name);
+        if (plan && !plan.dirty.length) continue;
+        const read = { files: new Map<string, FileRead>(), sink: { days: new Map(), held: new Map() } };
+        reads.set(entity.name, read);
+        const batches = fileBatches((plan?.dirty ?? []).map((f) => f.abs), readerLimits.batchBytes);
+        // Records of the files not read again count too: an entity is empty only when all its files are.
+        let records = plan ? [...plan.clean.values()].reduce((n, f) => n + f.read, 0) : 0;
         for (let i = 0; i < Math.max(1, batches.length); i++) {
           const incoming = new Incoming(staging);
           // Refused entries (a symlink, a pipe, a directory named like a file) are quarantined as files, never opened.
           if (i === 0) for (const r of listed.get(entity.name)!.refused) incoming.refuse(entity.name, { file: relative(sourceDir, r.file), line: 0, text: "" }, r.reason);
-          for (const file of batches[i] ?? []) records += readFile(incoming, entity.name, file, relative(sourceDir, file));
+          for (const file of batches[i] ?? []) {
+            const rel = relative(sourceDir, file);
+            const n = readFile(incoming, entity.name, file, rel);
+            read.files.set(rel, { read: n, days: {} });
+            records += n;
+          }
           if (i === Math.max(1, batches.length) - 1 && all.length && records === 0 && !readerLimits.allowEmpty.includes(entity.name)) {
             incoming.refuse(entity.name, { file: entity.path, line: 0, text: "" }, `empty: no records in ${entity.path}; refused, the entity keeps what it holds (ingest.allowEmpty)`);
           }
-          add(await incoming.land(s, { ...merge, only: [entity.name] }));
+          add(await incoming.land(s, { ...merge, only: [entity.name], perFile: read.sink }));
         }
       }
       // Records held back by earlier runs (their parent missing) are tried again for the entities not read now.
-      add(await new Incoming(staging).land(s, { ...merge, except: order.filter((e) => !skipped.has(e.name)).map((e) => e.name) }));
+      add(await new Incoming(staging).land(s, { ...merge, except: order.filter((e) => reads.has(e.name)).map((e) => e.name) }));
       landed.entities = sumEntities(landed.entities);
-      const out = report(paths, entities, files, landed.entities, landed.quarantined, skipped);
-      for (const e of out.entities) if (!skipped.has(e.entity) && e.files) memo.record(e.entity, files.get(e.entity)!, o.expireBefore?.[e.entity] ?? null, e);
+      const out = report(paths, entities, plans, landed.entities, landed.quarantined, cutoff);
+      for (const [name, read] of reads) {
+        const plan = plans.get(name);
+        if (!plan) continue;
+        for (const [rel, f] of read.files) f.days = read.sink.days.get(rel) ?? {};
+        memo.record(name, plan, cutoff(name), read.files, out.quarantined.filter((q) => q.entity === name), read.sink.held);
+      }
       memo.save();
       if ((o.strict ?? readerLimits.strict) && out.quarantined.length) {
         throw new Error(`extract --strict: quarantined ${out.quarantined.length} by reason: ${byReason(out.quarantined)}`);
@@ -243,30 +254,47 @@ function readLines(incoming: Incoming, entity: string, rel: string, lines: Line[
 }
 
 function report(
-  paths: Paths, entities: FolderEntity[], files: Map<string, string[]>, results: EntityResult[], quarantined: Quarantined[], skipped: Map<string, Seen>,
+  paths: Paths, entities: FolderEntity[], plans: Map<string, FilePlan>, results: EntityResult[], quarantined: Quarantined[], cutoff: (entity: string) => string | null,
 ): ExtractResult {
   const out: ExtractResult = { entities: [], rowsIn: 0, rowsOut: 0, quarantined: [], outputs: [paths.raw], notes: [], changed: false, changedEntities: [] };
   const none = { read: 0, landed: 0, updated: 0, unchanged: 0, quarantined: 0, partitions: 0 };
+  const skipped: string[] = [];
+  const byPlace = (a: Quarantined, b: Quarantined) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
   for (const entity of entities) {
-    const seen = skipped.get(entity.name);
+    const plan = plans.get(entity.name);
+    const seen = plan && !plan.dirty.length;
     let r: Omit<EntityResult, "entity"> = results.find((x) => x.entity === entity.name) ?? none;
     let bad: Quarantined[];
     let quarantineFile: string | null;
+    // The files not read again count as a re-read would count them: unchanged, or expired before today's cutoff.
+    const clean = plan ? cleanCounts(plan.clean, cutoff(entity.name), isPartitioned(mergeEntity(entity.name))) : null;
     if (seen) {
-      // Not read again: the counts and the quarantine file of the merge that left the lake as it is.
+      // Not read again: the counts and the quarantine file of the merges that left the lake as it is.
       r = {
-        ...none, read: seen.read, unchanged: seen.read - seen.quarantined - (seen.expired ?? 0), quarantined: seen.quarantined,
-        ...(seen.conflicts ? { conflicts: seen.conflicts } : {}), ...(seen.expired ? { expired: seen.expired } : {}),
+        ...none, read: clean!.read, unchanged: clean!.unchanged, quarantined: clean!.quarantined,
+        ...(clean!.conflicts ? { conflicts: clean!.conflicts } : {}), ...(clean!.expired ? { expired: clean!.expired } : {}),
       };
       ({ file: quarantineFile, items: bad } = readQuarantine(paths.quarantine, entity.name));
     } else {
-      bad = quarantined.filter((q) => q.entity === entity.name).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+      bad = quarantined.filter((q) => q.entity === entity.name);
+      if (clean && plan!.clean.size) {
+        // Some files read: the quarantine keeps the entries of the others, and their counts add up.
+        bad = [...readQuarantine(paths.quarantine, entity.name).items.filter((q) => plan!.clean.has(q.file)), ...bad];
+        const sum = (a: number | undefined, b: number) => (a ?? 0) + b || undefined;
+        r = {
+          ...r, read: r.read + clean.read, unchanged: r.unchanged + clean.unchanged, quarantined: r.quarantined + clean.quarantined,
+          ...(sum(r.conflicts, clean.conflicts) ? { conflicts: sum(r.conflicts, clean.conflicts) } : {}),
+          ...(sum(r.expired, clean.expired) ? { expired: sum(r.expired, clean.expired) } : {}),
+        };
+      }
+      bad.sort(byPlace);
       quarantineFile = writeQuarantine(paths.quarantine, entity.name, bad);
     }
+    if (seen) skipped.push(entity.name);
     if (quarantineFile) out.outputs.push(quarantineFile);
-    const nFiles = files.get(entity.name)?.length ?? 0;
+    const nFiles = plan ? plan.dirty.length + plan.clean.size : 0;
     out.entities.push({
-      entity: entity.name, files: nFiles, filesRead: seen ? 0 : nFiles, read: r.read, landed: r.landed, updated: r.updated, unchanged: r.unchanged,
+      entity: entity.name, files: nFiles, filesRead: plan?.dirty.length ?? 0, read: r.read, landed: r.landed, updated: r.updated, unchanged: r.unchanged,
       quarantined: r.quarantined, partitions: r.partitions, quarantineFile, ...(r.held ? { held: r.held } : {}), ...(r.conflicts ? { conflicts: r.conflicts } : {}),
       ...(r.expired ? { expired: r.expired } : {}),
     });
@@ -276,7 +304,7 @@ function report(
   }
   const held = out.entities.filter((e) => e.held);
   if (held.length) out.notes.push(`held back, their parent not landed yet (retried every run): ${held.map((e) => `${e.entity} ${e.held}`).join(", ")}`);
-  if (skipped.size) out.notes.push(`not read again, files and lake as the last extract of this folder left them: ${[...skipped.keys()].join(", ")}`);
+  if (skipped.length) out.notes.push(`not read again, files and lake as the last extract of this folder left them: ${skipped.join(", ")}`);
   out.changedEntities = changedEntities(out.entities);
   out.changed = out.changedEntities.length > 0;
   return out;

@@ -57,6 +57,10 @@ export async function withLake<T>(paths: Paths, fn: (s: LakeSession) => Promise<
 export async function landTable(s: LakeSession, entity: MergeEntity | string, incoming: string, read: number, quarantined: number, o: MergeOptions = {}) {
   const e = typeof entity === "string" ? mergeEntity(entity) : entity;
   const refused = await refuseRows(s, e, incoming);
+  if (o.perFile) {
+    o.perFile.held.clear();
+    for (const [file, n] of refused.heldByFile) o.perFile.held.set(file, n);
+  }
   const m = await mergeInto(s.db, e, incoming, s.ctx, o);
   const q = quarantined + m.orphans.length + refused.quarantined.length + m.conflicts.length;
   const conflicts = refused.conflicts + m.conflicts.length;
@@ -92,11 +96,12 @@ export const needsRefusal = (s: LakeSession, e: MergeEntity) => activeRefs(s, e)
  * orphan is held back (data/quarantine/held) until `ingest.orphanWaitHours` after it was first seen,
  * then quarantined with its full record.
  */
-async function refuseRows(s: LakeSession, e: MergeEntity, incoming: string): Promise<{ quarantined: Quarantined[]; held: number; retried: number; conflicts: number }> {
+type Refused = { quarantined: Quarantined[]; held: number; retried: number; conflicts: number; heldByFile: Map<string, number> };
+async function refuseRows(s: LakeSession, e: MergeEntity, incoming: string): Promise<Refused> {
   const refs = activeRefs(s, e);
   const file = heldFile(s.paths, e.name);
   const had = existsSync(file);
-  if (!refs.length && !had && e.version === null) return { quarantined: [], held: 0, retried: 0, conflicts: 0 };
+  if (!refs.length && !had && e.version === null) return { quarantined: [], held: 0, retried: 0, conflicts: 0, heldByFile: new Map() };
   const cols = { ...lakeColumns(e), _seq: "BIGINT", _day_hint: "VARCHAR" };
   const business = Object.keys(lakeColumns(e)).filter((c) => !c.startsWith("_"));
   const content = `struct_pack(${business.map((c) => `${q(c)} := ${q(c)}`).join(", ")})`;
@@ -120,9 +125,11 @@ async function refuseRows(s: LakeSession, e: MergeEntity, incoming: string): Pro
     const now = lit(new Date().toISOString());
     await exec(s.db, sql("refs_orphans.sql", {
       incoming, key, content, now, heldPrev: "held_prev",
-      orphan: conds.map((c) => `coalesce(${c}, false)`).join(" OR "),
-      whyCases: refs.map((r, i) => `WHEN coalesce(${conds[i]}, false) THEN ${lit(`not found among landed ${r.entity} (${r.parentKey})`)}`).join(" "),
-      fieldCases: refs.map((r, i) => `WHEN coalesce(${conds[i]}, false) THEN ${lit(r.field)}`).join(" "),
+      // Each reference's check once, as a column (each reads the parent's keys): the reason and field name the first that fails.
+      flags: conds.map((c, i) => `coalesce(${c}, false) AS _orphan_${i}`).join(", "),
+      orphan: conds.map((_, i) => `_orphan_${i}`).join(" OR "),
+      whyCases: refs.map((r, i) => `WHEN _orphan_${i} THEN ${lit(`not found among landed ${r.entity} (${r.parentKey})`)}`).join(" "),
+      fieldCases: refs.map((r, i) => `WHEN _orphan_${i} THEN ${lit(r.field)}`).join(" "),
       waitSeconds: String(Math.round(readerLimits.orphanWaitMs / 1000)), waitHours: lit(String(Math.round(readerLimits.orphanWaitMs / 360_000) / 10)),
     }));
   }
@@ -138,7 +145,13 @@ async function refuseRows(s: LakeSession, e: MergeEntity, incoming: string): Pro
   await exec(s.db, `DELETE FROM ${incoming} WHERE rowid IN (SELECT _rid FROM refused_rows); DROP TABLE IF EXISTS refused_rows; DROP TABLE IF EXISTS held_prev;`);
   const quarantined = refusedRows.filter((r) => !r.held).map((r) => ({ entity: e.name, file: r.file, line: Number(r.line), field: r.field, reason: r.reason, record: r.record.slice(0, 20000) }));
   const conflicts = quarantined.filter((r) => r.reason.includes(": conflict: ")).length;
-  return { quarantined, held: heldCount, retried, conflicts };
+  // Per file, lines held (a held-back copy of a line read again is one record).
+  const heldByFile = new Map<string, number>();
+  for (const l of new Set(refusedRows.filter((r) => r.held).map((r) => JSON.stringify([r.file, Number(r.line)])))) {
+    const file = JSON.parse(l)[0] as string;
+    heldByFile.set(file, (heldByFile.get(file) ?? 0) + 1);
+  }
+  return { quarantined, held: heldCount, retried, conflicts, heldByFile };
 }
 
 /** Try again the held-back records of an entity that got no new records this run. */

@@ -43,6 +43,12 @@ export type MergeOptions = {
    * retention deleted.
    */
   expireBefore?: Record<string, string>;
+  /**
+   * Per source file, filled for the folder extract's memo (extract/memo.ts): records that reached
+   * the merge by partition day ("" unpartitioned; the largest count any batch saw), and the records
+   * held back for a missing parent after the last batch.
+   */
+  perFile?: { days: Map<string, Record<string, number>>; held: Map<string, number> };
 };
 
 /** Parquet files of an entity by partition ("date=…", or "" for a snapshot). */
@@ -76,6 +82,13 @@ export async function mergeInto(db: Db, e: MergeEntity, incoming: string, ctx: M
   const kind = day.join ? "TABLE" : "VIEW";
   const cutoff = partitioned && o.expireBefore?.[e.name] ? lit(o.expireBefore[e.name]!) : "NULL";
   await exec(db, sql("merge_incoming.sql", { incoming, partitioned: String(partitioned), kind, cutoff, ...day }));
+  if (o.perFile) {
+    for (const r of await rows<{ file: string; date: string; n: number }>(db, sql("merge_file_days.sql", { partitioned: String(partitioned) }))) {
+      const days = o.perFile.days.get(r.file) ?? {};
+      days[r.date] = Math.max(days[r.date] ?? 0, Number(r.n));
+      o.perFile.days.set(r.file, days);
+    }
+  }
   const keyValue = e.key.length === 1 ? q(e.key[0]!) : `struct_pack(${key})`;
   const stats = await one<{ n: number; orphans: number; expired: number; keys: number; dates: string[] }>(
     db, sql("merge_stats.sql", { partitioned: String(partitioned), keyValue, cutoff }));

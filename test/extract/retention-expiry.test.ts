@@ -76,19 +76,20 @@ describe("extract after retention", () => {
     const counts = readLedger(ledger).filter((e) => e.stage === "extract" && e.status === "ok").at(-1)!.counts!;
     for (const name of ["calls", "call_summaries", "call_transcripts"]) expect(counts[name]).toMatchObject({ filesRead: 0, landed: 0, updated: 0 });
 
-    // New data: the folder is read again; the expired records are counted, not landed, not quarantined.
+    // New data: only the new file is read (a.ndjson is as the last run left it, extract/memo.ts); the
+    // expired records, of both files, are counted, not landed, not quarantined.
     const more = { ACNEXT: 1 };
     write("b.ndjson", more);
     const r3 = await extractConfigured(new Run(ledger, "run"), config);
     const all = { ...ages, ...more };
     const expiredOf = (days: number) => Object.keys(all).length - kept(days, all).length;
-    expect(entity(r3, "calls")).toMatchObject({ read: 4, landed: 1, unchanged: 3, filesRead: 2 });
+    expect(entity(r3, "calls")).toMatchObject({ read: 4, landed: 1, unchanged: 3, filesRead: 1 });
     expect(entity(r3, "call_summaries")).toMatchObject({ read: 4, landed: 1, unchanged: kept(summaryDays, all).length - 1, quarantined: 0, expired: expiredOf(summaryDays) });
     expect(entity(r3, "call_transcripts")).toMatchObject({ read: 4, landed: 1, unchanged: kept(transcriptDays, all).length - 1, quarantined: 0, expired: expiredOf(transcriptDays) });
     expect(await ids(paths, "call_summaries", "callId")).toEqual(kept(summaryDays, all));
     expect(await ids(paths, "call_transcripts", "callId")).toEqual(kept(transcriptDays, all));
     const counts3 = readLedger(ledger).filter((e) => e.stage === "extract" && e.status === "ok").at(-1)!.counts!;
-    expect(counts3.call_transcripts).toMatchObject({ landed: 1, expired: expiredOf(transcriptDays), filesRead: 2 });
+    expect(counts3.call_transcripts).toMatchObject({ landed: 1, expired: expiredOf(transcriptDays), filesRead: 1 });
 
     // Retention again (same day): nothing left to delete; the extract after it again reads nothing.
     const before = files(paths.raw);

@@ -1,10 +1,14 @@
 -- Records whose parent is not in the lake (checked only for parents that hold rows): held back
 -- with their full record until `now` passes their first sighting plus the wait, then quarantined.
 INSERT INTO refused_rows
-WITH o AS (
-    SELECT rowid AS _rid, *, CASE {{whyCases}} END AS _why, CASE {{fieldCases}} END AS _field
+WITH f AS (
+    SELECT rowid AS _rid, *, {{flags}}
     FROM {{incoming}}
-    WHERE rowid NOT IN (SELECT _rid FROM refused_rows) AND ({{orphan}})
+    WHERE rowid NOT IN (SELECT _rid FROM refused_rows)
+), o AS (
+    SELECT *, CASE {{whyCases}} END AS _why, CASE {{fieldCases}} END AS _field
+    FROM f
+    WHERE {{orphan}}
 ), prev AS (
     SELECT {{key}}, min(_held_since) AS since FROM {{heldPrev}} GROUP BY ALL
 )
