@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs"
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { exec, lit, one, rows, type Db } from "../core/duckdb.ts";
-import type { Paths } from "../core/paths.ts";
+import { martExists, type Paths } from "../core/paths.ts";
 import type { TestResult } from "../catalog/dataTests.ts";
 import type { Model } from "../catalog/project.ts";
 import { build, checkModel } from "./build.ts";
@@ -205,7 +205,10 @@ export async function buildIncremental(db: Db, model: Model, sqlFor: (since: str
   const n = (await one<{ n: number }>(db, `SELECT count(*) AS n FROM ${model.name}`)).n;
   const values = [...rebuilt, ...merged];
   await publishIncremental(db, model, published, join(staging, "marts"), values);
-  await exec(db, `DROP TABLE ${model.name}`);
-  await asView();
+  // Downstream reads the whole published mart (left as the empty table when no partition is left).
+  if (martExists(paths, model.name)) {
+    await exec(db, `DROP TABLE ${model.name}`);
+    await asView();
+  }
   return { partitions: values.sort(), rows: n, computed, since: model.merge === "partition" && nKeys ? FULL_SINCE : (rebuilt.size ? firstDay([...rebuilt].sort()[0]!) : NO_DAY_SINCE), keys: nKeys };
 }

@@ -5,12 +5,11 @@
  * are exported to Parquet and published atomically; incremental marts rewrite only the partitions
  * of days whose raw data changed. Finally data/warehouse.duckdb is rebuilt.
  */
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { exec, lit, one, openDb, rows, type Db } from "../core/duckdb.ts";
 import { clearStaging } from "../core/atomic.ts";
 import type { Config } from "../core/config.ts";
-import { projectRoot, type Paths } from "../core/paths.ts";
+import { martExists, projectRoot, type Paths } from "../core/paths.ts";
 import { steps } from "../core/progress.ts";
 import { compile } from "./compile.ts";
 import { registerSeedTables, registerSources, sourceRows } from "./inputs.ts";
@@ -122,7 +121,7 @@ export async function runTransforms(config: Config, paths: Paths, opts: Transfor
       const t0 = performance.now();
       const writes = publish && chosen.has(model.name) && (model.materialized === "mart" || model.materialized === "incremental");
       let rebuilt = "all";
-      if (model.materialized === "incremental" && writes && existsSync(join(paths.marts, model.name))) {
+      if (model.materialized === "incremental" && writes && martExists(paths, model.name)) {
         const lookbackDays = model.lookbackDays + model.lookbackVars.reduce((n, v) => n + Number(ctx.vars[v] ?? NaN), 0);
         if (!Number.isInteger(lookbackDays)) throw new Error(`${model.file}: lookback_days names a var that is not a whole number (${model.lookbackVars.join(", ")})`);
         const days = changedDays(prev, cur, { ...model, lookbackDays }, upstreamSources(all, model, new Set(Object.keys(model.keyedBy))));
