@@ -56,11 +56,13 @@ export function sharedDemo(): Promise<SharedDemo> {
 
 /**
  * A private copy of the shared demo's data folder (for a file that writes into it), in a new temporary
- * folder; `filter` may leave out paths (relative to the data folder).
+ * folder; `filter` may leave out paths (relative to the data folder). Modification times are kept, as
+ * `cp -a` keeps them: the stages' own change detection (enrich's per-day state, stage freshness) sees the
+ * copy as the demo left it, so a test's night costs what a real night after the demo would.
  */
 export async function copyOfSharedDemo(prefix: string, filter: (rel: string) => boolean = () => true): Promise<string> {
   const { data } = await sharedDemo();
   const to = join(tmpDir(prefix), "data");
-  cpSync(data, to, { recursive: true, filter: (src) => filter(src.slice(data.length + 1)) });
+  cpSync(data, to, { recursive: true, preserveTimestamps: true, filter: (src) => filter(src.slice(data.length + 1)) });
   return to;
 }
