@@ -12,6 +12,7 @@
  * (data/quarantine/<entity>.ndjson, rewritten whenever a file of the entity is read, keeping the
  * entries of the files not read again) with file, line, field and reason.
  */
+import { createHash } from "node:crypto";
 import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { clearStaging } from "../core/atomic.ts";
@@ -24,7 +25,7 @@ import { byReason, jsonProblem, readerLimits, readQuarantine, readSourceChunks, 
 import type { Quarantined } from "../lake/validate.ts";
 import { isPartitioned, MERGE_ENTITIES, mergeEntity } from "../catalog/raw.ts";
 import { plausibility, setPlausibility } from "../catalog/meta.ts";
-import { cleanCounts, FolderMemo, type FilePlan, type FileRead } from "./memo.ts";
+import { cleanCounts, FolderMemo, LINE_HASH, type FilePlan, type FileRead } from "./memo.ts";
 
 export type EntityCounts = {
   entity: string; files: number; read: number; landed: number; updated: number; unchanged: number; quarantined: number;
@@ -117,6 +118,7 @@ async function extractFolder(paths: Paths, sourceDir: string, entities: FolderEn
         else memo.forget(entity.name);
         if (plan && !plan.dirty.length) continue;
         const read = { files: new Map<string, FileRead>(), sink: { days: new Map(), held: new Map() } };
+        const snapshot = !isPartitioned(mergeEntity(entity.name));
         reads.set(entity.name, read);
         const batches = fileBatches((plan?.dirty ?? []).map((f) => f.abs), readerLimits.batchBytes);
         // Records of the files not read again count too: an entity is empty only when all its files are.
@@ -127,9 +129,14 @@ async function extractFolder(paths: Paths, sourceDir: string, entities: FolderEn
           if (i === 0) for (const r of listed.get(entity.name)!.refused) incoming.refuse(entity.name, { file: relative(sourceDir, r.file), line: 0, text: "" }, r.reason);
           for (const file of batches[i] ?? []) {
             const rel = relative(sourceDir, file);
-            const n = readFile(incoming, entity.name, file, rel);
-            read.files.set(rel, { read: n, days: {} });
-            records += n;
+            // A snapshot entity's file is rewritten in place (a contact changes): its lines are hashed, and those unchanged at their place are not read again.
+            const diff: LineDiff | undefined = snapshot ? { old: plan?.lines.get(rel), hashes: [], kept: { read: 0, lines: new Set() }, whole: true } : undefined;
+            const n = readFile(incoming, entity.name, file, rel, diff);
+            read.files.set(rel, {
+              read: n + (diff?.kept.read ?? 0), days: {},
+              ...(diff?.whole ? { hashes: Buffer.concat(diff.hashes) } : {}), ...(diff?.kept.lines.size ? { kept: diff.kept } : {}),
+            });
+            records += n + (diff?.kept.read ?? 0);
           }
           if (i === Math.max(1, batches.length) - 1 && all.length && records === 0 && !readerLimits.allowEmpty.includes(entity.name)) {
             incoming.refuse(entity.name, { file: entity.path, line: 0, text: "" }, `empty: no records in ${entity.path}; refused, the entity keeps what it holds (ingest.allowEmpty)`);
@@ -140,11 +147,15 @@ async function extractFolder(paths: Paths, sourceDir: string, entities: FolderEn
       // Records held back by earlier runs (their parent missing) are tried again for the entities not read now.
       add(await new Incoming(staging).land(s, { ...merge, except: order.filter((e) => reads.has(e.name)).map((e) => e.name) }));
       landed.entities = sumEntities(landed.entities);
-      const out = report(paths, entities, plans, landed.entities, landed.quarantined, cutoff);
+      const out = report(paths, entities, plans, reads, landed.entities, landed.quarantined, cutoff);
       for (const [name, read] of reads) {
         const plan = plans.get(name);
         if (!plan) continue;
-        for (const [rel, f] of read.files) f.days = read.sink.days.get(rel) ?? {};
+        for (const [rel, f] of read.files) {
+          f.days = read.sink.days.get(rel) ?? {};
+          // A snapshot file's lines not read again went to the one partition too.
+          if (f.kept) f.days[""] = (f.days[""] ?? 0) + f.kept.read;
+        }
         memo.record(name, plan, cutoff(name), read.files, out.quarantined.filter((q) => q.entity === name), read.sink.held);
       }
       memo.save();
@@ -208,19 +219,39 @@ export function listFiles(sourceDir: string, path: string): { files: string[]; r
   return { files, refused };
 }
 
+/**
+ * A file's lines hashed as they are read (`hashes`, LINE_HASH bytes each); those whose hash is the
+ * one `old` holds at their place are not read again (`kept`: how many records they hold, and their
+ * numbers). `whole`: every line was hashed (false when the file was refused part way).
+ */
+type LineDiff = { old: Buffer | undefined; hashes: Buffer[]; kept: { read: number; lines: Set<number> }; whole: boolean };
+
+function unchangedLine(diff: LineDiff, l: Line): boolean {
+  const h = createHash("sha1").update("bad" in l ? `b${l.raw}` : `t${l.text}`).digest().subarray(0, LINE_HASH);
+  diff.hashes.push(h);
+  const at = (l.line - 1) * LINE_HASH;
+  if (!diff.old || at + LINE_HASH > diff.old.length || diff.old.compare(h, 0, LINE_HASH, at, at + LINE_HASH) !== 0) return false;
+  if ("bad" in l || l.text.trim()) {
+    diff.kept.read++;
+    diff.kept.lines.add(l.line);
+  }
+  return true;
+}
+
 /** One file's records into the batch, bad lines quarantined one by one; the number of records (good or bad) it held. */
-function readFile(incoming: Incoming, entity: string, file: string, rel: string): number {
+function readFile(incoming: Incoming, entity: string, file: string, rel: string, diff?: LineDiff): number {
   let records = 0;
   let line = 1;
   // In pieces of whole lines: a big file never sits in memory whole.
   for (const piece of readSourceChunks(file)) {
     if ("refused" in piece) {
       incoming.refuse(entity, { file: rel, line: 0, text: "" }, piece.refused);
+      if (diff) diff.whole = false;
       return records + 1;
     }
     const lines = splitLines(piece.buf, { line, offset: piece.offset });
     line += lines.length;
-    records += readLines(incoming, entity, rel, lines);
+    records += readLines(incoming, entity, rel, diff ? lines.filter((l) => !unchangedLine(diff, l)) : lines);
   }
   return records;
 }
@@ -254,7 +285,8 @@ function readLines(incoming: Incoming, entity: string, rel: string, lines: Line[
 }
 
 function report(
-  paths: Paths, entities: FolderEntity[], plans: Map<string, FilePlan>, results: EntityResult[], quarantined: Quarantined[], cutoff: (entity: string) => string | null,
+  paths: Paths, entities: FolderEntity[], plans: Map<string, FilePlan>, reads: Map<string, { files: Map<string, FileRead> }>, results: EntityResult[],
+  quarantined: Quarantined[], cutoff: (entity: string) => string | null,
 ): ExtractResult {
   const out: ExtractResult = { entities: [], rowsIn: 0, rowsOut: 0, quarantined: [], outputs: [paths.raw], notes: [], changed: false, changedEntities: [] };
   const none = { read: 0, landed: 0, updated: 0, unchanged: 0, quarantined: 0, partitions: 0 };
@@ -277,9 +309,16 @@ function report(
       ({ file: quarantineFile, items: bad } = readQuarantine(paths.quarantine, entity.name));
     } else {
       bad = quarantined.filter((q) => q.entity === entity.name);
-      if (clean && plan!.clean.size) {
-        // Some files read: the quarantine keeps the entries of the others, and their counts add up.
-        bad = [...readQuarantine(paths.quarantine, entity.name).items.filter((q) => plan!.clean.has(q.file)), ...bad];
+      const kept = new Map([...(reads.get(entity.name)?.files ?? [])].flatMap(([rel, f]) => (f.kept ? [[rel, f.kept] as const] : [])));
+      if (clean && (plan!.clean.size || kept.size)) {
+        // Some files (or lines) read: the quarantine keeps the entries of the others, and their counts add up.
+        const keptBad = readQuarantine(paths.quarantine, entity.name).items.filter((q) => plan!.clean.has(q.file) || kept.get(q.file)?.lines.has(q.line));
+        bad = [...keptBad, ...bad];
+        const keptRead = [...kept.values()].reduce((n, k) => n + k.read, 0);
+        const keptQ = keptBad.filter((q) => kept.has(q.file)).length;
+        clean.read += keptRead;
+        clean.quarantined += keptQ;
+        clean.unchanged += keptRead - keptQ;
         const sum = (a: number | undefined, b: number) => (a ?? 0) + b || undefined;
         r = {
           ...r, read: r.read + clean.read, unchanged: r.unchanged + clean.unchanged, quarantined: r.quarantined + clean.quarantined,

@@ -24,12 +24,12 @@
  * reads more files, which changes nothing.
  */
 import { createHash } from "node:crypto";
-import { statSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import type { Paths } from "../core/paths.ts";
 import { readJson, writeJsonAtomic } from "../core/stateFile.ts";
-import { lakeColumns, mergeEntity } from "../catalog/raw.ts";
+import { isPartitioned, lakeColumns, mergeEntity } from "../catalog/raw.ts";
 import { entityFiles } from "../lake/merge.ts";
 import type { Quarantined } from "../lake/validate.ts";
 
@@ -47,6 +47,8 @@ const FileSeen = z.object({
   days: z.record(z.string(), z.number()),
   /** The retention cutoff the file was last read with (null: none). */
   cutoff: z.string().nullable(),
+  /** A snapshot entity's file (rewritten in place): the file under state/ holding a hash of each of its lines. */
+  lines: z.string().optional(),
 });
 export type FileSeen = z.infer<typeof FileSeen>;
 const EntitySeen = z.object({ def: z.string(), lake: Partitions, parent: Partitions.nullable(), refs: z.string(), files: z.record(z.string(), FileSeen) });
@@ -57,10 +59,20 @@ type State = z.infer<typeof State>;
 
 /** A source file: its path under the source folder (as lineage and the quarantine name it) and on disk. */
 export type SourceFile = { rel: string; abs: string };
-/** Which of an entity's files a run reads, the memo of the others, and the stamps taken before reading. */
-export type FilePlan = { dirty: SourceFile[]; clean: Map<string, FileSeen>; stamps: Map<string, string> };
-/** What reading a file gave: records read, and those that reached the merge by partition day. */
-export type FileRead = { read: number; days: Record<string, number> };
+/**
+ * Which of an entity's files a run reads, the memo of the others, and the stamps taken before
+ * reading; `lines`: for a changed file of a snapshot entity whose lake is as the last run left it,
+ * the hashes of its lines as they were then (a line unchanged at its place need not be read again).
+ */
+export type FilePlan = { dirty: SourceFile[]; clean: Map<string, FileSeen>; stamps: Map<string, string>; lines: Map<string, Buffer> };
+/**
+ * What reading a file gave: records read (those of lines not read again included), those that
+ * reached the merge by partition day, the hashes of its lines (snapshot entities), and the lines
+ * not read again (unchanged at their place) with how many records they hold.
+ */
+export type FileRead = { read: number; days: Record<string, number>; hashes?: Buffer; kept?: { read: number; lines: Set<number> } };
+/** Bytes of a line's hash in a `lines` file. */
+export const LINE_HASH = 8;
 
 const stampOf = (f: string) => {
   const s = statSync(f);
@@ -89,11 +101,15 @@ const CONFLICT = /: conflict/;
 
 export class FolderMemo {
   private readonly file: string;
+  /** The line hashes of snapshot entities' files (FileSeen.lines). */
+  private readonly linesDir: string;
   private readonly state: State;
 
   constructor(private readonly paths: Paths, sourceDir: string) {
     const dir = resolve(sourceDir);
-    this.file = join(paths.data, "state", `folder-${createHash("sha256").update(dir).digest("hex").slice(0, 12)}.json`);
+    const id = createHash("sha256").update(dir).digest("hex").slice(0, 12);
+    this.file = join(paths.data, "state", `folder-${id}.json`);
+    this.linesDir = join(paths.data, "state", `folder-${id}.lines`);
     this.state = readJson(this.file, State, () => ({ sourceDir: dir, format: FORMAT, entities: {} }));
     if (this.state.format !== FORMAT) this.state = { sourceDir: dir, format: FORMAT, entities: {} };
   }
@@ -127,14 +143,22 @@ export class FolderMemo {
   plan(entity: string, files: SourceFile[], cutoff: string | null): FilePlan {
     const stamps = new Map(files.map((f) => [f.rel, stampOf(f.abs)]));
     const seen = this.seen(entity);
-    if (!seen) return { dirty: files, clean: new Map(), stamps };
+    if (!seen) return { dirty: files, clean: new Map(), stamps, lines: new Map() };
     const changed = changedDays(seen.lake, lakePartitions(this.paths, entity), cutoff);
     const parent = this.parentLake(entity);
     if (parent) for (const d of changedDays(seen.parent ?? {}, parent, cutoff)) changed.add(d);
     const refsChanged = seen.refs !== this.refsLake(entity);
+    // Files whose only change is their bytes (the lake they went to is as they left it).
+    const onlyBytes = new Set<string>();
     const isDirty = (f: SourceFile): boolean => {
       const was = seen.files[f.rel];
-      if (!was || was.stamp !== stamps.get(f.rel)) return true;
+      if (!was) return true;
+      const other = otherReason(was);
+      if (was.stamp === stamps.get(f.rel)) return other;
+      if (!other) onlyBytes.add(f.rel);
+      return true;
+    };
+    const otherReason = (was: FileSeen): boolean => {
       if (was.waits && refsChanged) return true;
       const days = Object.keys(was.days);
       if (days.some((d) => changed.has(d) && keptDay(d, cutoff))) return true;
@@ -143,9 +167,23 @@ export class FolderMemo {
     };
     const dirty = new Set(files.filter(isDirty).map((f) => f.rel));
     // Conflicts are judged within a batch: a file that shared one is read with the others that did.
-    if ([...dirty].some((r) => seen.files[r]?.conflicts)) for (const f of files) if (seen.files[f.rel]?.conflicts) dirty.add(f.rel);
+    if ([...dirty].some((r) => seen.files[r]?.conflicts)) {
+      for (const f of files) {
+        if (!seen.files[f.rel]?.conflicts) continue;
+        dirty.add(f.rel);
+        onlyBytes.delete(f.rel);
+      }
+    }
     const clean = new Map(files.filter((f) => !dirty.has(f.rel)).map((f) => [f.rel, seen.files[f.rel]!]));
-    return { dirty: files.filter((f) => dirty.has(f.rel)), clean, stamps };
+    const lines = new Map<string, Buffer>();
+    if (!isPartitioned(mergeEntity(entity))) {
+      for (const rel of onlyBytes) {
+        const name = seen.files[rel]?.lines;
+        if (!name || seen.files[rel]!.conflicts || seen.files[rel]!.waits) continue;
+        try { lines.set(rel, readFileSync(join(this.linesDir, name))); } catch { /* read whole */ }
+      }
+    }
+    return { dirty: files.filter((f) => dirty.has(f.rel)), clean, stamps, lines };
   }
 
   /**
@@ -163,11 +201,12 @@ export class FolderMemo {
     for (const [rel, stamp] of plan.stamps) {
       const was = plan.clean.get(rel);
       const read = reads.get(rel);
-      const base = was ?? { stamp, read: read?.read ?? 0, days: read?.days ?? {}, cutoff };
+      const base = was ?? { stamp, read: read?.read ?? 0, days: read?.days ?? {}, cutoff, lines: read?.hashes ? this.writeLines(rel, stamp, read.hashes) : undefined };
       const h = held.get(rel) ?? 0;
       files[rel] = {
         stamp: base.stamp, read: base.read, days: base.days, cutoff: base.cutoff,
         quarantined: quarantined.get(rel) ?? 0, held: h, waits: h + (orphans.get(rel) ?? 0), conflicts: conflicts.get(rel) ?? 0,
+        ...(base.lines ? { lines: base.lines } : {}),
       };
     }
     this.state.entities[entity] = { def: this.def(entity), lake: lakePartitions(this.paths, entity), parent: this.parentLake(entity), refs: this.refsLake(entity), files } satisfies EntitySeen;
@@ -178,8 +217,26 @@ export class FolderMemo {
     delete this.state.entities[entity];
   }
 
+  /** A file's line hashes under a name of their own (the memo names it once saved; until then the old one stays). */
+  private writeLines(rel: string, stamp: string, hashes: Buffer): string {
+    const name = `${hash([rel, stamp]).slice(0, 16)}.bin`;
+    mkdirSync(this.linesDir, { recursive: true });
+    writeFileSync(join(this.linesDir, `${name}.tmp`), hashes);
+    renameSync(join(this.linesDir, `${name}.tmp`), join(this.linesDir, name));
+    return name;
+  }
+
   save(): void {
     writeJsonAtomic(this.file, this.state);
+    // Line hashes no entry names any more (a file rewritten since, or gone) are removed after the memo is saved.
+    const named = new Set<string>();
+    for (const e of Object.values(this.state.entities)) {
+      const parsed = EntitySeen.safeParse(e);
+      if (parsed.success) for (const f of Object.values(parsed.data.files)) if (f.lines) named.add(f.lines);
+    }
+    let found: string[] = [];
+    try { found = readdirSync(this.linesDir); } catch { return; }
+    for (const f of found) if (!named.has(f)) rmSync(join(this.linesDir, f), { force: true });
   }
 }
 

@@ -122,6 +122,33 @@ describe("the folder extract reads only what changed", () => {
     expect(quarantine(paths, "calls")).toBe("");
   });
 
+  it("a snapshot entity's file rewritten in place: lines unchanged at their place are not read again, and the lake equals a cold extract", async () => {
+    const folder = tmpDir("memo-src-");
+    const user = (n: number, lastName = "Lee") => ({ ...USER, id: `US${n}`, email: `u${n}@example.com`, lastName });
+    writeNdjson(folder, "users.ndjson", [user(1), user(2), "{not json", user(3)]);
+    month(folder, "2025-01", 1, 3);
+    const paths = newPaths();
+    await extractFiles(paths, folder);
+
+    // One user changes, one is added: the file is read again, its unchanged lines skipped.
+    writeNdjson(folder, "users.ndjson", [user(1), user(2, "Park"), "{not json", user(3), user(4)]);
+    const r = await extractFiles(paths, folder);
+    expect(filesRead(r)).toEqual({ users: 1, calls: 0, call_summaries: 0 });
+    expect(r.entities.find((e) => e.entity === "users")).toMatchObject({ read: 5, landed: 1, updated: 1, unchanged: 2, quarantined: 1 });
+    const c = await cold(folder);
+    expect(counts(r)).toEqual(counts(c.r));
+    expect(await content(paths)).toEqual(c.lake);
+    expect(ENTITIES.map((e) => quarantine(paths, e))).toEqual(c.quarantine);
+
+    // A line inserted at the top moves every other: all are read again, and their lineage follows.
+    writeNdjson(folder, "users.ndjson", [user(5), user(1), user(2, "Park"), "{not json", user(3), user(4)]);
+    const moved = await extractFiles(paths, folder);
+    expect(moved.entities.find((e) => e.entity === "users")).toMatchObject({ read: 6, landed: 1, quarantined: 1 });
+    const c2 = await cold(folder);
+    expect(await content(paths)).toEqual(c2.lake);
+    expect(ENTITIES.map((e) => quarantine(paths, e))).toEqual(c2.quarantine);
+  });
+
   it("compacting a staged partition of two files keeps the lake's columns (the folder's date= is no column)", async () => {
     const dir = tmpDir("compact-");
     const db = await openDb(":memory:");
