@@ -158,6 +158,7 @@ export async function buildIncremental(db: Db, model: Model, sqlFor: (since: str
   const hit = (alias: string) => keyed.map((k) => `coalesce(${alias}.${q(k.column)}::VARCHAR IN (SELECT key FROM ${k.table}), false)`).join(" OR ") || "false";
   const delta = `${model.name}__delta`;
   const merged = new Set<string>();
+  let since = FULL_SINCE;
   if (model.merge === "partition" && nKeys) {
     // The key's column is derived: every row is computed, the partitions holding the key (before or after) kept whole.
     await defineIncrementalKeys(db);
@@ -166,7 +167,7 @@ export async function buildIncremental(db: Db, model: Model, sqlFor: (since: str
       for (const r of await rows<{ v: string }>(db, `SELECT DISTINCT ${part} AS v FROM ${from} t WHERE (${hit("t")}) AND ${part} IS NOT NULL`)) rebuilt.add(r.v);
     }
   } else {
-    const since = rebuilt.size ? firstDay([...rebuilt].sort()[0]!) : NO_DAY_SINCE;
+    since = rebuilt.size ? firstDay([...rebuilt].sort()[0]!) : NO_DAY_SINCE;
     await defineIncrementalKeys(db, keyed.map((k) => k.table));
     try {
       await build(db, model, "TABLE", sqlFor(since), delta);
@@ -175,12 +176,16 @@ export async function buildIncremental(db: Db, model: Model, sqlFor: (since: str
     }
     // Every partition from since on is rebuilt whole (the SQL computed all of them): those the delta
     // holds, and those published that it no longer holds (emptied).
-    if (rebuilt.size) {
+    if (model.merge === "key" && rebuilt.size) {
       const from = [...rebuilt].sort()[0]!;
+      rebuilt.clear();
       for (const r of await rows<{ v: string }>(db, `SELECT DISTINCT ${part} AS v FROM ${delta} WHERE ${part} >= ${lit(from)}`)) rebuilt.add(r.v);
       const prefix = `${model.partitionBy}=`;
       if (existsSync(published)) {
-        for (const e of readdirSync(published)) if (e.startsWith(prefix) && e.slice(prefix.length) >= from) rebuilt.add(decodeURIComponent(e.slice(prefix.length)));
+        for (const e of readdirSync(published)) {
+          const v = decodeURIComponent(e.slice(prefix.length));
+          if (e.startsWith(prefix) && v >= from) rebuilt.add(v);
+        }
       }
     }
     if (nKeys) {
@@ -210,5 +215,5 @@ export async function buildIncremental(db: Db, model: Model, sqlFor: (since: str
     await exec(db, `DROP TABLE ${model.name}`);
     await asView();
   }
-  return { partitions: values.sort(), rows: n, computed, since: model.merge === "partition" && nKeys ? FULL_SINCE : (rebuilt.size ? firstDay([...rebuilt].sort()[0]!) : NO_DAY_SINCE), keys: nKeys };
+  return { partitions: values.sort(), rows: n, computed, since, keys: nKeys };
 }

@@ -64,6 +64,8 @@ export function transformVars(config: Config): Record<string, string | number> {
     churn_field: config.models.churn.label.kind === "explicit" ? config.models.churn.label.field : "churned",
     churn_horizon_days: config.models.churn.label.kind === "explicit" ? config.models.churn.label.horizonDays : 14,
     churn_inactivity_days: config.models.churn.label.kind === "inactivity" ? config.models.churn.label.days : 90,
+    // How far after a snapshot its churn label looks (contact_features' incremental lookback).
+    churn_label_days: config.models.churn.label.kind === "inactivity" ? config.models.churn.label.days : config.models.churn.label.horizonDays,
     ...opportunityVars(config),
     ...textTransformVars(config),
     // An incremental build sets it to the first day of the earliest partition it rebuilds (incremental.ts).
