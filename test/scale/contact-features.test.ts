@@ -89,8 +89,8 @@ function bruteForce(lake: Lake, v: Vars): Map<string, Record<string, unknown>> {
   const dates = lake.interactions.map((i) => i.date).sort(); // the calendar spans the data
   const first = dates[0]!, last = dates[dates.length - 1]!;
   const snapshots: string[] = [];
-  // every Sunday from 91 days in (the newest 260), and the last day of data
-  const newest = addDays(last, -(new Date(`${last}T00:00:00Z`).getUTCDay()));
+  // every Friday from 91 days in (the newest 260), and the last day of data
+  const newest = addDays(last, -((new Date(`${last}T00:00:00Z`).getUTCDay() - 5 + 7) % 7));
   for (let k = 0; k < 260; k++) if (days(addDays(newest, -7 * k), first) >= 91) snapshots.push(addDays(newest, -7 * k));
   if (newest !== last && days(last, first) >= 91) snapshots.push(last);
   const byId = new Map(lake.interactions.map((i) => [i.interaction_id, i]));

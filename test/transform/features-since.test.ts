@@ -2,7 +2,7 @@
  * contact_features and opportunity_features built for a slice (`incremental_since`, `incremental_keys()`,
  * the contract the incremental transform builds them with) equal the full build restricted to
  * as_of >= since or contact_id in the keys — every row and column, floats to 1e-9 — and read fewer
- * rows (DuckDB's profile of the query). The snapshots are Sundays plus the last day of data, and a
+ * rows (DuckDB's profile of the query). The snapshots are Fridays plus the last day of data, and a
  * new day leaves the older snapshots as they were. A small synthetic lake: bursts and a case chain
  * longer than a year, gaps of more than a year, surveys that name no contact (found through their
  * interaction), surveys long before the slice (the last NPS/CSAT carried in), churned contacts,
@@ -193,7 +193,7 @@ function expectSame(got: Map<string, Row>, want: Map<string, Row>, what: string)
 const restrict = (full: Map<string, Row>, since: string, keys: string[]) =>
   new Map([...full].filter(([, r]) => String(r.as_of) >= since || keys.includes(String(r.contact_id))));
 
-const isSunday = (d: string) => new Date(`${d}T00:00:00Z`).getUTCDay() === 0;
+const isFriday = (d: string) => new Date(`${d}T00:00:00Z`).getUTCDay() === 5;
 
 describe("feature marts built for a slice (incremental_since, incremental_keys)", () => {
   const lake = synthetic(11);
@@ -210,24 +210,24 @@ describe("feature marts built for a slice (incremental_since, incremental_keys)"
   }, 60_000);
   afterAll(() => db?.close());
 
-  it("snapshots are the Sundays from 91 days in, and the last day of data", async () => {
+  it("snapshots are the Fridays from 91 days in, and the last day of data", async () => {
     const spine = (await rows<{ d: string; last: string }>(db, "SELECT strftime(as_of, '%Y-%m-%d') AS d, strftime(last_day, '%Y-%m-%d') AS last FROM int_feature_snapshots ORDER BY as_of")).map((r) => r.d);
     const want: string[] = [];
-    for (let d = addDays(FIRST, 91); d <= LAST; d = addDays(d, 1)) if (isSunday(d)) want.push(d);
+    for (let d = addDays(FIRST, 91); d <= LAST; d = addDays(d, 1)) if (isFriday(d)) want.push(d);
     expect(spine).toEqual([...want, LAST]);
     const cf = full.get("contact_features")!;
     expect(cf.size).toBeGreaterThan(800);
     expect(new Set([...cf.values()].map((r) => r.as_of)).size).toBe(want.length + 1);
     // the lake exercises what the carry-ins and caps are for
-    expect(cf.get("OLDNPS|2025-11-23")).toMatchObject({ last_nps: 3, last_csat: 2 });
-    expect(Number(cf.get("LONG|2025-12-28")!.open_case_contacts)).toBe(Number(cf.get("LONG|2025-12-28")!.contacts_365d));
+    expect(cf.get("OLDNPS|2025-11-21")).toMatchObject({ last_nps: 3, last_csat: 2 });
+    expect(Number(cf.get("LONG|2025-12-26")!.open_case_contacts)).toBe(Number(cf.get("LONG|2025-12-26")!.contacts_365d));
     expect([...full.get("opportunity_features")!.values()].some((r) => r.label === true)).toBe(true);
   });
 
   const cases: { since: string; keys: string[]; note: string }[] = [
     { since: addDays(FIRST, 30), keys: [], note: "before the first snapshot: everything" },
     { since: "2025-06-11", keys: [], note: "a Wednesday in the middle" },
-    { since: "2025-11-16", keys: ["LONG", "OLDNPS"], note: "a Sunday, with two changed contacts" },
+    { since: "2025-11-14", keys: ["LONG", "OLDNPS"], note: "a Friday, with two changed contacts" },
     { since: "2025-12-26", keys: ["C3", "NOBODY"], note: "a week before the end, a changed key with no rows" },
     { since: LAST, keys: [], note: "the last day: its own snapshot only" },
     { since: addDays(LAST, 5), keys: ["C1", "C7", "LONG"], note: "after the last day: only the changed contacts' rows" },

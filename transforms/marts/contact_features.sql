@@ -1,4 +1,4 @@
--- Churn features per contact as of weekly snapshot dates (int_feature_snapshots: every Sunday from
+-- Churn features per contact as of weekly snapshot dates (int_feature_snapshots: every Friday from
 -- 91 days in, and the last day of data), one row per customer who was still a customer on the
 -- snapshot date and had reached out (an incoming call or message) in the year before it ('explicit'
 -- label), or in the {{ var('churn_inactivity_days') }} days before it ('inactivity' label: active

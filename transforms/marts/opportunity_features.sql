@@ -1,5 +1,5 @@
 -- Sales-opportunity features per contact as of weekly snapshot dates (int_feature_snapshots: every
--- Sunday from 91 days in, and the last day of data): one row per customer (not churned by then) who reached out
+-- Friday from 91 days in, and the last day of data): one row per customer (not churned by then) who reached out
 -- (an inbound call or text) in the 90 days before the snapshot. Positive engagement signals over the
 -- 14 days up to as_of, against the 90 days: conversations with Sales and on the configured sales
 -- topics (models.opportunity.salesTopics), the customer's sentiment (mean, positive and negative
