@@ -3,8 +3,10 @@
  * other nights only scores the newest data with the serving version. Due means: no serving version
  * yet, or it cannot be loaded, or its config or feature hash differs from today's (it answers
  * another question), or `everyDays` have passed since the data end of the last retrain of this
- * question (promoted or refused: a refused retrain was a retrain). `everyDays: 0` (the default)
- * retrains on every run, as before the schedule existed.
+ * question (promoted or refused: a refused retrain was a retrain). The default is weekly (7 days): the
+ * feature marts gain one labelled snapshot a week, so a nightly retrain would mostly refit the same
+ * question on the same labels. `everyDays: 0` retrains on every run; `commsight train <model> --retrain`
+ * forces one retrain now (forcingRetrain).
  *
  * "Today" is the data's last day (the newest snapshot or series day the model reads), never the
  * wall clock, so the same data gives the same decision on any machine and in tests.
@@ -22,7 +24,7 @@ import { readRegistry, servingEntry, type RegistryEntry } from "./registry.ts";
 
 const Every = z.strictObject({
   /** Retrain when at least this many days of new data have come since the last retrain; 0: every run. */
-  everyDays: z.number().int().min(0).default(0),
+  everyDays: z.number().int().min(0).default(7),
 }).prefault({});
 
 export const RetrainConfigSchema = z.strictObject({
@@ -39,6 +41,13 @@ registerConfigSection("models.retrain", RetrainConfigSchema);
 export function retrainConfig(config: Config): RetrainConfig {
   const got = (config.models as unknown as { retrain?: RetrainConfig }).retrain;
   return got ?? RetrainConfigSchema.parse(undefined);
+}
+
+/** The config with these models' schedules set to retrain on this run (`train --retrain`). */
+export function forcingRetrain(config: Config, models: RetrainModel[]): Config {
+  const retrain = { ...retrainConfig(config) };
+  for (const m of models) retrain[m] = { ...retrain[m], everyDays: 0 };
+  return { ...config, models: { ...config.models, retrain } as Config["models"] };
 }
 
 export type RetrainPlan =

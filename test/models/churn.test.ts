@@ -15,7 +15,8 @@ import { makeChurnMarts, tempConfig } from "./synthetic.ts";
 type RiskRow = { contact_id: string; segment: string; as_of: string; churn_probability: number; risk_band: string; top_factor: string; model_version: string; horizon_days: number; risk_band_min_probability: number };
 
 describe("churn model on synthetic weekly snapshots (churn driven by repeat contacts, missed calls and detractors)", () => {
-  const config = tempConfig({ churn: { epochs: 8 } });
+  // Every run retrains (the weekly default would only score the second run below, which tests a retrain's refusal).
+  const config = tempConfig({ churn: { epochs: 8 }, retrain: { churn: { everyDays: 0 } } });
   const paths = lakePaths(config);
   let result: ChurnResult;
   let risk: RiskRow[];

@@ -19,7 +19,7 @@ import { businessCalendar } from "../../models/shared/businessCalendar.ts";
 import { trainForecast, type ForecastResult } from "../../models/forecast/index.ts";
 import { daysToIso, isoToDays } from "../../models/shared/dates.ts";
 import { readRegistry } from "../../models/shared/registry.ts";
-import { planRetrain } from "../../models/shared/retrain.ts";
+import { forcingRetrain, planRetrain, retrainConfig } from "../../models/shared/retrain.ts";
 import { VOLUME_END, makeVolumeMarts, tempConfig } from "./synthetic.ts";
 
 const END = isoToDays(VOLUME_END);
@@ -199,6 +199,10 @@ describe("forecast retrain schedule (models.retrain.forecast.everyDays)", () => 
     expect(planRetrain(config, paths, "forecast", NIGHT_C, { ...hashes, configHash: "other" })).toMatchObject({ retrain: true, reason: expect.stringMatching(/config changed/) });
     expect(planRetrain(config, paths, "forecast", NIGHT_C, { ...hashes, featureHash: "other" })).toMatchObject({ retrain: true, reason: expect.stringMatching(/features changed/) });
     expect(planRetrain(withModels({ retrain: { forecast: { everyDays: 0 } } }), paths, "forecast", NIGHT_C, hashes).retrain).toBe(true);
+    // `train --retrain` forces one retrain of the models it names, whatever the schedule; the default schedule is weekly.
+    expect(planRetrain(forcingRetrain(config, ["forecast"]), paths, "forecast", daysToIso(END - 4), hashes).retrain).toBe(true);
+    expect(planRetrain(forcingRetrain(config, ["churn"]), paths, "forecast", daysToIso(END - 4), hashes).retrain).toBe(false);
+    expect(retrainConfig(parseConfig({})).forecast.everyDays).toBe(7);
 
     // Due: the data reaches 10 days past the last retrain's → a retrain, one more registry entry.
     await night(VOLUME_END);

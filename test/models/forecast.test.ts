@@ -15,7 +15,8 @@ type Staff = { interval_start: string; line: string; channel: string; pooling: s
 const SERIES = ["All/call", "Billing/call", "Sales/call", "Support/call", "All/message", "Billing/message", "Sales/message", "Support/message"];
 
 describe("volume forecast on synthetic series (weekly shape, growth, holidays, two intraday peaks)", () => {
-  const config = tempConfig();
+  // Every run retrains (the weekly default would only forecast on the second run below, which tests a retrain's refusal).
+  const config = tempConfig({ retrain: { forecast: { everyDays: 0 } } });
   const paths = lakePaths(config);
   const { horizonDays } = config.models.forecast;
   let result: ForecastResult;

@@ -6,6 +6,7 @@
 import type { Command } from "commander";
 import * as stages from "../stages.ts";
 import { configFrom, ledgered, parseIntStrict, requireInputs, UsageError } from "./shared.ts";
+import { forcingRetrain, type RetrainModel } from "../../../models/shared/retrain.ts";
 
 const list = (name: string) => (v: string): number[] => {
   const out = v.split(",").map((s) => Number(s.trim()));
@@ -24,6 +25,7 @@ export function register(program: Command): void {
     .option("--id <col>", "with --input: the row id column")
     .option("--test-ids <file>", "with --input: CSV of test ids (header, one id per line), e.g. from churn_peer.py --test-ids-out")
     .option("--seed <n>", "with --input: seed of the 80/20 split when no --test-ids", parseIntStrict("--seed"))
+    .option("--retrain", "retrain now even when models.retrain.<model>.everyDays says the serving version only scores until its next retrain is due")
     .option("--quick", "with --input: a smaller candidate grid (one seed each, fewer epochs and trees): seconds instead of minutes, a little less accurate")
     .action(async (model: string, opts, cmd) => {
       if (!["churn", "forecast", "opportunity", "all"].includes(model)) throw new UsageError(`train: unknown model "${model}" (expected churn, forecast, opportunity or all)`);
@@ -43,7 +45,8 @@ export function register(program: Command): void {
         process.stdout.write(JSON.stringify(doc, null, 2) + "\n");
         return;
       }
-      const config = configFrom(cmd);
+      const chosen: RetrainModel[] = model === "all" ? ["churn", "forecast"] : [model as RetrainModel];
+      const config = opts.retrain ? forcingRetrain(configFrom(cmd), chosen) : configFrom(cmd);
       if (model === "opportunity") {
         requireInputs(config, ["train-opportunity"]);
         await ledgered(config, "train", (run) => stages.trainOpportunity(run, config));
