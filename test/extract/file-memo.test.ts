@@ -4,7 +4,7 @@
  * partitions their records touch, and leaves the lake, the counts and the quarantine as a cold
  * extract of the same folder would (rows order-insensitive, lineage included).
  */
-import { mkdirSync, readFileSync, rmSync, unlinkSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../pipelines/core/config.ts";
@@ -147,6 +147,28 @@ describe("the folder extract reads only what changed", () => {
     const c2 = await cold(folder);
     expect(await content(paths)).toEqual(c2.lake);
     expect(ENTITIES.map((e) => quarantine(paths, e))).toEqual(c2.quarantine);
+  });
+
+  it("a run that died after its lake commit but before saving the memo is followed by one that reads those files again and changes nothing", async () => {
+    const folder = tmpDir("memo-src-");
+    writeNdjson(folder, "users.ndjson", [USER]);
+    month(folder, "2025-01", 1, 10);
+    const paths = newPaths();
+    await extractFiles(paths, folder);
+    const state = join(paths.data, "state");
+    const memoFile = readdirSync(state).find((f) => /^folder-.*\.json$/.test(f))!;
+    const saved = readFileSync(join(state, memoFile));
+
+    month(folder, "2025-02", 1, 4);
+    await extractFiles(paths, folder);
+    const after = await content(paths);
+    // As if the process had been killed between the lake commit and the memo's save: the memo of the run before.
+    writeFileSync(join(state, memoFile), saved);
+    const r = await extractFiles(paths, folder);
+    expect(filesRead(r)).toEqual({ users: 0, calls: 1, call_summaries: 1 });
+    expect(r.changed).toBe(false);
+    expect(await content(paths)).toEqual(after);
+    expect(await content(paths)).toEqual((await cold(folder)).lake);
   });
 
   it("compacting a staged partition of two files keeps the lake's columns (the folder's date= is no column)", async () => {
