@@ -14,6 +14,7 @@ import { exec, lit, openDb, rows, type Db } from "../../pipelines/core/duckdb.ts
 import { lakePaths, type Paths } from "../../pipelines/core/paths.ts";
 import { runTransforms, type TransformResult } from "../../pipelines/transform/run.ts";
 import { sqlProject, tmpDir } from "../helpers/records.ts";
+import { mulberry32 as prng } from "../../models/shared/rng.ts";
 
 // A 60-day running sum per contact and day with calls, the calls of the 7 days after (a changed day
 // reaches back fcr_window_days = 7: lookback_days names the var), and the contact's tier (a keyed snapshot).
@@ -51,17 +52,6 @@ tests:
 `,
 };
 
-/** A seeded generator (mulberry32), so a failure replays. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const day = (i: number) => new Date(Date.UTC(2026, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
 
