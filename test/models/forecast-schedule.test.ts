@@ -20,7 +20,7 @@ import { trainForecast, type ForecastResult } from "../../models/forecast/index.
 import { daysToIso, isoToDays } from "../../models/shared/dates.ts";
 import { readRegistry } from "../../models/shared/registry.ts";
 import { forcingRetrain, planRetrain, retrainConfig } from "../../models/shared/retrain.ts";
-import { VOLUME_END, makeVolumeMarts, tempConfig } from "./synthetic.ts";
+import { VOLUME_END, expectNestedBounds, makeVolumeMarts, tempConfig } from "./synthetic.ts";
 
 const END = isoToDays(VOLUME_END);
 const NIGHT_A = daysToIso(END - 10); // first model
@@ -138,10 +138,7 @@ describe("forecast retrain schedule (models.retrain.forecast.everyDays)", () => 
     for (const s of series) expect(rowsC.filter((r) => `${r.line}/${r.channel}` === s).map((r) => r.date)).toEqual(want);
     for (const r of rowsC) {
       expect(r.model_version).toBe(a.version);
-      expect(r.lower95).toBeLessThanOrEqual(r.lower80);
-      expect(r.lower80).toBeLessThanOrEqual(r.forecast);
-      expect(r.forecast).toBeLessThanOrEqual(r.upper80);
-      expect(r.upper80).toBeLessThanOrEqual(r.upper95);
+      expectNestedBounds(r);
     }
     // Coherent: the lines add up to 'All' per day and channel.
     for (const ch of ["call", "message"]) {

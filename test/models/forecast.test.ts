@@ -6,7 +6,7 @@ import { lakePaths, martScan } from "../../pipelines/core/paths.ts";
 import { trainForecast, type ForecastResult } from "../../models/forecast/index.ts";
 import { readRegistry } from "../../models/shared/registry.ts";
 import { tfBackend } from "../../models/shared/tf.ts";
-import { VOLUME_END, makeVolumeMarts, tempConfig } from "./synthetic.ts";
+import { VOLUME_END, expectNestedBounds, makeVolumeMarts, tempConfig } from "./synthetic.ts";
 
 type Daily = { date: string; line: string; channel: string; forecast: number; lower80: number; upper80: number; lower95: number; upper95: number; model_version: string };
 type Interval = Omit<Daily, "date"> & { interval_start: string; interval_minutes: number };
@@ -60,10 +60,7 @@ describe("volume forecast on synthetic series (weekly shape, growth, holidays, t
     expect(daily.filter((r) => r.line === "All" && r.channel === "call").map((r) => r.date.slice(0, 10))[0]).toBe(first);
     for (const r of daily) {
       expect(r.model_version).toBe(result.serving);
-      expect(r.lower95).toBeLessThanOrEqual(r.lower80);
-      expect(r.lower80).toBeLessThanOrEqual(r.forecast);
-      expect(r.forecast).toBeLessThanOrEqual(r.upper80);
-      expect(r.upper80).toBeLessThanOrEqual(r.upper95);
+      expectNestedBounds(r);
     }
     // Thanksgiving (2026-11-26) is forecast far below the Thursday before it.
     const all = new Map(daily.filter((r) => r.line === "All" && r.channel === "call").map((r) => [r.date.slice(0, 10), r.forecast]));

@@ -1,5 +1,6 @@
 /** Synthetic marts for the model tests, built with DuckDB (deterministic: hash-based noise). */
 import { mkdirSync, mkdtempSync } from "node:fs";
+import { expect } from "vitest";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { exec, openDb } from "../../pipelines/core/duckdb.ts";
@@ -160,4 +161,12 @@ async function writeIntraday(db: Awaited<ReturnType<typeof openDb>>, paths: Retu
     mkdirSync(join(paths.marts, mart), { recursive: true });
     await exec(db, `COPY (${sql}) TO '${join(paths.marts, mart, "data.parquet")}' (FORMAT parquet)`);
   }
+}
+
+/** A forecast row's prediction intervals are nested around the point: lower95 ≤ lower80 ≤ forecast ≤ upper80 ≤ upper95. */
+export function expectNestedBounds(r: { lower95: number; lower80: number; forecast: number; upper80: number; upper95: number }): void {
+  expect(r.lower95).toBeLessThanOrEqual(r.lower80);
+  expect(r.lower80).toBeLessThanOrEqual(r.forecast);
+  expect(r.forecast).toBeLessThanOrEqual(r.upper80);
+  expect(r.upper80).toBeLessThanOrEqual(r.upper95);
 }
