@@ -19,8 +19,7 @@
  *
  * Cost: the suite (CI) runs 4 nights, the third killed, the second and fourth rebuilt and compared
  * (213 CPU-s at 8302c4f, down from ~400 when the forecast retrained every night); the month is
- * COMMSIGHT_NIGHTS=30 (defaults
- * then: checks on nights 10, 16, 20 and 30, the kill on night 15; ~1,900 CPU-s, too long for CI).
+ * COMMSIGHT_NIGHTS=30 (defaults then: checks on nights 10, 16, 20 and 30, the kill on night 15).
  * Knobs (environment): COMMSIGHT_NIGHTS, COMMSIGHT_NIGHTS_CHECK (comma-separated), COMMSIGHT_NIGHTS_KILL.
  */
 import { spawn } from "node:child_process";
