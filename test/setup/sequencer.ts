@@ -6,9 +6,14 @@
  * workers inherit. The order is vitest's own (failed first, then the longest by the last run's durations,
  * larger files first when unknown), changed so the build never leaves a worker waiting: files that need no
  * demo, about two build-times' worth, first; then the consumers, longest first; then the rest.
+ *
+ * On a clean clone (CI) vitest's cache knows no durations, and the longest file (the nights test, minutes)
+ * could start last and run alone at the end. durations.json, the seconds each file took in one full run
+ * (written from that run's report; only an ordering hint, so staleness costs a little time, not a result),
+ * stands in for the cache there: longest first, as vitest orders by its cache.
  */
 import { readFileSync } from "node:fs";
-import { relative } from "node:path";
+import { join, relative } from "node:path";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 import { ENV, OWNER, removeBuild, startBuild } from "./demoBuild.ts";
 
@@ -27,9 +32,16 @@ export function usesSharedDemo(file: string): boolean {
   return c;
 }
 
+/** Seconds per file from one full run (relative path → s), for files vitest's cache does not know. */
+const KNOWN: Record<string, number> = JSON.parse(readFileSync(join(import.meta.dirname, "durations.json"), "utf8"));
+
 export default class SharedDemoSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    const sorted = await super.sort(files);
+    const base = await super.sort(files);
+    // Longest first by the cache, or else by durations.json (a stable sort keeps vitest's order among the unknown).
+    const sorted = base.every((f) => this.cached(f) === undefined)
+      ? [...base].sort((a, b) => this.duration(b) - this.duration(a))
+      : base;
     const consumers = sorted.filter((f) => usesSharedDemo(f.moduleId));
     if (!consumers.length) return sorted;
     if (process.env[OWNER] === String(process.pid)) removeBuild(process.env[ENV]!); // a rerun (watch mode): the code may have changed
@@ -44,8 +56,13 @@ export default class SharedDemoSequencer extends BaseSequencer {
     return [...others.slice(0, k), ...consumers, ...others.slice(k)];
   }
 
-  private duration(f: TestSpecification): number {
+  private cached(f: TestSpecification): number | undefined {
     const key = `${f.project.name}:${relative(this.ctx.config.root, f.moduleId)}`;
-    return this.ctx.cache.getFileTestResults(key)?.duration ?? UNKNOWN_MS;
+    return this.ctx.cache.getFileTestResults(key)?.duration;
+  }
+
+  private duration(f: TestSpecification): number {
+    const known = KNOWN[relative(this.ctx.config.root, f.moduleId)];
+    return this.cached(f) ?? (known !== undefined ? known * 1000 : UNKNOWN_MS);
   }
 }
