@@ -9,11 +9,10 @@
  * The file keeps the programs of the last run only, so it stays the size of one horizon.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import type { Paths } from "../../pipelines/core/paths.ts";
-import { writeJsonAtomic } from "../../pipelines/core/stateFile.ts";
+import { readCache, writeJsonAtomic } from "../../pipelines/core/stateFile.ts";
 import { planShifts, type ShiftCandidate, type ShiftPlan } from "./shifts.ts";
 
 /** A solved program: the counts per candidate index and the solver's figures. */
@@ -40,14 +39,9 @@ function programKey(required: number[], candidates: ShiftCandidate[], timeLimit:
   return createHash("sha256").update(JSON.stringify({ required, c, timeLimit: timeLimit ?? null })).digest("hex").slice(0, 32);
 }
 
+/** The last run's programs; a damaged memo is only a lost shortcut: its programs are solved again. */
 function readMemo(file: string): Record<string, Stored> {
-  if (!existsSync(file)) return {};
-  try {
-    const doc = MemoFileSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
-    return doc.success ? doc.data.plans : {};
-  } catch {
-    return {}; // a damaged memo is only a lost shortcut: its programs are solved again
-  }
+  return readCache(file, MemoFileSchema, () => ({ version: 1 as const, plans: {} })).plans;
 }
 
 /** The plan a stored solution gives with today's candidates (the key guarantees they are the same). */

@@ -28,6 +28,18 @@ export function readJson<T>(path: string, schema: z.ZodType<T>, fallback: () => 
   return parsed.data;
 }
 
+/**
+ * Read a cache file through its schema: absent, unparsable or not matching is `fallback` (a cache
+ * that cannot be read only costs the work it would have saved), never an error.
+ */
+export function readCache<T>(path: string, schema: z.ZodType<T>, fallback: () => T): T {
+  try {
+    return readJson(path, schema, fallback);
+  } catch {
+    return fallback();
+  }
+}
+
 /** A rename is durable only once its folder is synced. */
 export function fsyncDir(dir: string): void {
   const fd = openSync(dir, "r");

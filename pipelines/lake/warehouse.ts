@@ -13,11 +13,12 @@
  * in data/state/warehouse.json.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { exec, lit, openDb, rows, type Db } from "../core/duckdb.ts";
 import { publishFile } from "../core/atomic.ts";
-import { writeJsonAtomic } from "../core/stateFile.ts";
+import { readCache, writeJsonAtomic } from "../core/stateFile.ts";
+import { z } from "zod";
 import type { Paths } from "../core/paths.ts";
 import { catalog, datasetDir, type Dataset } from "../catalog/datasets.ts";
 
@@ -103,9 +104,8 @@ const stateFile = (paths: Paths) => join(paths.data, "state", "warehouse.json");
 
 export async function buildWarehouse(paths: Paths, stagedFile = join(paths.staging, "warehouse.duckdb")): Promise<string> {
   const fingerprint = await warehouseFingerprint(paths);
-  try {
-    if (existsSync(paths.warehouse) && JSON.parse(readFileSync(stateFile(paths), "utf8")).fingerprint === fingerprint) return paths.warehouse;
-  } catch { /* no fingerprint yet: build */ }
+  const built = readCache(stateFile(paths), z.object({ fingerprint: z.string() }), () => null);
+  if (existsSync(paths.warehouse) && built?.fingerprint === fingerprint) return paths.warehouse;
   mkdirSync(dirname(stagedFile), { recursive: true });
   rmSync(stagedFile, { force: true });
   rmSync(stagedFile + ".wal", { force: true });
