@@ -197,7 +197,7 @@ export async function report(run: Run, config: Config): Promise<void> {
 /** Retention as of a day (default today, UTC): every expired partition deleted and ledgered. */
 export async function retention(run: Run, config: Config, opts: { dryRun?: boolean; asOf?: string } = {}): Promise<void> {
   const paths = bounded(config);
-  const { applyRetention, planRetention } = await import("../retention/retention.ts");
+  const { applyRetention, describePlan, planRetention } = await import("../retention/retention.ts");
   const dryRun = Boolean(opts.dryRun);
   // COMMSIGHT_TODAY (YYYY-MM-DD) freezes the clock for simulated nights (core/clock.ts).
   const asOf = opts.asOf ?? today();
@@ -210,12 +210,7 @@ export async function retention(run: Run, config: Config, opts: { dryRun?: boole
     if (!dryRun) applyRetention(plan, paths);
     return { rowsIn: rowsOut, rowsOut: dryRun ? 0 : rowsOut, outputs: lines };
   });
-  say(`retention as of ${asOf}: ${verb} ${fmt(plan.expired.length)} day partitions (${fmt(rowsOut)} rows)${dryRun ? " — dry run, nothing deleted" : ""}`);
-  for (const k of plan.kept) {
-    const gone = plan.expired.filter((e) => e.zone === k.zone && e.entity === k.entity);
-    const rule = k.period ? `${k.period.days} days (${k.period.purpose})` : "kept (no purpose names it)";
-    say(`  ${`${k.zone}/${k.entity}`.padEnd(32)} ${rule.padEnd(48)} ${gone.length ? `${verb} ${gone.length} partitions, ${gone[0]!.date} … ${gone[gone.length - 1]!.date}` : "nothing expired"}`);
-  }
+  for (const line of describePlan(plan, dryRun)) say(line);
   if (!dryRun && plan.expired.length) say("  the next transform rebuilds the marts of the affected days");
 }
 

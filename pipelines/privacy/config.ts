@@ -51,6 +51,17 @@ export const PrivacyConfigSchema = z.strictObject({
       { name: "analytics", days: 365, entities: [] },
       { name: "training", days: 183, entities: [] },
     ]),
+    /**
+     * How far the cutoff moves (pipelines/retention/retention.ts retentionCutoff). With "day", a day's
+     * partitions go on the first night that day is past its period (D < T − days): one more day every
+     * night. With "month" (the default), whole calendar months go, on the first night the month's
+     * FIRST day is past its period: the cutoff is T − days when that is the 1st of a month, else the
+     * 1st of the month after it. So nothing is kept longer than its period, at most about a month
+     * less, and the deletions (and the rebuild of every feature snapshot that read the deleted days)
+     * happen once a month instead of every night. Extract's expiry and enrich follow the same cutoff.
+     * The quarantine is not stepped: its files go by age, day by day (no mart reads it).
+     */
+    step: z.enum(["day", "month"]).default("month"),
   }).prefault({}),
 }).prefault({});
 

@@ -3,7 +3,10 @@
  * that needs it (privacy.retention.purposes), then its expired day partitions are deleted whole.
  * An enriched entity without a purpose of its own is kept no longer than the shortest-kept raw
  * entity it derives from. Entities no purpose names are kept: retention never guesses.
- * A partition `date=D` is expired on day T when D < T − days.
+ * A partition `date=D` is expired on day T when D < cutoff, where the cutoff steps by
+ * privacy.retention.step: "day" — T − days; "month" (default) — T − days when that is the 1st of a
+ * month, else the 1st of the next month, so a calendar month goes whole, on the first night its first
+ * day is past the period (never later than the period, at most about a month earlier).
  * The quarantine (data/quarantine: refused records as they arrived, with their PII) and the records
  * held back for a missing parent (data/quarantine/held) fall under the purpose named "quarantine"
  * (default 90 days when no purpose names it): a file last written before T − days is deleted whole.
@@ -18,12 +21,37 @@ import { readJson, writeJsonAtomic } from "../core/stateFile.ts";
 import { catalog, datasetDir } from "../catalog/datasets.ts";
 import { MERGE_ENTITIES, isPartitioned } from "../catalog/raw.ts";
 import { addDays } from "../core/clock.ts";
+import type { PrivacyConfig } from "../privacy/config.ts";
 
 const minusDays = (day: string, days: number) => addDays(day, -days);
 
+export type RetentionStep = PrivacyConfig["retention"]["step"];
 export type Period = { days: number; purpose: string };
 export type Expired = { zone: "raw" | "enriched" | "quarantine"; entity: string; partition: string; date: string; rows: number; purpose: string; days: number };
-export type RetentionPlan = { asOf: string; expired: Expired[]; kept: { zone: string; entity: string; period: Period | null }[] };
+/** An entity retention looked at: its period, the step its cutoff moves by, the first day kept, and when it next deletes (null: nothing left that will expire, or no period). */
+export type Kept = { zone: string; entity: string; period: Period | null; step: RetentionStep; cutoff: string | null; next: string | null };
+export type RetentionPlan = { asOf: string; step: RetentionStep; expired: Expired[]; kept: Kept[]; next: string | null };
+
+/** The 1st of the month after `day`'s month (YYYY-MM-DD). */
+function nextMonthStart(day: string): string {
+  const y = Number(day.slice(0, 4)), m = Number(day.slice(5, 7));
+  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, "0")}-01`;
+}
+
+/**
+ * The first day kept on `asOf` for a period of `days`: c = asOf − days with step "day"; with step
+ * "month", c when c is the 1st of a month, else the 1st of the month after c (so the month c falls in
+ * goes whole once its first day is past the period).
+ */
+export function retentionCutoff(asOf: string, days: number, step: RetentionStep): string {
+  const c = minusDays(asOf, days);
+  return step === "day" || c.endsWith("-01") ? c : nextMonthStart(c);
+}
+
+/** The first day on which a partition of `day` is past its period under `step`: the day after day + days, or after its month's 1st + days. */
+export function expiresOn(day: string, days: number, step: RetentionStep): string {
+  return addDays(step === "month" ? `${day.slice(0, 8)}01` : day, days + 1);
+}
 
 /**
  * The period an entity is kept for: the longest of the configured purposes that name it or that the
@@ -61,7 +89,7 @@ export function rawCutoffs(config: Config, asOf: string): Record<string, string>
   const out: Record<string, string> = {};
   for (const e of MERGE_ENTITIES) {
     const period = isPartitioned(e) ? periodOf(config, e.name) : null;
-    if (period) out[e.name] = minusDays(asOf, period.days);
+    if (period) out[e.name] = retentionCutoff(asOf, period.days, config.privacy.retention.step);
   }
   return out;
 }
@@ -72,7 +100,7 @@ export function enrichedCutoffs(config: Config, asOf: string): Record<string, st
   for (const d of catalog().datasets) {
     if (d.zone !== "enriched") continue;
     const period = enrichedPeriodOf(config, d.name);
-    if (period) out[d.name] = minusDays(asOf, period.days);
+    if (period) out[d.name] = retentionCutoff(asOf, period.days, config.privacy.retention.step);
   }
   return out;
 }
@@ -92,7 +120,8 @@ function dayPartitions(dir: string): string[] {
 
 /** What retention would delete on `asOf` (YYYY-MM-DD), with the rows in each partition. */
 export async function planRetention(config: Config, paths: Paths, asOf: string): Promise<RetentionPlan> {
-  const plan: RetentionPlan = { asOf, expired: [], kept: [] };
+  const step = config.privacy.retention.step;
+  const plan: RetentionPlan = { asOf, step, expired: [], kept: [], next: null };
   const db = await openDb();
   try {
     for (const d of catalog().datasets) {
@@ -101,9 +130,11 @@ export async function planRetention(config: Config, paths: Paths, asOf: string):
       const parts = dayPartitions(dir);
       if (parts.length === 0) continue;
       const period = d.zone === "raw" ? periodOf(config, d.name) : enrichedPeriodOf(config, d.name);
-      plan.kept.push({ zone: d.zone, entity: d.name, period });
-      if (!period) continue;
-      const cutoff = minusDays(asOf, period.days);
+      const cutoff = period ? retentionCutoff(asOf, period.days, step) : null;
+      const oldestKept = cutoff === null ? undefined : parts.find((p) => p.slice(5) >= cutoff);
+      const next = period && oldestKept ? expiresOn(oldestKept.slice(5), period.days, step) : null;
+      plan.kept.push({ zone: d.zone, entity: d.name, period, step, cutoff, next });
+      if (!period || cutoff === null) continue;
       const expired = parts.filter((p) => p.slice(5) < cutoff);
       if (expired.length === 0) continue;
       const counts = new Map((await rows<{ date: string; n: number }>(db,
@@ -118,6 +149,7 @@ export async function planRetention(config: Config, paths: Paths, asOf: string):
     db.close();
   }
   quarantineExpiry(config, paths, plan);
+  plan.next = plan.kept.reduce<string | null>((a, k) => (k.next !== null && (a === null || k.next < a) ? k.next : a), null);
   return plan;
 }
 
@@ -132,18 +164,42 @@ function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : e.isFile() && e.name.endsWith(".ndjson") ? [join(dir, e.name)] : []));
 }
 
+/** The quarantine goes file by file, by age, day by day whatever privacy.retention.step says: no mart reads it, so a daily deletion costs no rebuild. */
 function quarantineExpiry(config: Config, paths: Paths, plan: RetentionPlan): void {
   const period = quarantinePeriod(config);
-  const cutoff = minusDays(plan.asOf, period.days);
+  const cutoff = retentionCutoff(plan.asOf, period.days, "day");
   const files = filesUnder(paths.quarantine);
   if (!files.length) return;
-  plan.kept.push({ zone: "quarantine", entity: "quarantine", period });
+  const kept: Kept = { zone: "quarantine", entity: "quarantine", period, step: "day", cutoff, next: null };
+  plan.kept.push(kept);
   for (const f of files) {
     const date = statSync(f).mtime.toISOString().slice(0, 10);
-    if (date >= cutoff) continue;
+    if (date >= cutoff) {
+      const next = expiresOn(date, period.days, "day");
+      if (kept.next === null || next < kept.next) kept.next = next;
+      continue;
+    }
     const rows = readFileSync(f, "utf8").split("\n").filter(Boolean).length;
     plan.expired.push({ zone: "quarantine", entity: "quarantine", partition: f, date, rows, purpose: period.purpose, days: period.days });
   }
+}
+
+/**
+ * What `commsight retention` prints after the plan: a header with the step and the next deletion
+ * date, then per entity its rule, what went (or would go) and when it next deletes.
+ */
+export function describePlan(plan: RetentionPlan, dryRun: boolean): string[] {
+  const verb = dryRun ? "would delete" : "deleted";
+  const rowsOut = plan.expired.reduce((a, e) => a + e.rows, 0);
+  const out = [`retention as of ${plan.asOf} (step: ${plan.step}): ${verb} ${plan.expired.length.toLocaleString("en-US")} day partitions (${rowsOut.toLocaleString("en-US")} rows)` +
+    `${dryRun ? " — dry run, nothing deleted" : ""}; next deletion ${plan.next ?? "none due"}`];
+  for (const k of plan.kept) {
+    const gone = plan.expired.filter((e) => e.zone === k.zone && e.entity === k.entity);
+    const rule = k.period ? `${k.period.days} days (${k.period.purpose}), by ${k.step}` : "kept (no purpose names it)";
+    const what = gone.length ? `${verb} ${gone.length} partitions, ${gone[0]!.date} … ${gone[gone.length - 1]!.date}` : "nothing expired";
+    out.push(`  ${`${k.zone}/${k.entity}`.padEnd(32)} ${rule.padEnd(56)} ${what}${k.next ? `; next ${k.next}` : ""}`);
+  }
+  return out;
 }
 
 /**

@@ -12,7 +12,8 @@ import { parseConfig } from "../../pipelines/core/config.ts";
 import { Run, readLedger } from "../../pipelines/core/ledger.ts";
 import { lakePaths, type Paths } from "../../pipelines/core/paths.ts";
 import { extractConfigured } from "../../pipelines/extract/sources.ts";
-import { periodOf } from "../../pipelines/retention/retention.ts";
+import { today } from "../../pipelines/core/clock.ts";
+import { periodOf, rawCutoffs } from "../../pipelines/retention/retention.ts";
 import { call, summary, tmpDir, writeNdjson, fileStamps } from "../helpers/records.ts";
 import { lake } from "../files/helpers.ts";
 
@@ -44,28 +45,35 @@ describe("extract after retention", () => {
     const summaryDays = periodOf(config, "call_summaries")!.days;
     const transcriptDays = periodOf(config, "call_transcripts")!.days;
     expect(transcriptDays).toBeLessThan(summaryDays);
-    const ages: Record<string, number> = { ACOLD: summaryDays + 30, ACMID: transcriptDays + 10, ACNEW: 10 };
+    // ACEDGE is on the first day a daily cutoff keeps (today − the transcripts' period): the default
+    // monthly step (privacy.retention.step) has deleted its month already, unless that day is a 1st.
+    const ages: Record<string, number> = { ACOLD: summaryDays + 30, ACMID: transcriptDays + 10, ACEDGE: transcriptDays, ACNEW: 10 };
+    const cutoffs = rawCutoffs(config, today());
+    const edgeKept = daysAgo(transcriptDays).slice(0, 10) >= cutoffs.call_transcripts!;
+    expect(edgeKept).toBe(daysAgo(transcriptDays).slice(8, 10) === "01");
     const write = (file: string, calls: Record<string, number>) => {
       const at = Object.entries(calls).map(([id, age]) => [id, daysAgo(age)] as const);
       writeNdjson(paths.demoSource, `calls/${file}`, at.map(([id, t]) => call(id, t)));
       writeNdjson(paths.demoSource, `call-summaries/${file}`, at.map(([id]) => summary(id, `summary of ${id}`)));
       writeNdjson(paths.demoSource, `call-transcripts/${file}`, at.map(([id, t]) => transcript(id, t)));
     };
-    const kept = (days: number, all: Record<string, number>) => Object.keys(all).filter((id) => all[id]! <= days).sort();
+    // What retention keeps: the records of days from the entity's cutoff on (extract and retention share it).
+    const kept = (entity: string, all: Record<string, number>) => Object.keys(all).filter((id) => daysAgo(all[id]!).slice(0, 10) >= cutoffs[entity]!).sort();
     const entity = <E extends { entity: string }>(r: { entities: E[] }, name: string) => r.entities.find((e) => e.entity === name);
     write("a.ndjson", ages);
 
     // Night 1 on a folder retention never ran in (as `commsight demo` lands the whole history): everything lands.
     const r1 = await extractConfigured(new Run(ledger, "run"), config);
-    for (const name of ["calls", "call_summaries", "call_transcripts"]) expect(entity(r1, name)).toMatchObject({ read: 3, landed: 3, filesRead: 1 });
+    for (const name of ["calls", "call_summaries", "call_transcripts"]) expect(entity(r1, name)).toMatchObject({ read: 4, landed: 4, filesRead: 1 });
     expect(entity(r1, "call_transcripts")!.expired).toBeUndefined();
 
     // Retention, the stage `run` runs after extract: deletes the expired days.
     await retention(new Run(ledger, "run"), config);
-    expect(await ids(paths, "calls", "id")).toEqual(["ACMID", "ACNEW", "ACOLD"]);
-    expect(await ids(paths, "call_summaries", "callId")).toEqual(kept(summaryDays, ages));
-    expect(await ids(paths, "call_transcripts", "callId")).toEqual(kept(transcriptDays, ages));
-    expect(kept(transcriptDays, ages)).toEqual(["ACNEW"]);
+    expect(await ids(paths, "calls", "id")).toEqual(["ACEDGE", "ACMID", "ACNEW", "ACOLD"]);
+    expect(await ids(paths, "call_summaries", "callId")).toEqual(kept("call_summaries", ages));
+    expect(await ids(paths, "call_transcripts", "callId")).toEqual(kept("call_transcripts", ages));
+    expect(kept("call_summaries", ages)).toEqual(["ACEDGE", "ACMID", "ACNEW"]);
+    expect(kept("call_transcripts", ages)).toEqual(edgeKept ? ["ACEDGE", "ACNEW"] : ["ACNEW"]);
     const afterRetention = files(paths.raw);
 
     // The next extract, nothing new: no source file read, nothing landed, the lake untouched.
@@ -82,14 +90,14 @@ describe("extract after retention", () => {
     write("b.ndjson", more);
     const r3 = await extractConfigured(new Run(ledger, "run"), config);
     const all = { ...ages, ...more };
-    const expiredOf = (days: number) => Object.keys(all).length - kept(days, all).length;
-    expect(entity(r3, "calls")).toMatchObject({ read: 4, landed: 1, unchanged: 3, filesRead: 1 });
-    expect(entity(r3, "call_summaries")).toMatchObject({ read: 4, landed: 1, unchanged: kept(summaryDays, all).length - 1, quarantined: 0, expired: expiredOf(summaryDays) });
-    expect(entity(r3, "call_transcripts")).toMatchObject({ read: 4, landed: 1, unchanged: kept(transcriptDays, all).length - 1, quarantined: 0, expired: expiredOf(transcriptDays) });
-    expect(await ids(paths, "call_summaries", "callId")).toEqual(kept(summaryDays, all));
-    expect(await ids(paths, "call_transcripts", "callId")).toEqual(kept(transcriptDays, all));
+    const expiredOf = (name: string) => Object.keys(all).length - kept(name, all).length;
+    expect(entity(r3, "calls")).toMatchObject({ read: 5, landed: 1, unchanged: 4, filesRead: 1 });
+    expect(entity(r3, "call_summaries")).toMatchObject({ read: 5, landed: 1, unchanged: kept("call_summaries", all).length - 1, quarantined: 0, expired: expiredOf("call_summaries") });
+    expect(entity(r3, "call_transcripts")).toMatchObject({ read: 5, landed: 1, unchanged: kept("call_transcripts", all).length - 1, quarantined: 0, expired: expiredOf("call_transcripts") });
+    expect(await ids(paths, "call_summaries", "callId")).toEqual(kept("call_summaries", all));
+    expect(await ids(paths, "call_transcripts", "callId")).toEqual(kept("call_transcripts", all));
     const counts3 = readLedger(ledger).filter((e) => e.stage === "extract" && e.status === "ok").at(-1)!.counts!;
-    expect(counts3.call_transcripts).toMatchObject({ landed: 1, expired: expiredOf(transcriptDays), filesRead: 1 });
+    expect(counts3.call_transcripts).toMatchObject({ landed: 1, expired: expiredOf("call_transcripts"), filesRead: 1 });
 
     // Retention again (same day): nothing left to delete; the extract after it again reads nothing.
     const before = files(paths.raw);

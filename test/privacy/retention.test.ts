@@ -37,6 +37,8 @@ beforeEach(async () => {
   writeFileSync(configFile, [
     "privacy:",
     "  retention:",
+    // Daily semantics (one more day each night); the month step is test/retention/cutoff.test.ts.
+    "    step: day",
     "    purposes:",
     "      - { name: analytics, days: 5, entities: [messages, call_transcripts] }",
     "      - { name: training, days: 2, entities: [call_transcripts] }",
