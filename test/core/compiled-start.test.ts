@@ -13,7 +13,7 @@ import { BIN } from "../helpers/cli.ts";
 import { tmpDir } from "../helpers/records.ts";
 
 /** Import `file` in a fresh Node process and print what its default export returns. */
-function run(file: string): string {
+function run(file: string): { n: number; sql: string; dir: string } {
   const r = spawnSync(process.execPath, ["--input-type=module", "-e", `const m = await import(${JSON.stringify(`file://${file}`)}); console.log(JSON.stringify(m.default()));`], { encoding: "utf8" });
   expect(r.status, r.stderr).toBe(0);
   return JSON.parse(r.stdout);
