@@ -21,7 +21,7 @@ import { Incoming } from "../lake/commit.ts";
 import { ENTITIES, type FolderEntity } from "../lake/entities.ts";
 import { withLake, type EntityResult } from "../lake/lake.ts";
 import type { MergeOptions } from "../lake/merge.ts";
-import { byReason, jsonProblem, readerLimits, readQuarantine, readSourceChunks, refuseEntry, splitLines, writeQuarantine, type Line } from "../lake/quarantine.ts";
+import { byReason, parsedJsonProblem, readerLimits, readQuarantine, readSourceChunks, refuseEntry, splitLines, writeQuarantine, type Line } from "../lake/quarantine.ts";
 import type { Quarantined } from "../lake/validate.ts";
 import { isPartitioned, MERGE_ENTITIES, mergeEntity } from "../catalog/raw.ts";
 import { plausibility, setPlausibility } from "../catalog/meta.ts";
@@ -124,14 +124,14 @@ async function extractFolder(paths: Paths, sourceDir: string, entities: FolderEn
         // Records of the files not read again count too: an entity is empty only when all its files are.
         let records = plan ? [...plan.clean.values()].reduce((n, f) => n + f.read, 0) : 0;
         for (let i = 0; i < Math.max(1, batches.length); i++) {
-          const incoming = new Incoming(staging);
+          const incoming = new Incoming(s.db);
           // Refused entries (a symlink, a pipe, a directory named like a file) are quarantined as files, never opened.
           if (i === 0) for (const r of listed.get(entity.name)!.refused) incoming.refuse(entity.name, { file: relative(sourceDir, r.file), line: 0, text: "" }, r.reason);
           for (const file of batches[i] ?? []) {
             const rel = relative(sourceDir, file);
             // A snapshot entity's file is rewritten in place (a contact changes): its lines are hashed, and those unchanged at their place are not read again.
             const diff: LineDiff | undefined = snapshot ? { old: plan?.lines.get(rel), hashes: [], kept: { read: 0, lines: new Set() }, whole: true } : undefined;
-            const n = readFile(incoming, entity.name, file, rel, diff);
+            const n = await readFile(incoming, entity.name, file, rel, diff);
             read.files.set(rel, {
               read: n + (diff?.kept.read ?? 0), days: {},
               ...(diff?.whole ? { hashes: Buffer.concat(diff.hashes) } : {}), ...(diff?.kept.lines.size ? { kept: diff.kept } : {}),
@@ -145,7 +145,7 @@ async function extractFolder(paths: Paths, sourceDir: string, entities: FolderEn
         }
       }
       // Records held back by earlier runs (their parent missing) are tried again for the entities not read now.
-      add(await new Incoming(staging).land(s, { ...merge, except: order.filter((e) => reads.has(e.name)).map((e) => e.name) }));
+      add(await new Incoming(s.db).land(s, { ...merge, except: order.filter((e) => reads.has(e.name)).map((e) => e.name) }));
       landed.entities = sumEntities(landed.entities);
       const out = report(paths, entities, plans, reads, landed.entities, landed.quarantined, cutoff);
       for (const [name, read] of reads) {
@@ -238,8 +238,11 @@ function unchangedLine(diff: LineDiff, l: Line): boolean {
   return true;
 }
 
-/** One file's records into the batch, bad lines quarantined one by one; the number of records (good or bad) it held. */
-function readFile(incoming: Incoming, entity: string, file: string, rel: string, diff?: LineDiff): number {
+/**
+ * One file's records into the batch, bad lines quarantined one by one; the number of records (good
+ * or bad) it held. Each piece's records go to DuckDB before the next piece is read.
+ */
+async function readFile(incoming: Incoming, entity: string, file: string, rel: string, diff?: LineDiff): Promise<number> {
   let records = 0;
   let line = 1;
   // In pieces of whole lines: a big file never sits in memory whole.
@@ -252,6 +255,7 @@ function readFile(incoming: Incoming, entity: string, file: string, rel: string,
     const lines = splitLines(piece.buf, { line, offset: piece.offset });
     line += lines.length;
     records += readLines(incoming, entity, rel, diff ? lines.filter((l) => !unchangedLine(diff, l)) : lines);
+    await incoming.drain();
   }
   return records;
 }
@@ -274,7 +278,7 @@ function readLines(incoming: Incoming, entity: string, rel: string, lines: Line[
       incoming.refuse(entity, at, `invalid JSON: ${jsonError(err)}`);
       continue;
     }
-    const p = jsonProblem(l.text);
+    const p = parsedJsonProblem(l.text, record);
     if (p) {
       incoming.refuse(entity, at, `${p.field ?? "record"}: ${p.reason}`, p.field);
       continue;

@@ -1,22 +1,20 @@
 /**
  * Records → the lake. `Incoming` is the one landing path of every JSON source: records routed to
- * their entity are validated with zod (records.ts) into a staging NDJSON per entity, then merged
+ * their entity are validated with zod (records.ts) into a DuckDB table per entity (no file), then merged
  * entity by entity, parents first (merge.ts). `commitStreams` feeds it the landing zone (API pages,
  * webhook events): every unconsumed landed line, marked consumed only after the merge, so a crash
  * before that point means the next extract merges the same lines again, which changes nothing.
  * The NDJSON folder extract (extract/index.ts) feeds it the files of a folder.
  */
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { z } from "zod";
-import { exec, lit } from "../core/duckdb.ts";
+import { exec, type Db } from "../core/duckdb.ts";
 import type { Paths } from "../core/paths.ts";
-import { lakeColumns, MERGE_ENTITIES } from "../catalog/raw.ts";
+import { MERGE_ENTITIES } from "../catalog/raw.ts";
 import { hasHeld, landTable, retryHeld, withLake, type EntityResult, type LakeSession } from "./lake.ts";
 import { markConsumed, readLanded, type LandedRead } from "./landing.ts";
-import { readJsonColumns } from "../catalog/duckdbTypes.ts";
 import type { MergeOptions } from "./merge.ts";
-import { jsonProblem } from "./quarantine.ts";
+import { parsedJsonProblem } from "./quarantine.ts";
 import { EntityBatch } from "./records.ts";
 import type { Quarantined } from "./validate.ts";
 
@@ -50,10 +48,8 @@ export class Incoming {
   private readonly loose: Quarantined[] = [];
   private seq = 0;
 
-  /** `staging`: a folder of this run's own (the validated records are staged there). */
-  constructor(private readonly staging: string) {
-    mkdirSync(staging, { recursive: true });
-  }
+  /** `db`: the lake session's connection (the validated records go straight into its tables). */
+  constructor(private readonly db: Db) {}
 
   private read(entity: string): void {
     this.reads.set(entity, (this.reads.get(entity) ?? 0) + 1);
@@ -75,8 +71,16 @@ export class Incoming {
     }
     this.read(r.entity);
     let b = this.batches.get(r.entity);
-    if (!b) this.batches.set(r.entity, (b = new EntityBatch(e, join(this.staging, `${r.entity}.ndjson`))));
+    if (!b) this.batches.set(r.entity, (b = new EntityBatch(e, this.db, `incoming_${r.entity}`)));
     b.add(r.record, { file: at.file, line: at.line, seq: this.seq++, dayHint: r.dayHint ?? null, schema: r.schema, ...(keepText ? { text: at.text } : {}) });
+  }
+
+  /**
+   * Hand the records taken so far to DuckDB (their typed tables), so what waits in JS is what was
+   * added since: a reader calls it after each piece of a file.
+   */
+  async drain(): Promise<void> {
+    for (const b of this.batches.values()) await b.drain();
   }
 
   /**
@@ -85,7 +89,8 @@ export class Incoming {
    * held-back records of the entities a batched extract did not read).
    */
   async land(s: LakeSession, o: MergeOptions & { only?: string[]; except?: string[] } = {}): Promise<Omit<CommitResult, "lines">> {
-    for (const b of this.batches.values()) b.close();
+    await this.drain();
+    for (const b of this.batches.values()) await b.close();
     const entities: EntityResult[] = [];
     const quarantined: Quarantined[] = [...this.loose];
     for (const e of MERGE_ENTITIES) {
@@ -105,14 +110,12 @@ export class Incoming {
       quarantined.push(...bad);
       const looseHere = this.loose.filter((q) => q.entity === e.name).length;
       if (!b || b.rows === 0) {
+        if (b) await exec(s.db, `DROP TABLE IF EXISTS ${b.table}`);
         entities.push({ entity: e.name, read, landed: 0, updated: 0, unchanged: 0, quarantined: bad.length + looseHere, partitions: 0 });
         continue;
       }
-      const cols = { ...lakeColumns(e), _seq: "BIGINT", _day_hint: "VARCHAR" };
-      const table = `incoming_${e.name}`;
-      await exec(s.db, `CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM read_json(${lit(b.stagingFile)}, format = 'newline_delimited', columns = ${readJsonColumns(cols)})`);
-      const { result, orphans } = await landTable(s, e, table, read, bad.length + looseHere, o);
-      await exec(s.db, `DROP TABLE ${table}`);
+      const { result, orphans } = await landTable(s, e, b.table, read, bad.length + looseHere, o);
+      await exec(s.db, `DROP TABLE ${b.table}`);
       quarantined.push(...orphans);
       entities.push(result);
     }
@@ -140,7 +143,7 @@ export async function commitStreams(paths: Paths, streams: Stream[], hooks: Comm
         let bad: { reason: string; field: string | null } | undefined = l.bad ? { reason: l.bad, field: null } : undefined;
         if (!bad) {
           try { obj = JSON.parse(l.text) as Record<string, unknown>; } catch { /* quarantined below */ }
-          const p = obj ? jsonProblem(l.text) : null;
+          const p = obj ? parsedJsonProblem(l.text, obj) : null;
           if (p) bad = { reason: `${p.field ?? "record"}: ${p.reason}`, field: p.field };
         }
         items.push({ stream, at: typeof obj?.at === "string" ? obj.at : "", order: items.length, origin, obj, ...(bad ? { bad } : {}) });
@@ -149,7 +152,7 @@ export async function commitStreams(paths: Paths, streams: Stream[], hooks: Comm
     // Arrival order across streams decides ties between versions (a later summary wins).
     items.sort((a, b) => a.at.localeCompare(b.at) || a.order - b.order);
 
-    const incoming = new Incoming(join(s.ctx.staging, "incoming"));
+    const incoming = new Incoming(s.db);
     for (const it of items) {
       if (it.bad) {
         incoming.refuse(it.stream.name, it.origin, it.bad.reason, it.bad.field);

@@ -251,6 +251,16 @@ export function jsonProblem(text: string): { field: string | null; reason: strin
   return jsonProblems(text, 1)[0] ?? null;
 }
 
+/**
+ * `jsonProblem` of a line already parsed to `parsed`, without scanning it when it cannot hold any:
+ * no escape at all (no NUL or surrogate escape), no longer than the field limit, and serialising
+ * the parsed value gives the very text back, which a key written twice cannot (the parse kept one).
+ */
+export function parsedJsonProblem(text: string, parsed: unknown): { field: string | null; reason: string } | null {
+  if (text.length <= readerLimits.maxFieldChars && text.indexOf("\\") < 0 && JSON.stringify(parsed) === text) return null;
+  return jsonProblem(text);
+}
+
 /** Every problem `jsonProblem` finds (up to `limit`), each with its path (a top-level array's index first). */
 export function jsonProblems(text: string, limit = Infinity): { field: string | null; reason: string; path: (string | number)[] }[] {
   const found: { field: string | null; reason: string; path: (string | number)[] }[] = [];

@@ -1,13 +1,14 @@
 /**
- * Records from incremental JSON sources (API pages, webhook events) → one staging NDJSON per
+ * Records from JSON sources (folder files, API pages, webhook events) → one DuckDB table per
  * entity, validated by the entity's zod schema at the boundary. Fields the schema does not know
  * (the source grew a column) are kept in `_extra`, not dropped and not fatal; a record missing a
  * required field is quarantined with the field and the reason.
  */
-import { closeSync, openSync, writeSync } from "node:fs";
+import type { DuckDBAppender } from "@duckdb/node-api";
 import type { z } from "zod";
 import { duckdbColumns } from "../catalog/duckdbTypes.ts";
-import type { MergeEntity } from "../catalog/raw.ts";
+import { exec, lit, type Db } from "../core/duckdb.ts";
+import { lakeColumns, type MergeEntity } from "../catalog/raw.ts";
 import { withoutValue } from "./quarantine.ts";
 import { describeIssue, type Quarantined } from "./validate.ts";
 
@@ -32,21 +33,31 @@ export function splitExtra(schema: z.ZodType, record: Record<string, unknown>): 
   return extra;
 }
 
-/** Staged lines are written in chunks of about this many characters. */
-const CHUNK = 1 << 20;
-
+/**
+ * One entity's validated records, fed to DuckDB without a file: each record goes in as its JSON
+ * text (the source line itself when there is one, never re-serialised) with its lineage, through
+ * an appender into a small text table; `drain` turns what is pending into typed rows of `table`
+ * (json_transform with the lake's column types, the same types read_json used) and empties the
+ * text table, so what waits in JS or as text is bounded by what the caller reads between drains.
+ */
 export class EntityBatch {
   rows = 0;
   readonly quarantined: Quarantined[] = [];
-  private readonly fd: number;
-  private pending: string[] = [];
-  private pendingChars = 0;
+  private texts: string[] = [];
+  private extras: (string | null)[] = [];
+  private files: string[] = [];
+  private lines: number[] = [];
+  private seqs: number[] = [];
+  private hints: (string | null)[] = [];
+  private appender: DuckDBAppender | null = null;
+  private readonly textTable: string;
 
-  constructor(readonly entity: MergeEntity, readonly stagingFile: string) {
-    this.fd = openSync(stagingFile, "w");
+  /** `table`: the temp table the typed rows go to (lake columns + `_seq` + `_day_hint`). */
+  constructor(readonly entity: MergeEntity, private readonly db: Db, readonly table: string) {
+    this.textTable = `${table}_text`;
   }
 
-  /** Validate and stage one record; false when it was quarantined. */
+  /** Validate and take one record; false when it was quarantined. */
   add(record: unknown, meta: RecordMeta): boolean {
     const schema = meta.schema ?? this.entity.schema;
     const parsed = schema.safeParse(record);
@@ -56,18 +67,16 @@ export class EntityBatch {
       this.quarantine(meta, field, withoutValue(reason), meta.text ?? record);
       return false;
     }
-    // zod's output is a new object (the input's unknown keys stripped): the lineage goes straight onto it.
-    const row = (parsed.data === record ? { ...(record as object) } : parsed.data) as Record<string, unknown>;
-    row._extra = record && typeof record === "object" ? splitExtra(this.entity.schema, record as Record<string, unknown>) : null;
-    row._source_file = meta.file;
-    row._source_line = meta.line;
-    row._seq = meta.seq;
-    row._day_hint = meta.dayHint ?? null;
+    // zod only checks (no transform): its output is the input without unknown keys, which
+    // json_transform leaves out too, so the record's own text is what DuckDB reads.
+    const extra = record && typeof record === "object" ? splitExtra(this.entity.schema, record as Record<string, unknown>) : null;
+    this.texts.push(meta.text ?? JSON.stringify(record));
+    this.extras.push(extra === null ? null : JSON.stringify(extra));
+    this.files.push(meta.file);
+    this.lines.push(meta.line);
+    this.seqs.push(meta.seq);
+    this.hints.push(meta.dayHint ?? null);
     this.rows++;
-    const line = JSON.stringify(row) + "\n";
-    this.pending.push(line);
-    this.pendingChars += line.length;
-    if (this.pendingChars >= CHUNK) this.flush();
     return true;
   }
 
@@ -76,14 +85,48 @@ export class EntityBatch {
     this.quarantined.push({ entity: this.entity.name, file: meta.file, line: meta.line, field, reason, record: text.slice(0, 2000) });
   }
 
-  private flush(): void {
-    if (this.pending.length) writeSync(this.fd, this.pending.join(""));
-    this.pending = [];
-    this.pendingChars = 0;
+  /** Turn the pending records into typed rows of `table` (created on the first drain). */
+  async drain(): Promise<void> {
+    if (!this.appender) {
+      const cols = { ...lakeColumns(this.entity), _seq: "BIGINT", _day_hint: "VARCHAR" };
+      await exec(this.db, `CREATE OR REPLACE TEMP TABLE ${this.table} (${Object.entries(cols).map(([c, t]) => `${q(c)} ${t}`).join(", ")});
+        CREATE OR REPLACE TEMP TABLE ${this.textTable} (j VARCHAR, _extra VARCHAR, _source_file VARCHAR, _source_line INTEGER, _seq INTEGER, _day_hint VARCHAR)`);
+      this.appender = await this.db.conn.createAppender(this.textTable, "main", "temp");
+    }
+    if (!this.texts.length) return;
+    const a = this.appender;
+    for (let i = 0; i < this.texts.length; i++) {
+      a.appendVarchar(this.texts[i]!);
+      const x = this.extras[i]!;
+      if (x === null) a.appendNull(); else a.appendVarchar(x);
+      a.appendVarchar(this.files[i]!);
+      a.appendInteger(this.lines[i]!);
+      a.appendInteger(this.seqs[i]!);
+      const h = this.hints[i]!;
+      if (h === null) a.appendNull(); else a.appendVarchar(h);
+      a.endRow();
+    }
+    a.flushSync();
+    this.texts = []; this.extras = []; this.files = []; this.lines = []; this.seqs = []; this.hints = [];
+    await exec(this.db, `INSERT INTO ${this.table} BY NAME
+      SELECT unnest(json_transform(j, ${lit(structure(this.entity))})), _extra::JSON AS _extra, _source_file, _source_line::BIGINT AS _source_line, _seq::BIGINT AS _seq, _day_hint
+      FROM ${this.textTable};
+      DELETE FROM ${this.textTable}`);
   }
 
-  close(): void {
-    this.flush();
-    closeSync(this.fd);
+  /** Drop the text table (the typed table is the caller's to drop once merged). */
+  async close(): Promise<void> {
+    this.appender?.closeSync();
+    this.appender = null;
+    await exec(this.db, `DROP TABLE IF EXISTS ${this.textTable}`);
   }
+}
+
+const q = (id: string) => `"${id.replaceAll('"', '""')}"`;
+const structures = new Map<MergeEntity, string>();
+/** json_transform's structure for the entity's schema columns: the lake's DuckDB types by field. */
+function structure(e: MergeEntity): string {
+  let s = structures.get(e);
+  if (!s) structures.set(e, (s = JSON.stringify(duckdbColumns(e.schema))));
+  return s;
 }
