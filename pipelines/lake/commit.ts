@@ -90,7 +90,6 @@ export class Incoming {
    */
   async land(s: LakeSession, o: MergeOptions & { only?: string[]; except?: string[] } = {}): Promise<Omit<CommitResult, "lines">> {
     await this.drain();
-    for (const b of this.batches.values()) await b.close();
     const entities: EntityResult[] = [];
     const quarantined: Quarantined[] = [...this.loose];
     for (const e of MERGE_ENTITIES) {

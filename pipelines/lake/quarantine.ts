@@ -253,12 +253,35 @@ export function jsonProblem(text: string): { field: string | null; reason: strin
 
 /**
  * `jsonProblem` of a line already parsed to `parsed`, without scanning it when it cannot hold any:
- * no escape at all (no NUL or surrogate escape), no longer than the field limit, and serialising
- * the parsed value gives the very text back, which a key written twice cannot (the parse kept one).
+ * no escape at all (so no NUL or surrogate escape, and every `"` delimits a string), no longer than
+ * the field limit, and no key written twice. For the last: with no quote followed by whitespace,
+ * every key of the text is followed by `":` right away and anything else making `":` is a value
+ * starting with a colon, so as many `":` as the parsed value has keys means no key was dropped.
  */
 export function parsedJsonProblem(text: string, parsed: unknown): { field: string | null; reason: string } | null {
-  if (text.length <= readerLimits.maxFieldChars && text.indexOf("\\") < 0 && JSON.stringify(parsed) === text) return null;
+  if (text.length <= readerLimits.maxFieldChars && text.indexOf("\\") < 0 && !/"[ \t\r]/.test(text) && colonsAfterQuote(text) === keyCount(parsed)) return null;
   return jsonProblem(text);
+}
+
+function colonsAfterQuote(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('":'); i >= 0; i = text.indexOf('":', i + 2)) n++;
+  return n;
+}
+
+function keyCount(v: unknown): number {
+  if (v === null || typeof v !== "object") return 0;
+  let n = 0;
+  if (Array.isArray(v)) {
+    for (const x of v) if (x !== null && typeof x === "object") n += keyCount(x);
+    return n;
+  }
+  for (const k in v) {
+    n++;
+    const x = (v as Record<string, unknown>)[k];
+    if (x !== null && typeof x === "object") n += keyCount(x);
+  }
+  return n;
 }
 
 /** Every problem `jsonProblem` finds (up to `limit`), each with its path (a top-level array's index first). */
@@ -298,7 +321,7 @@ export function jsonProblems(text: string, limit = Infinity): { field: string | 
       const start = i + 1;
       i = j + 1;
       let k = i;
-      while (k < len && (text.charCodeAt(k) === 0x20 || text.charCodeAt(k) === 0x09)) k++;
+      while (k < len && (text.charCodeAt(k) === 0x20 || text.charCodeAt(k) === 0x09 || text.charCodeAt(k) === 0x0d || text.charCodeAt(k) === 0x0a)) k++;
       const isKey = text.charCodeAt(k) === 0x3a && keys.length > 0 && keys[keys.length - 1] !== null;
       if (isKey) {
         const raw = text.slice(start, j);

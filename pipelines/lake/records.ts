@@ -4,7 +4,6 @@
  * (the source grew a column) are kept in `_extra`, not dropped and not fatal; a record missing a
  * required field is quarantined with the field and the reason.
  */
-import type { DuckDBAppender } from "@duckdb/node-api";
 import type { z } from "zod";
 import { duckdbColumns } from "../catalog/duckdbTypes.ts";
 import { exec, lit, type Db } from "../core/duckdb.ts";
@@ -49,7 +48,7 @@ export class EntityBatch {
   private lines: number[] = [];
   private seqs: number[] = [];
   private hints: (string | null)[] = [];
-  private appender: DuckDBAppender | null = null;
+  private created = false;
   private readonly textTable: string;
 
   /** `table`: the temp table the typed rows go to (lake columns + `_seq` + `_day_hint`). */
@@ -87,14 +86,15 @@ export class EntityBatch {
 
   /** Turn the pending records into typed rows of `table` (created on the first drain). */
   async drain(): Promise<void> {
-    if (!this.appender) {
+    if (!this.created) {
       const cols = { ...lakeColumns(this.entity), _seq: "BIGINT", _day_hint: "VARCHAR" };
-      await exec(this.db, `CREATE OR REPLACE TEMP TABLE ${this.table} (${Object.entries(cols).map(([c, t]) => `${q(c)} ${t}`).join(", ")});
-        CREATE OR REPLACE TEMP TABLE ${this.textTable} (j VARCHAR, _extra VARCHAR, _source_file VARCHAR, _source_line INTEGER, _seq INTEGER, _day_hint VARCHAR)`);
-      this.appender = await this.db.conn.createAppender(this.textTable, "main", "temp");
+      await exec(this.db, `CREATE OR REPLACE TEMP TABLE ${this.table} (${Object.entries(cols).map(([c, t]) => `${q(c)} ${t}`).join(", ")})`);
+      this.created = true;
     }
     if (!this.texts.length) return;
-    const a = this.appender;
+    // A fresh text table each time (rows deleted from a DuckDB table are still scanned).
+    await exec(this.db, `CREATE OR REPLACE TEMP TABLE ${this.textTable} (j VARCHAR, _extra VARCHAR, _source_file VARCHAR, _source_line INTEGER, _seq INTEGER, _day_hint VARCHAR)`);
+    const a = await this.db.conn.createAppender(this.textTable, "main", "temp");
     for (let i = 0; i < this.texts.length; i++) {
       a.appendVarchar(this.texts[i]!);
       const x = this.extras[i]!;
@@ -106,19 +106,12 @@ export class EntityBatch {
       if (h === null) a.appendNull(); else a.appendVarchar(h);
       a.endRow();
     }
-    a.flushSync();
+    a.closeSync();
     this.texts = []; this.extras = []; this.files = []; this.lines = []; this.seqs = []; this.hints = [];
     await exec(this.db, `INSERT INTO ${this.table} BY NAME
       SELECT unnest(json_transform(j, ${lit(structure(this.entity))})), _extra::JSON AS _extra, _source_file, _source_line::BIGINT AS _source_line, _seq::BIGINT AS _seq, _day_hint
       FROM ${this.textTable};
-      DELETE FROM ${this.textTable}`);
-  }
-
-  /** Drop the text table (the typed table is the caller's to drop once merged). */
-  async close(): Promise<void> {
-    this.appender?.closeSync();
-    this.appender = null;
-    await exec(this.db, `DROP TABLE IF EXISTS ${this.textTable}`);
+      DROP TABLE ${this.textTable}`);
   }
 }
 

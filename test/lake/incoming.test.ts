@@ -80,10 +80,11 @@ describe("landing without a staging copy", () => {
       const lines = [
         '{"a":1,"b":{"c":"x"}}', '{"a":1,"a":2}', '{"a" :1,"a":1}', '{"b":{"c":1,"c":1}}', '{"a":"\\u0000"}', '{"a":"\\ud800"}', '{"a":"\\ud83d\\ude00"}',
         '{"\\u0061":1,"a":2}', '{"2":1,"1":2}', '{"a":"x"}'.replace("x", "y".repeat(41)), '{"a":"x"}'.replace("x", "y".repeat(30)) + " ".repeat(20),
-        '[{"a":1},{"a":1,"a":1}]', '{"a":1.0,"a":1.0}', '{ "a": [1, 2] }',
+        '[{"a":1},{"a":1,"a":1}]', '{"a":1.0,"a":1.0}', '{ "a": [1, 2] }', '{"a":":x","a":1}', '{"a":":x"}', '{"a"\t:1,"a":1}', '{"a":1,"a"\r:1}',
+        '{"a":[{"b":1},{"b":2,"c":{"d":null,"d":null}}]}', '{"__proto__":1,"__proto__":2}',
       ];
       for (const l of lines) expect(parsedJsonProblem(l, JSON.parse(l)), l).toEqual(jsonProblem(l));
-      expect(lines.filter((l) => jsonProblem(l) !== null)).toHaveLength(9);
+      expect(lines.filter((l) => jsonProblem(l) !== null)).toHaveLength(14);
     } finally {
       setReaderLimits(before);
     }
