@@ -12,7 +12,6 @@
  * (data/quarantine/<entity>.ndjson, rewritten whenever a file of the entity is read, keeping the
  * entries of the files not read again) with file, line, field and reason.
  */
-import { createHash } from "node:crypto";
 import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { clearStaging } from "../core/atomic.ts";
@@ -21,11 +20,14 @@ import { Incoming } from "../lake/commit.ts";
 import { ENTITIES, type FolderEntity } from "../lake/entities.ts";
 import { withLake, type EntityResult } from "../lake/lake.ts";
 import type { MergeOptions } from "../lake/merge.ts";
-import { byReason, parsedJsonProblem, readerLimits, readQuarantine, readSourceChunks, refuseEntry, splitLines, writeQuarantine, type Line } from "../lake/quarantine.ts";
+import { byReason, readerLimits, readQuarantine, refuseEntry, writeQuarantine } from "../lake/quarantine.ts";
 import type { Quarantined } from "../lake/validate.ts";
 import { isPartitioned, MERGE_ENTITIES, mergeEntity } from "../catalog/raw.ts";
 import { plausibility, setPlausibility } from "../catalog/meta.ts";
-import { cleanCounts, FolderMemo, LINE_HASH, type FilePlan, type FileRead } from "./memo.ts";
+import { cleanCounts, FolderMemo, type FilePlan, type FileRead } from "./memo.ts";
+import { readFile, type LineDiff } from "./read.ts";
+
+export { jsonError } from "./read.ts";
 
 export type EntityCounts = {
   entity: string; files: number; read: number; landed: number; updated: number; unchanged: number; quarantined: number;
@@ -219,75 +221,6 @@ export function listFiles(sourceDir: string, path: string): { files: string[]; r
   return { files, refused };
 }
 
-/**
- * A file's lines hashed as they are read (`hashes`, LINE_HASH bytes each); those whose hash is the
- * one `old` holds at their place are not read again (`kept`: how many records they hold, and their
- * numbers). `whole`: every line was hashed (false when the file was refused part way).
- */
-type LineDiff = { old: Buffer | undefined; hashes: Buffer[]; kept: { read: number; lines: Set<number> }; whole: boolean };
-
-function unchangedLine(diff: LineDiff, l: Line): boolean {
-  const h = createHash("sha1").update("bad" in l ? `b${l.raw}` : `t${l.text}`).digest().subarray(0, LINE_HASH);
-  diff.hashes.push(h);
-  const at = (l.line - 1) * LINE_HASH;
-  if (!diff.old || at + LINE_HASH > diff.old.length || diff.old.compare(h, 0, LINE_HASH, at, at + LINE_HASH) !== 0) return false;
-  if ("bad" in l || l.text.trim()) {
-    diff.kept.read++;
-    diff.kept.lines.add(l.line);
-  }
-  return true;
-}
-
-/**
- * One file's records into the batch, bad lines quarantined one by one; the number of records (good
- * or bad) it held. Each piece's records go to DuckDB before the next piece is read.
- */
-async function readFile(incoming: Incoming, entity: string, file: string, rel: string, diff?: LineDiff): Promise<number> {
-  let records = 0;
-  let line = 1;
-  // In pieces of whole lines: a big file never sits in memory whole.
-  for (const piece of readSourceChunks(file)) {
-    if ("refused" in piece) {
-      incoming.refuse(entity, { file: rel, line: 0, text: "" }, piece.refused);
-      if (diff) diff.whole = false;
-      return records + 1;
-    }
-    const lines = splitLines(piece.buf, { line, offset: piece.offset });
-    line += lines.length;
-    records += readLines(incoming, entity, rel, diff ? lines.filter((l) => !unchangedLine(diff, l)) : lines);
-    await incoming.drain();
-  }
-  return records;
-}
-
-function readLines(incoming: Incoming, entity: string, rel: string, lines: Line[]): number {
-  let records = 0;
-  for (const l of lines) {
-    if ("bad" in l) {
-      records++;
-      incoming.refuse(entity, { file: rel, line: l.line, text: l.raw }, l.bad);
-      continue;
-    }
-    if (!l.text.trim()) continue;
-    records++;
-    const at = { file: rel, line: l.line, text: l.text };
-    let record: unknown;
-    try {
-      record = JSON.parse(l.text);
-    } catch (err) {
-      incoming.refuse(entity, at, `invalid JSON: ${jsonError(err)}`);
-      continue;
-    }
-    const p = parsedJsonProblem(l.text, record);
-    if (p) {
-      incoming.refuse(entity, at, `${p.field ?? "record"}: ${p.reason}`, p.field);
-      continue;
-    }
-    incoming.add({ entity, record }, at, true);
-  }
-  return records;
-}
-
 function report(
   paths: Paths, entities: FolderEntity[], plans: Map<string, FilePlan>, reads: Map<string, { files: Map<string, FileRead> }>, results: EntityResult[],
   quarantined: Quarantined[], cutoff: (entity: string) => string | null,
@@ -351,9 +284,4 @@ function report(
   out.changedEntities = changedEntities(out.entities);
   out.changed = out.changedEntities.length > 0;
   return out;
-}
-
-/** JSON.parse's message without the excerpt of the input it quotes (a value must not reach a log line). */
-export function jsonError(err: unknown): string {
-  return (err as Error).message.replace(/"(?:[^"\\]|\\.)*"/g, "…").replace(/'[^']{2,}'/g, "…");
 }

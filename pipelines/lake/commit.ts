@@ -70,9 +70,41 @@ export class Incoming {
       return;
     }
     this.read(r.entity);
-    let b = this.batches.get(r.entity);
-    if (!b) this.batches.set(r.entity, (b = new EntityBatch(e, this.db, `incoming_${r.entity}`)));
-    b.add(r.record, { file: at.file, line: at.line, seq: this.seq++, dayHint: r.dayHint ?? null, schema: r.schema, ...(keepText ? { text: at.text } : {}) });
+    this.batch(r.entity)!.add(r.record, { file: at.file, line: at.line, seq: this.seq++, dayHint: r.dayHint ?? null, schema: r.schema, ...(keepText ? { text: at.text } : {}) });
+  }
+
+  /**
+   * A record of a file that is validated, counted and (when bad) quarantined but not taken yet:
+   * its seq and `_extra` (JSON text) when good; `take` takes its line later, or `readWhole` the file.
+   */
+  check(entity: string, record: unknown, at: Origin): { seq: number; extra: string | null } | null {
+    const b = this.batch(entity);
+    if (!b) {
+      this.refuse(entity, at, `unknown entity ${entity}`);
+      return null;
+    }
+    this.read(entity);
+    const seq = this.seq++;
+    const ok = b.check(record, { file: at.file, line: at.line, seq, text: at.text });
+    return ok ? { seq, extra: ok.extra } : null;
+  }
+
+  /** A line `check` passed, as its text. */
+  take(entity: string, text: string, at: { file: string; line: number }, seq: number, extra: string | null): void {
+    this.batch(entity)!.push(text, extra, at.file, at.line, seq, null);
+  }
+
+  /** A whole file whose `n` lines `check` all passed (seqs `seq0` on, no unknown fields), read by DuckDB itself. */
+  async readWhole(entity: string, path: string, file: string, seq0: number, n: number): Promise<void> {
+    await this.batch(entity)!.readWhole(path, file, seq0, n);
+  }
+
+  private batch(entity: string): EntityBatch | null {
+    const e = ENTITY.get(entity);
+    if (!e) return null;
+    let b = this.batches.get(entity);
+    if (!b) this.batches.set(entity, (b = new EntityBatch(e, this.db, `incoming_${entity}`)));
+    return b;
   }
 
   /**

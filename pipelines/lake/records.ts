@@ -5,8 +5,8 @@
  * required field is quarantined with the field and the reason.
  */
 import type { z } from "zod";
-import { duckdbColumns } from "../catalog/duckdbTypes.ts";
-import { exec, lit, type Db } from "../core/duckdb.ts";
+import { duckdbColumns, readJsonColumns } from "../catalog/duckdbTypes.ts";
+import { exec, lit, one, type Db } from "../core/duckdb.ts";
 import { lakeColumns, type MergeEntity } from "../catalog/raw.ts";
 import { withoutValue } from "./quarantine.ts";
 import { describeIssue, type Quarantined } from "./validate.ts";
@@ -58,6 +58,13 @@ export class EntityBatch {
 
   /** Validate and take one record; false when it was quarantined. */
   add(record: unknown, meta: RecordMeta): boolean {
+    const ok = this.check(record, meta);
+    if (ok) this.push(meta.text ?? JSON.stringify(record), ok.extra, meta.file, meta.line, meta.seq, meta.dayHint ?? null);
+    return ok !== false;
+  }
+
+  /** Validate one record without taking it (`push` takes its line later, or `readWhole` its whole file): its `_extra` as JSON text, or false when quarantined. */
+  check(record: unknown, meta: RecordMeta): { extra: string | null } | false {
     const schema = meta.schema ?? this.entity.schema;
     const parsed = schema.safeParse(record);
     if (!parsed.success) {
@@ -66,17 +73,49 @@ export class EntityBatch {
       this.quarantine(meta, field, withoutValue(reason), meta.text ?? record);
       return false;
     }
-    // zod only checks (no transform): its output is the input without unknown keys, which
-    // json_transform leaves out too, so the record's own text is what DuckDB reads.
     const extra = record && typeof record === "object" ? splitExtra(this.entity.schema, record as Record<string, unknown>) : null;
-    this.texts.push(meta.text ?? JSON.stringify(record));
-    this.extras.push(extra === null ? null : JSON.stringify(extra));
-    this.files.push(meta.file);
-    this.lines.push(meta.line);
-    this.seqs.push(meta.seq);
-    this.hints.push(meta.dayHint ?? null);
+    return { extra: extra === null ? null : JSON.stringify(extra) };
+  }
+
+  /**
+   * Take a validated record as its JSON text: zod only checks (no transform), so its output is the
+   * input without unknown keys, which json_transform leaves out too; the text is read as it is.
+   */
+  push(text: string, extra: string | null, file: string, line: number, seq: number, dayHint: string | null): void {
+    this.texts.push(text);
+    this.extras.push(extra);
+    this.files.push(file);
+    this.lines.push(line);
+    this.seqs.push(seq);
+    this.hints.push(dayHint);
     this.rows++;
-    return true;
+  }
+
+  /**
+   * Take the `n` records of a whole source file that were all validated, one a line, none
+   * quarantined and none with unknown fields: DuckDB reads the file itself (read_json with the
+   * lake's types, the line number its ordinality), their seqs `seq0` on.
+   */
+  async readWhole(path: string, file: string, seq0: number, n: number): Promise<void> {
+    await this.create();
+    const before = await this.count();
+    await exec(this.db, `INSERT INTO ${this.table} BY NAME
+      SELECT * EXCLUDE (ordinality), NULL::JSON AS _extra, ${lit(file)} AS _source_file, ordinality::BIGINT AS _source_line, (${seq0} + ordinality - 1)::BIGINT AS _seq, NULL::VARCHAR AS _day_hint
+      FROM read_json(${lit(path)}, format = 'newline_delimited', columns = ${readJsonColumns(duckdbColumns(this.entity.schema))}) WITH ORDINALITY`);
+    const got = (await this.count()) - before;
+    if (got !== n) throw new Error(`${file}: DuckDB read ${got} records where the validation counted ${n}`);
+    this.rows += n;
+  }
+
+  private async count(): Promise<number> {
+    return Number((await one<{ n: number }>(this.db, `SELECT count(*)::BIGINT AS n FROM ${this.table}`)).n);
+  }
+
+  private async create(): Promise<void> {
+    if (this.created) return;
+    const cols = { ...lakeColumns(this.entity), _seq: "BIGINT", _day_hint: "VARCHAR" };
+    await exec(this.db, `CREATE OR REPLACE TEMP TABLE ${this.table} (${Object.entries(cols).map(([c, t]) => `${q(c)} ${t}`).join(", ")})`);
+    this.created = true;
   }
 
   quarantine(meta: Pick<RecordMeta, "file" | "line">, field: string | null, reason: string, record: unknown): void {
@@ -86,11 +125,7 @@ export class EntityBatch {
 
   /** Turn the pending records into typed rows of `table` (created on the first drain). */
   async drain(): Promise<void> {
-    if (!this.created) {
-      const cols = { ...lakeColumns(this.entity), _seq: "BIGINT", _day_hint: "VARCHAR" };
-      await exec(this.db, `CREATE OR REPLACE TEMP TABLE ${this.table} (${Object.entries(cols).map(([c, t]) => `${q(c)} ${t}`).join(", ")})`);
-      this.created = true;
-    }
+    await this.create();
     if (!this.texts.length) return;
     // A fresh text table each time (rows deleted from a DuckDB table are still scanned).
     await exec(this.db, `CREATE OR REPLACE TEMP TABLE ${this.textTable} (j VARCHAR, _extra VARCHAR, _source_file VARCHAR, _source_line INTEGER, _seq INTEGER, _day_hint VARCHAR)`);
