@@ -1,4 +1,6 @@
 -- Per call: what its flow events say about IVR time, queue time, transfers, where it ended.
+-- path: the steps in seq order, as a list sorted once per call (list_sort over {seq, step}); an
+-- ordered string_agg sorts per group and cost twice the CPU at medium (14.0 -> 7.9 CPU-s, same rows).
 WITH events AS (
     SELECT * FROM {{ ref('stg_call_flow_events') }}
 ),
@@ -16,8 +18,8 @@ per_call AS (
                                                                                  AS abandoned_in_ivr,
         arg_min(team, seq) FILTER (WHERE event_type = 'queue_entered')           AS first_team,
         arg_max(menu_option, seq) FILTER (WHERE event_type = 'option_chosen')    AS ivr_selection,
-        string_agg(coalesce(team, menu_option, menu), ' > ' ORDER BY seq)
-            FILTER (WHERE event_type IN ('option_chosen', 'queue_entered', 'transfer')) AS path
+        array_to_string(list_transform(list_sort(list({'seq': seq, 'step': coalesce(team, menu_option, menu)})
+            FILTER (WHERE event_type IN ('option_chosen', 'queue_entered', 'transfer') AND coalesce(team, menu_option, menu) IS NOT NULL)), x -> x.step), ' > ') AS path
     FROM events
     GROUP BY call_id
 ),
