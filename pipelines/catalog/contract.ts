@@ -51,14 +51,17 @@ export const Contract = z.strictObject({
    * since, and every row of a changed key. `merge`: how a changed key reaches older partitions —
    * `key` (the mart has the keyed column: delete the key's published rows, insert its new ones, as
    * dbt's delete+insert) or `partition` (the key's column is derived, not the row's own: every
-   * partition holding the key, before or after, is rebuilt whole from a full computation).
+   * partition holding the key, before or after, is rebuilt whole from a full computation) or `replace`
+   * (the SQL returns whole partitions: those of `incremental_partitions()` and any it adds itself,
+   * e.g. a changed key's; each partition it returns, and each of incremental_partitions(), replaces
+   * the published one; pipelines/transform/incremental.ts).
    */
   incremental: z.strictObject({
     partition_by: z.string(),
     /** Days, a transform var's name (e.g. churn_horizon_days), or a list of them added up. */
     lookback_days: z.union([z.number().int().min(0), z.string(), z.array(z.union([z.number().int().min(0), z.string()]))]).default(0),
     keyed_by: z.record(z.string(), z.string()).default({}),
-    merge: z.enum(["key", "partition"]).default("key"),
+    merge: z.enum(["key", "partition", "replace"]).default("key"),
   }).optional(),
   key: z.array(z.string()).optional(),
   /** The datasets a prediction mart is computed from (mart names, or zone.name ids). */

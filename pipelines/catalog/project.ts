@@ -28,7 +28,7 @@ export type Model = {
   /** An incremental mart: snapshot models whose changed keys rebuild only the partitions holding those keys. */
   keyedBy: Record<string, string>;
   /** An incremental mart: how a changed key reaches older partitions (`incremental.merge`: key or partition). */
-  merge: "key" | "partition";
+  merge: "key" | "partition" | "replace";
 };
 
 /** Materialization is set per folder, not per file (as dbt projects do). */

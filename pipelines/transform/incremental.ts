@@ -21,11 +21,23 @@ import { martExists, type Paths } from "../core/paths.ts";
 import type { TestResult } from "../catalog/dataTests.ts";
 import type { Model } from "../catalog/project.ts";
 import { build, checkModel } from "./build.ts";
-import { defineIncrementalKeys } from "./macros.ts";
+import { defineIncrementalKeys, defineIncrementalPartitions } from "./macros.ts";
+import { diffDays, partitionsIn, type Days } from "./changes.ts";
 import { publishIncremental } from "./publish.ts";
 
 const q = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const tableOf = (id: string) => `__changed_${id.replace(/\W/g, "_")}`;
+
+/**
+ * A `keyed_by` value: the key column, optionally with the columns whose change matters to the mart
+ * (`contact_id(segment)`: a contact is changed when added, removed or its segment changed; without
+ * the list, when any of its columns changed).
+ */
+export function keyedColumn(value: string): { key: string; columns: string[] } {
+  const m = /^\s*(\w+)\s*(?:\(([^)]*)\))?\s*$/.exec(value);
+  if (!m) throw new Error(`keyed_by: expected "column" or "column(col, …)", got ${JSON.stringify(value)}`);
+  return { key: m[1]!, columns: (m[2] ?? "").split(",").map((c) => c.trim()).filter(Boolean) };
+}
 
 /** The changed keys of the keyed snapshot models, this run against the last. */
 export class KeyDiffs {
@@ -56,10 +68,12 @@ export class KeyDiffs {
     for (const column of this.wanted.get(model) ?? []) {
       const id = `${model}.${column}`;
       const keys = `__keys_${id.replace(/\W/g, "_")}`;
+      const { key, columns } = keyedColumn(column);
+      const row = columns.length ? `row(${columns.map(q).join(", ")})::VARCHAR` : "t::VARCHAR";
       await exec(this.db, `CREATE OR REPLACE TEMP TABLE ${keys} AS
-        SELECT ${q(column)}::VARCHAR AS key, md5(string_agg(t::VARCHAR, chr(10) ORDER BY t::VARCHAR)) AS h FROM ${model} t GROUP BY 1`);
+        SELECT ${q(key)}::VARCHAR AS key, md5(string_agg(${row}, chr(10) ORDER BY ${row})) AS h FROM ${model} t GROUP BY 1`);
       mkdirSync(this.stagingDir, { recursive: true });
-      const file = join(this.stagingDir, `${id}.parquet`);
+      const file = join(this.stagingDir, `${id.replace(/[^\w.]/g, "_")}.parquet`);
       await exec(this.db, `COPY ${keys} TO ${lit(file)} (FORMAT parquet, COMPRESSION zstd)`);
       this.staged.set(id, file);
       const prevFile = this.prev?.[id] ? join(this.dir, this.prev[id]!) : null;
@@ -79,7 +93,7 @@ export class KeyDiffs {
     for (const [model, column] of Object.entries(mart.keyedBy)) {
       const table = this.changedTables.get(`${model}.${column}`);
       if (!table) return null;
-      out.push({ column, table });
+      out.push({ column: keyedColumn(column).key, table });
     }
     return out;
   }
@@ -92,7 +106,7 @@ export class KeyDiffs {
     mkdirSync(this.dir, { recursive: true });
     const out: Record<string, string> = { ...this.prev };
     for (const [id, file] of this.staged) {
-      const name = `${id}-${randomUUID().slice(0, 8)}.parquet`;
+      const name = `${id.replace(/[^\w.]/g, "_")}-${randomUUID().slice(0, 8)}.parquet`;
       renameSync(file, join(this.dir, name));
       out[id] = name;
     }
@@ -129,7 +143,8 @@ function firstDay(value: string): string {
 }
 
 /** `rows`: rows in the partitions written; `computed`: rows the model's SQL returned. */
-export type IncrementalBuild = { partitions: string[]; rows: number; computed: number; since: string; keys: number } | null;
+/** `changed`: the days whose published rows changed (when asked for: a `merge: replace` mart reads this one). */
+export type IncrementalBuild = { partitions: string[]; rows: number; computed: number; since: string; keys: number; changed?: Days } | null;
 
 /**
  * Rebuild only the partitions holding the changed days, and merge the changed keys: the delta is
@@ -139,7 +154,7 @@ export type IncrementalBuild = { partitions: string[]; rows: number; computed: n
  * is a view over its published Parquet).
  */
 export async function buildIncremental(db: Db, model: Model, sqlFor: (since: string) => string, days: string[], keyed: { column: string; table: string }[],
-  paths: Paths, staging: string, tests: TestResult[]): Promise<IncrementalBuild> {
+  paths: Paths, staging: string, tests: TestResult[], onChanged?: (days: Days) => void): Promise<IncrementalBuild> {
   const part = `${q(model.partitionBy!)}::VARCHAR`;
   const published = join(paths.marts, model.name);
   const scan = `read_parquet(${lit(published + "/**/*.parquet")}, hive_partitioning = true, union_by_name = true)`;
@@ -159,7 +174,19 @@ export async function buildIncremental(db: Db, model: Model, sqlFor: (since: str
   const delta = `${model.name}__delta`;
   const merged = new Set<string>();
   let since = FULL_SINCE;
-  if (model.merge === "partition" && nKeys) {
+  if (model.merge === "replace") {
+    // The SQL returns whole partitions: those asked for, and any it adds (a changed key's).
+    since = rebuilt.size ? firstDay([...rebuilt].sort()[0]!) : NO_DAY_SINCE;
+    await defineIncrementalKeys(db, keyed.map((k) => k.table));
+    await defineIncrementalPartitions(db, [...rebuilt]);
+    try {
+      await build(db, model, "TABLE", sqlFor(since), delta);
+    } finally {
+      await defineIncrementalKeys(db);
+      await defineIncrementalPartitions(db);
+    }
+    for (const v of await partitionsIn(db, delta, model.partitionBy!)) rebuilt.add(v);
+  } else if (model.merge === "partition" && nKeys) {
     // The key's column is derived: every row is computed, the partitions holding the key (before or after) kept whole.
     await defineIncrementalKeys(db);
     await build(db, model, "TABLE", sqlFor(FULL_SINCE), delta);
@@ -209,11 +236,14 @@ export async function buildIncremental(db: Db, model: Model, sqlFor: (since: str
   tests.push(...(await checkModel(db, model)));
   const n = (await one<{ n: number }>(db, `SELECT count(*) AS n FROM ${model.name}`)).n;
   const values = [...rebuilt, ...merged];
+  // Before publishing: the days whose rows change, for the marts that read this one (changes.ts).
+  const changed = onChanged ? await diffDays(db, model, model.name, existsSync(published) ? scan : null, inList(values)) : undefined;
+  if (changed) onChanged!(changed);
   await publishIncremental(db, model, published, join(staging, "marts"), values);
   // Downstream reads the whole published mart (left as the empty table when no partition is left).
   if (martExists(paths, model.name)) {
     await exec(db, `DROP TABLE ${model.name}`);
     await asView();
   }
-  return { partitions: values.sort(), rows: n, computed, since, keys: nKeys };
+  return { partitions: values.sort(), rows: n, computed, since, keys: nKeys, changed };
 }

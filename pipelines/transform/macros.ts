@@ -27,8 +27,19 @@ export async function defineIncrementalKeys(db: Db, tables: string[] = []): Prom
   await exec(db, `CREATE OR REPLACE MACRO incremental_keys() AS TABLE ${body}`);
 }
 
+/**
+ * `incremental_partitions()`: the partitions (`value`, a day or YYYY-MM) a `merge: replace` build must
+ * return whole, from the changed days. No rows outside such a build (on a full build the SQL tests
+ * `{{ var('is_incremental') }}`, 0, and returns everything).
+ */
+export async function defineIncrementalPartitions(db: Db, values: string[] = []): Promise<void> {
+  const body = values.length ? `SELECT unnest([${values.map((v) => `'${v.replaceAll("'", "''")}'`).join(", ")}]::VARCHAR[]) AS value` : "SELECT NULL::VARCHAR AS value WHERE false";
+  await exec(db, `CREATE OR REPLACE MACRO incremental_partitions() AS TABLE ${body}`);
+}
+
 export async function registerMacros(db: Db, macros: Macro[], vars: Record<string, string | number>): Promise<void> {
   await defineIncrementalKeys(db);
+  await defineIncrementalPartitions(db);
   for (const m of macros) {
     try {
       await exec(db, fillVars(m.sql, vars, m.file));

@@ -9,7 +9,9 @@ import { join } from "node:path";
 import { exec, lit, one, openDb, rows, type Db } from "../core/duckdb.ts";
 import { clearStaging } from "../core/atomic.ts";
 import type { Config } from "../core/config.ts";
-import { martExists, projectRoot, type Paths } from "../core/paths.ts";
+import { martExists, martScan, projectRoot, type Paths } from "../core/paths.ts";
+import { addDays } from "../core/clock.ts";
+import { ChangeJournal, diffDays, unionDays, upstreamMarts, type Days } from "./changes.ts";
 import { steps } from "../core/progress.ts";
 import { compile } from "./compile.ts";
 import { registerSeedTables, registerSources, sourceRows } from "./inputs.ts";
@@ -28,7 +30,7 @@ export const TRANSFORMS_DIR = join(projectRoot, "transforms");
 
 
 /** `rebuilt`: "all", "<n> days" (incremental) or "none" (incremental, nothing changed); `computed`: rows an incremental build's SQL returned. */
-export type ModelRun = { model: string; materialized: string; rows: number; seconds: number; rebuilt: string; computed?: number };
+export type ModelRun = { model: string; materialized: string; rows: number; seconds: number; rebuilt: string; computed?: number; cpuSeconds?: number };
 /** A model that failed (its build, contract or data tests), and the models not built because they depend on it. */
 export type ModelFailure = { model: string; reason: string; skipped: string[] };
 export type TransformResult = { models: ModelRun[]; tests: TestResult[]; rowsIn: number; rowsOut: number; outputs: string[]; failed: ModelFailure[] };
@@ -70,6 +72,8 @@ export function transformVars(config: Config): Record<string, string | number> {
     ...textTransformVars(config),
     // An incremental build sets it to the first day of the earliest partition it rebuilds (incremental.ts).
     incremental_since: FULL_SINCE,
+    // 1 in an incremental build (dbt's is_incremental()), 0 on a full one.
+    is_incremental: 0,
   };
 }
 
@@ -106,6 +110,10 @@ export async function runTransforms(config: Config, paths: Paths, opts: Transfor
   const keysDir = join(paths.data, "state", "transform-keys");
   const writing = publish ? models.filter((m) => m.materialized === "incremental" && chosen.has(m.name)) : [];
   const keys = new KeyDiffs(db, keysDir, join(staging, "keys"), prev?.keys, writing);
+  // Marts some `merge: replace` mart of this run reads: their changed days are diffed and journalled.
+  // Every replace mart of the project, not only this run's: a `--select` run journals for the next.
+  const needDiff = new Set(publish ? all.filter((m) => m.materialized === "incremental" && m.merge === "replace").flatMap((m) => [...upstreamMarts(all, m)]) : []);
+  const journal = publish ? new ChangeJournal(join(paths.data, "state", "transform-changes.json")) : null;
   const testFailures: TestResult[] = [];
   try {
     await exec(db, `SET TimeZone = ${lit(config.business.timezone)}`);
@@ -118,7 +126,24 @@ export async function runTransforms(config: Config, paths: Paths, opts: Transfor
     const ctx = { rawDir: paths.raw, vars: transformVars(config) };
     // One status line per model as it is built (dbt's "12 of 48 OK …"); a bar on a terminal.
     const work = steps(publish ? "transform" : "test-data", models.length, "model");
-    const compiled = (model: Model, since = FULL_SINCE) => compile(model, { ...ctx, vars: { ...ctx.vars, incremental_since: since } }).trim().replace(/;\s*$/, "");
+    const compiled = (model: Model, since = FULL_SINCE) => compile(model, { ...ctx, vars: { ...ctx.vars, incremental_since: since, is_incremental: since === FULL_SINCE ? 0 : 1 } }).trim().replace(/;\s*$/, "");
+    // The days each published mart changed, for the `merge: replace` marts that read it (changes.ts).
+    const changedOut = new Map<string, Days>();
+    const noteChanged = (name: string) => (days: Days) => {
+      journal?.record(name, days);
+      changedOut.set(name, days);
+    };
+    /** A replace mart's days: its sources' changed days, and the days the marts it reads changed (journalled ones too). */
+    const replaceDays = (model: Model, lookbackDays: number): Days => {
+      const marts = upstreamMarts(all, model);
+      let days: Days = changedDays(prev, cur, { ...model, lookbackDays }, upstreamSources(all, model, new Set([...Object.keys(model.keyedBy), ...marts])));
+      for (const u of marts) {
+        const d = unionDays(changedOut.get(u) ?? "all", journal?.of(u) ?? []);
+        if (d === "all") return "all";
+        days = unionDays(days, d.flatMap((x) => Array.from({ length: 2 * lookbackDays + 1 }, (_, i) => addDays(x, i - lookbackDays))));
+      }
+      return days;
+    };
     const buildOne = async (model: Model): Promise<void> => {
       const t0 = performance.now();
       const writes = publish && chosen.has(model.name) && (model.materialized === "mart" || model.materialized === "incremental");
@@ -126,12 +151,15 @@ export async function runTransforms(config: Config, paths: Paths, opts: Transfor
       if (model.materialized === "incremental" && writes && martExists(paths, model.name)) {
         const lookbackDays = model.lookbackDays + model.lookbackVars.reduce((n, v) => n + Number(ctx.vars[v] ?? NaN), 0);
         if (!Number.isInteger(lookbackDays)) throw new Error(`${model.file}: lookback_days names a var that is not a whole number (${model.lookbackVars.join(", ")})`);
-        const days = changedDays(prev, cur, { ...model, lookbackDays }, upstreamSources(all, model, new Set(Object.keys(model.keyedBy))));
+        const days = model.merge === "replace" ? replaceDays(model, lookbackDays)
+          : changedDays(prev, cur, { ...model, lookbackDays }, upstreamSources(all, model, new Set(Object.keys(model.keyedBy))));
         const keyed = keys.changedFor(model);
         if (days !== "all" && keyed) {
-          const delta = await buildIncremental(db, model, (since) => compiled(model, since), days, keyed, paths, staging, result.tests);
+          const delta = await buildIncremental(db, model, (since) => compiled(model, since), days, keyed, paths, staging, result.tests,
+            needDiff.has(model.name) ? noteChanged(model.name) : undefined);
           const seconds = (performance.now() - t0) / 1000;
           if (!delta) {
+            changedOut.set(model.name, []);
             result.models.push({ model: model.name, materialized: model.materialized, rows: 0, seconds, rebuilt: "none", computed: 0 });
             work.done(`${model.materialized} ${model.name}`, { seconds, note: "incremental: nothing changed, nothing rebuilt" });
             return;
@@ -153,6 +181,7 @@ export async function runTransforms(config: Config, paths: Paths, opts: Transfor
       let rows = 0;
       if (kind === "TABLE") rows = (await one<{ n: number }>(db, `SELECT count(*) AS n FROM ${model.name}`)).n;
       if (writes) {
+        if (needDiff.has(model.name)) noteChanged(model.name)(await diffDays(db, model, model.name, martExists(paths, model.name) ? martScan(paths, model.name) : null));
         result.outputs.push(await publishMart(db, model, paths.marts, join(staging, "marts")));
         result.rowsOut += rows;
       }
@@ -171,8 +200,12 @@ export async function runTransforms(config: Config, paths: Paths, opts: Transfor
         continue;
       }
       work.start(model.name);
+      const cpu0 = process.cpuUsage();
       try {
         await buildOne(model);
+        const cpu = process.cpuUsage(cpu0);
+        const done = result.models.find((m) => m.model === model.name);
+        if (done) done.cpuSeconds = (cpu.user + cpu.system) / 1e6;
       } catch (err) {
         if (!(err instanceof ModelError)) throw err;
         blocked.set(model.name, model.name);
@@ -198,6 +231,7 @@ export async function runTransforms(config: Config, paths: Paths, opts: Transfor
     if (!opts.select) {
       cur.keys = keys.commit();
       writeState(stateFile, cur);
+      journal?.clear();
       keys.prune(cur.keys);
     }
   }

@@ -38,3 +38,5 @@ SELECT
     t.max_response_latency_seconds
 FROM {{ ref('calls') }} c
 JOIN {{ source('call_texts') }} t USING (call_id)
+-- An incremental build: the months asked for, whole.
+WHERE NOT {{ var('is_incremental') }}::BOOLEAN OR c.month IN (SELECT value FROM incremental_partitions())
